@@ -1,0 +1,42 @@
+"""videostyle: neural style transfer, DeepDream and CNN visualization for videos and photos.
+
+Conventions at every boundary: images are float RGB in [0,1], NCHW; video frames are uint8 RGB
+(H, W, 3) with their timestamps; optical flow is in pixels. The device is resolved once by the
+caller (``resolve_device``) and passed down.
+"""
+
+from .backbones import BACKBONES, load_backbone
+from .device import resolve_device
+from .errors import InputError, OptionError, OutputError, VideostyleError, WeightsError
+from .media import read_image, write_image
+from .stylize import (
+    OutputOptions,
+    StyleOptions,
+    Stylizer,
+    iter_stylize_file,
+    iter_stylize_image,
+    iter_stylize_video,
+    stylize_image,
+    stylize_video,
+)
+
+__all__ = [
+    "BACKBONES",
+    "InputError",
+    "OptionError",
+    "OutputError",
+    "OutputOptions",
+    "StyleOptions",
+    "Stylizer",
+    "VideostyleError",
+    "WeightsError",
+    "iter_stylize_file",
+    "iter_stylize_image",
+    "iter_stylize_video",
+    "load_backbone",
+    "read_image",
+    "resolve_device",
+    "stylize_image",
+    "stylize_video",
+    "write_image",
+]

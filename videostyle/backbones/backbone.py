@@ -1,0 +1,91 @@
+"""A frozen pretrained CNN seen as a sequence of named stages.
+
+Callers ask for layers by name and get only those; the forward pass stops after the deepest one,
+so a style loss on early layers never pays for the classifier head.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import torch
+from torch import nn
+
+from ..errors import OptionError
+
+
+class Normalize(nn.Module):
+    """Map RGB in [0,1] to the network's own input convention: (x - mean) / std per channel."""
+
+    def __init__(self, mean: Sequence[float], std: Sequence[float]) -> None:
+        super().__init__()
+        self.register_buffer("mean", torch.tensor(mean).view(1, 3, 1, 1))
+        self.register_buffer("std", torch.tensor(std).view(1, 3, 1, 1))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return (x - self.mean) / self.std
+
+
+class Backbone(nn.Module):
+    """Named stages plus input normalization; input is RGB in [0,1], NCHW."""
+
+    def __init__(
+        self,
+        name: str,
+        stages: Sequence[tuple[str, nn.Module]],
+        normalize: Normalize,
+        class_names: Sequence[str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.name = name
+        self.normalize = normalize
+        self.stages = nn.ModuleDict(stages)
+        self.class_names = list(class_names) if class_names is not None else None
+        self.requires_grad_(False)
+        self.eval()
+
+    @property
+    def layer_names(self) -> list[str]:
+        return list(self.stages.keys())
+
+    def check_layers(self, layers: Iterable[str]) -> list[str]:
+        """Validate layer names early, with the list of valid names in the message."""
+        layers = list(layers)
+        unknown = [layer for layer in layers if layer not in self.stages]
+        if unknown:
+            raise OptionError(
+                f"unknown layer(s) {', '.join(unknown)} for backbone {self.name}; "
+                f"valid: {', '.join(self.layer_names)}"
+            )
+        return layers
+
+    def train(self, mode: bool = True) -> Backbone:
+        """Stay in eval mode: batch-norm statistics of a pretrained net must never drift."""
+        return super().train(False)
+
+    def forward(self, image: torch.Tensor, layers: Iterable[str]) -> dict[str, torch.Tensor]:
+        wanted = set(self.check_layers(layers))
+        feats: dict[str, torch.Tensor] = {}
+        x = self.normalize(image)
+        for name, stage in self.stages.items():
+            if not wanted:
+                break
+            x = stage(x)
+            if name in wanted:
+                feats[name] = x
+                wanted.discard(name)
+        return feats
+
+    def truncated(self, layers: Iterable[str]) -> Backbone:
+        """A view of this backbone without the stages after the deepest of ``layers`` (saves memory)."""
+        layers = self.check_layers(layers)
+        deepest = max(self.layer_names.index(layer) for layer in layers)
+        kept = list(self.stages.items())[: deepest + 1]
+        return Backbone(self.name, kept, self.normalize, self.class_names)
+
+    @torch.no_grad()
+    def layer_shapes(self, size: int = 224) -> dict[str, tuple[int, ...]]:
+        """Output shape (C, H, W) or (classes,) of every layer for a size x size input."""
+        device = self.normalize.mean.device
+        feats = self(torch.zeros(1, 3, size, size, device=device), self.layer_names)
+        return {name: tuple(f.shape[1:]) for name, f in feats.items()}

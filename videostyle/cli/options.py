@@ -1,0 +1,41 @@
+"""Option types shared by several commands."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import typer
+
+from ..errors import OptionError
+
+Device = Annotated[str, typer.Option("--device", help="auto, cpu, cuda or cuda:N.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")]
+Overwrite = Annotated[bool, typer.Option("--overwrite", help="Replace an existing output file.")]
+Size = Annotated[
+    int | None,
+    typer.Option("--size", min=16, max=8192, help="Working and output long side in pixels (even for video)."),
+]
+Backbone = Annotated[
+    Literal["efficientnet-lite0", "vgg19", "vgg16"],
+    typer.Option("--backbone", help="Pretrained network; efficientnet-lite0 works offline."),
+]
+
+
+def split_names(text: str | None) -> tuple[str, ...] | None:
+    """'a,b , c' -> ('a', 'b', 'c'); None stays None."""
+    if text is None:
+        return None
+    names = tuple(n.strip() for n in text.split(",") if n.strip())
+    if not names:
+        raise OptionError(f"expected a comma-separated list of names, got {text!r}")
+    return names
+
+
+def split_floats(text: str | None, what: str) -> tuple[float, ...] | None:
+    """'0.7,0.3' -> (0.7, 0.3) with a clear error for anything else."""
+    if text is None:
+        return None
+    try:
+        return tuple(float(v) for v in text.split(","))
+    except ValueError:
+        raise OptionError(f"{what} must be comma-separated numbers like 0.7,0.3, not {text!r}") from None

@@ -1,0 +1,108 @@
+"""Render the library's progress events with rich, on stderr, only when stderr is a terminal."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Generator
+from types import TracebackType
+from typing import TypeVar
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
+
+from ..optim import Step
+from ..progress import FrameProgress
+
+stderr = Console(stderr=True)
+T = TypeVar("T")
+
+
+class RateColumn(ProgressColumn):
+    """Items per second (frames/s or it/s); rich's task.speed is None until it has samples."""
+
+    def __init__(self, unit: str) -> None:
+        super().__init__()
+        self.unit = unit
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text("--" if speed is None else f"{speed:.2f} {self.unit}", style="progress.data.speed")
+
+
+class ProgressView:
+    """Shows a bar for frames (with fps and ETA) or iterations; silent when quiet or not a terminal."""
+
+    REFRESH_S = 0.2  # reading a loss syncs the GPU, so losses are read at most this often
+
+    def __init__(self, label: str, quiet: bool = False) -> None:
+        self.enabled = not quiet and stderr.is_terminal
+        self.label = label
+        self.progress = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            RateColumn("{task.fields[unit]}"),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            TextColumn("{task.fields[info]}"),
+            console=stderr,
+            disable=not self.enabled,
+            transient=False,
+        )
+        self.task: int | None = None
+        self.last = 0.0
+
+    def __enter__(self) -> ProgressView:
+        self.progress.__enter__()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.progress.__exit__(exc_type, exc, tb)
+
+    def _ensure(self, total: int | None, unit: str) -> int:
+        if self.task is None:
+            self.task = self.progress.add_task(self.label, total=total, unit=unit, info="")
+        return self.task
+
+    def _info(self, step: Step) -> str:
+        now = time.monotonic()
+        if now - self.last < self.REFRESH_S and step.index + 1 < step.total:
+            return ""
+        self.last = now
+        parts = " ".join(f"{name} {value:.3g}" for name, value in step.parts.items())
+        return f"it {step.index + 1}/{step.total}  {parts}"
+
+    def update(self, event: object) -> None:
+        if not self.enabled:
+            return
+        if isinstance(event, FrameProgress):
+            task = self._ensure(event.total, "fps")
+            if event.step is None:
+                self.progress.update(task, completed=event.done)
+            elif info := self._info(event.step):
+                self.progress.update(task, info=info)
+        elif isinstance(event, Step):
+            task = self._ensure(event.total, "it/s")
+            info = self._info(event)
+            self.progress.update(task, completed=event.index + 1, **({"info": info} if info else {}))
+
+
+def run_with_progress(events: Generator[object, None, T], label: str, quiet: bool) -> T:
+    """Drive a library generator to its end, showing its events; returns its result."""
+    with ProgressView(label, quiet) as view:
+        while True:
+            try:
+                view.update(next(events))
+            except StopIteration as stop:
+                return stop.value

@@ -1,0 +1,47 @@
+"""Gram-matrix style loss (Gatys et al. 2016)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import torch
+
+from .base import Features, Objective
+from .content import relative_mse
+
+
+def gram(features: torch.Tensor) -> torch.Tensor:
+    """(N, C, H, W) -> (N, C, C) channel correlations averaged over positions, so any image size compares."""
+    n, c, h, w = features.shape
+    flat = features.reshape(n, c, h * w)
+    return flat @ flat.transpose(1, 2) / (h * w)
+
+
+def blended_grams(per_style: Sequence[Mapping[str, torch.Tensor]], weights: Sequence[float]) -> dict[str, torch.Tensor]:
+    """Mix several styles by a weighted average of their Gram matrices (weights are normalized)."""
+    total = float(sum(weights))
+    return {
+        layer: sum(w / total * grams[layer] for w, grams in zip(weights, per_style))  # type: ignore[misc]
+        for layer in per_style[0]
+    }
+
+
+class StyleLoss(Objective):
+    """Sum over layers of the relative squared error between Gram matrices and stored targets."""
+
+    name = "style"
+
+    def __init__(self, targets: Mapping[str, torch.Tensor], layer_weights: Mapping[str, float] | None = None) -> None:
+        super().__init__()
+        self.layers = tuple(targets)
+        self.layer_weights = {layer: 1.0 / len(self.layers) for layer in self.layers}
+        if layer_weights:
+            self.layer_weights.update(layer_weights)
+        for i, layer in enumerate(self.layers):
+            self.register_buffer(f"target{i}", targets[layer].detach())
+
+    def forward(self, image: torch.Tensor, feats: Features) -> torch.Tensor:
+        return sum(
+            self.layer_weights[layer] * relative_mse(gram(feats[layer]), getattr(self, f"target{i}"))
+            for i, layer in enumerate(self.layers)
+        )  # type: ignore[return-value]

@@ -1,0 +1,44 @@
+"""Progress events that library loops yield; the CLI (or any caller) decides how to show them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from typing import TypeVar
+
+from .optim import Step
+
+A = TypeVar("A")
+B = TypeVar("B")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class FrameProgress:
+    """Frames finished so far, the expected total (None if unknown), and the step inside the current frame.
+
+    ``step`` is None on the event that announces a frame was written.
+    """
+
+    done: int
+    total: int | None
+    step: Step | None = None
+
+
+def drain(events: Generator[object, None, T]) -> T:
+    """Run a progress generator to the end and return its result (for callers who want no progress)."""
+    while True:
+        try:
+            next(events)
+        except StopIteration as stop:
+            return stop.value
+
+
+def relay(events: Generator[A, None, T], wrap: Callable[[A], B]) -> Generator[B, None, T]:
+    """Re-yield each event through ``wrap`` and pass the generator's return value on."""
+    while True:
+        try:
+            event = next(events)
+        except StopIteration as stop:
+            return stop.value
+        yield wrap(event)

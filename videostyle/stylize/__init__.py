@@ -1,0 +1,28 @@
+"""Optimization-based style transfer for images and videos."""
+
+from .options import INITS, StyleOptions
+from .priors import FramePrior, IndependentFrames, PreviousFrame
+from .run import (
+    OutputOptions,
+    iter_stylize_file,
+    iter_stylize_image,
+    iter_stylize_video,
+    stylize_image,
+    stylize_video,
+)
+from .stylizer import Stylizer
+
+__all__ = [
+    "INITS",
+    "FramePrior",
+    "IndependentFrames",
+    "OutputOptions",
+    "PreviousFrame",
+    "StyleOptions",
+    "Stylizer",
+    "iter_stylize_file",
+    "iter_stylize_image",
+    "iter_stylize_video",
+    "stylize_image",
+    "stylize_video",
+]

@@ -1,0 +1,43 @@
+"""Color preservation by luminance-only transfer (Gatys et al. 2017, "Controlling perceptual factors").
+
+Style is transferred on the luminance channel alone, with the style's luminance histogram matched
+in mean and spread to the content's; the result's luminance is then joined with the content's own
+chroma. Unlike a post-hoc channel swap, the optimization never sees the style's colors at all.
+"""
+
+from __future__ import annotations
+
+import torch
+
+# YIQ (NTSC) as in the paper.
+_RGB_TO_YIQ = torch.tensor(
+    [[0.299, 0.587, 0.114], [0.595716, -0.274453, -0.321263], [0.211456, -0.522591, 0.311135]]
+)
+_YIQ_TO_RGB = torch.linalg.inv(_RGB_TO_YIQ)
+
+
+def rgb_to_yiq(image: torch.Tensor) -> torch.Tensor:
+    return torch.einsum("ij,njhw->nihw", _RGB_TO_YIQ.to(image), image)
+
+
+def yiq_to_rgb(image: torch.Tensor) -> torch.Tensor:
+    return torch.einsum("ij,njhw->nihw", _YIQ_TO_RGB.to(image), image)
+
+
+def luminance(image: torch.Tensor) -> torch.Tensor:
+    """Y as a 3-channel gray image, so an RGB backbone can look at it."""
+    return rgb_to_yiq(image)[:, :1].expand(-1, 3, -1, -1).contiguous()
+
+
+def match_luminance(style: torch.Tensor, content: torch.Tensor) -> torch.Tensor:
+    """Gray style image whose luminance has the content's mean and standard deviation."""
+    ys, yc = rgb_to_yiq(style)[:, :1], rgb_to_yiq(content)[:, :1]
+    matched = (ys - ys.mean()) / ys.std().clamp_min(1e-6) * yc.std() + yc.mean()
+    return matched.clamp(0, 1).expand(-1, 3, -1, -1).contiguous()
+
+
+def join_chroma(result: torch.Tensor, content: torch.Tensor) -> torch.Tensor:
+    """The result's luminance with the content's I and Q channels."""
+    yiq = rgb_to_yiq(content)
+    yiq = torch.cat([rgb_to_yiq(result)[:, :1], yiq[:, 1:]], dim=1)
+    return yiq_to_rgb(yiq).clamp(0, 1)

@@ -1,0 +1,79 @@
+"""Settings of optimization-based style transfer, validated once at the boundary."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Literal
+
+from ..backbones import DEFAULT_BACKBONE, backbone_spec
+from ..errors import OptionError
+from ..optim import OPTIMIZERS
+
+InitName = Literal["content", "noise", "previous"]
+INITS = ("content", "noise", "previous")
+
+
+@dataclass(frozen=True)
+class StyleOptions:
+    """Everything that decides how one image (or frame) is stylized by optimization."""
+
+    backbone: str = DEFAULT_BACKBONE
+    weights: Path | None = None
+    download: bool = True
+    content_layers: tuple[str, ...] | None = None
+    style_layers: tuple[str, ...] | None = None
+    content_weight: float = 1.0
+    style_weight: float = 1.0e3
+    tv_weight: float = 300.0
+    iterations: int = 200
+    optimizer: str = "adam"
+    lr: float | None = None
+    init: str = "content"
+    style_scale: float = 1.0
+    style_blend: tuple[float, ...] | None = None
+    preserve_color: bool = False
+    scales: int = 1
+    seed: int | None = None
+
+    def __post_init__(self) -> None:
+        backbone_spec(self.backbone)
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, float) and not math.isfinite(value):
+                raise OptionError(f"{f.name.replace('_', '-')} must be a finite number, not {value}")
+        for name in ("content_weight", "style_weight", "tv_weight"):
+            value = getattr(self, name)
+            if not 0 <= value <= 1e9:
+                raise OptionError(f"--{name.replace('_', '-')} {value} is out of range 0..1e9")
+        if self.content_weight == 0 and self.style_weight == 0:
+            raise OptionError("content and style weights are both 0: nothing to optimize")
+        if not 1 <= self.iterations <= 100_000:
+            raise OptionError(f"--iterations {self.iterations} is out of range 1..100000")
+        if self.optimizer not in OPTIMIZERS:
+            raise OptionError(f"unknown optimizer {self.optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
+        if self.lr is not None and not 0 < self.lr <= 100:
+            raise OptionError(f"learning rate {self.lr} is out of range (0, 100]")
+        if self.init not in INITS:
+            raise OptionError(f"unknown init {self.init!r}; choose one of {', '.join(INITS)}")
+        if not 0.05 <= self.style_scale <= 8:
+            raise OptionError(f"--style-scale {self.style_scale} is out of range 0.05..8")
+        if not 1 <= self.scales <= 6:
+            raise OptionError(f"--scales {self.scales} is out of range 1..6")
+        if self.style_blend is not None and (
+            any(w < 0 or not math.isfinite(w) for w in self.style_blend) or sum(self.style_blend) <= 0
+        ):
+            raise OptionError("--style-weights must be non-negative numbers with a positive sum")
+
+    @property
+    def learning_rate(self) -> float:
+        """Adam works in pixel units (0.02 of the [0,1] range a step); L-BFGS takes whole steps."""
+        if self.lr is not None:
+            return self.lr
+        return 1.0 if self.optimizer == "lbfgs" else 0.02
+
+    def layers(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(content layers, style layers), the backbone's defaults where not given."""
+        spec = backbone_spec(self.backbone)
+        return self.content_layers or spec.content_layers, self.style_layers or spec.style_layers

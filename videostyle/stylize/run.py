@@ -1,0 +1,142 @@
+"""Stylize image and video files end to end: read, stylize, write atomically, yield progress.
+
+``iter_*`` functions are generators of progress events that return the result; the plain
+functions run them to the end, for Python callers who need no progress display.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Generator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from ..errors import OptionError
+from ..media import Frame, VideoWriter, frame_to_tensor, media_kind, probe_video, read_frames, read_image, tensor_to_frame, write_image
+from ..media.atomic import check_writable
+from ..optim import Step
+from ..progress import FrameProgress, drain, relay
+from ..resize import fit_size, resize
+from .options import StyleOptions
+from .priors import FramePrior, IndependentFrames, PreviousFrame
+from .stylizer import Stylizer
+
+DEFAULT_CAP = 1024  # long side when --size is not given: optimization cost grows with pixels
+
+
+@dataclass(frozen=True)
+class OutputOptions:
+    """How and where results are written."""
+
+    size: int | None = None
+    overwrite: bool = False
+    start: float | None = None
+    duration: float | None = None
+    crf: int = 18
+    preset: str = "medium"
+
+
+def load_styles(styles: Sequence[str | os.PathLike | torch.Tensor]) -> list[torch.Tensor]:
+    if not styles:
+        raise OptionError("give at least one style image (-s STYLE)")
+    return [s if isinstance(s, torch.Tensor) else read_image(s) for s in styles]
+
+
+def iter_stylize_image(
+    content: torch.Tensor,
+    styles: Sequence[str | os.PathLike | torch.Tensor],
+    options: StyleOptions = StyleOptions(),
+    size: int | None = None,
+    device: torch.device | str = "cpu",
+) -> Generator[Step, None, torch.Tensor]:
+    """Stylize a (1,3,H,W) image in [0,1]; yields optimization steps, returns the image on the CPU."""
+    device = torch.device(device)
+    h, w = content.shape[-2:]
+    content = resize(content.to(device), fit_size(h, w, size, cap=DEFAULT_CAP))
+    stylizer = Stylizer(load_styles(styles), options, device)
+    result = yield from stylizer.run(content)
+    return result.cpu()
+
+
+def stylize_image(
+    content: torch.Tensor,
+    styles: Sequence[str | os.PathLike | torch.Tensor],
+    options: StyleOptions = StyleOptions(),
+    size: int | None = None,
+    device: torch.device | str = "cpu",
+) -> torch.Tensor:
+    return drain(iter_stylize_image(content, styles, options, size, device))
+
+
+def make_prior(options: StyleOptions) -> FramePrior:
+    return PreviousFrame() if options.init == "previous" else IndependentFrames()
+
+
+def iter_stylize_video(
+    source: str | os.PathLike,
+    target: str | os.PathLike,
+    styles: Sequence[str | os.PathLike | torch.Tensor],
+    options: StyleOptions = StyleOptions(),
+    output: OutputOptions = OutputOptions(),
+    device: torch.device | str = "cpu",
+    prior: FramePrior | None = None,
+) -> Generator[FrameProgress, None, Path]:
+    """Stream a video through the stylizer into ``target``: frames flow decoder -> stylizer -> encoder.
+
+    Timestamps, frame rate and audio are kept; the output appears only when complete.
+    """
+    device = torch.device(device)
+    info = probe_video(source)
+    size = fit_size(info.height, info.width, output.size, cap=DEFAULT_CAP, even=True)
+    writer = VideoWriter(
+        target, like=info, audio_from=source, start=output.start, duration=output.duration,
+        crf=output.crf, preset=output.preset, overwrite=output.overwrite,
+    )
+    stylizer = Stylizer(load_styles(styles), options, device)
+    prior = prior or make_prior(options)
+    total = info.count_frames(output.start, output.duration)
+    with writer:
+        for done, frame in enumerate(read_frames(source, output.start, output.duration)):
+            content = resize(frame_to_tensor(frame.rgb, device), size)
+            init, extra = prior.prepare(content)
+            steps = stylizer.run(content, init, extra)
+            stylized = yield from relay(steps, lambda step, done=done: FrameProgress(done, total, step))
+            prior.update(content, stylized)
+            writer.write(Frame(tensor_to_frame(stylized), frame.pts, frame.time_base))
+            yield FrameProgress(done + 1, total)
+    return Path(target)
+
+
+def iter_stylize_file(
+    source: str | os.PathLike,
+    target: str | os.PathLike,
+    styles: Sequence[str | os.PathLike | torch.Tensor],
+    options: StyleOptions = StyleOptions(),
+    output: OutputOptions = OutputOptions(),
+    device: torch.device | str = "cpu",
+) -> Generator[Step | FrameProgress, None, Path]:
+    """Image -> image or video -> video, chosen by the files' extensions."""
+    kind_in, kind_out = media_kind(source), media_kind(target, for_output=True)
+    if kind_in != kind_out:
+        raise OptionError(f"cannot turn {kind_in} {source} into {kind_out} {target}; use a {kind_in} output")
+    if kind_in == "video":
+        return (yield from iter_stylize_video(source, target, styles, options, output, device))
+    check_writable(target, output.overwrite)
+    content = read_image(source)
+    styles = load_styles(styles)
+    result = yield from iter_stylize_image(content, styles, options, output.size, device)
+    write_image(result, target, overwrite=output.overwrite)
+    return Path(target)
+
+
+def stylize_video(
+    source: str | os.PathLike,
+    target: str | os.PathLike,
+    styles: Sequence[str | os.PathLike | torch.Tensor],
+    options: StyleOptions = StyleOptions(),
+    output: OutputOptions = OutputOptions(),
+    device: torch.device | str = "cpu",
+) -> Path:
+    return drain(iter_stylize_video(source, target, styles, options, output, device))

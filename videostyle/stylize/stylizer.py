@@ -1,0 +1,114 @@
+"""Optimization-based style transfer of one image (Gatys et al. 2016), reused frame after frame for video.
+
+A Stylizer holds what stays fixed across frames: the backbone (cut after the deepest layer needed)
+and the style's Gram targets per working size. ``run`` optimizes one image and returns it, yielding
+the optimization loop's steps on the way, and accepts a starting image and extra objective terms so
+that video code can add temporal priors without touching this module.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Generator, Sequence
+
+import torch
+
+from ..backbones import Backbone, load_backbone
+from ..errors import OptionError
+from ..objectives import ContentLoss, Objective, StyleLoss, Sum, TotalVariation, blended_grams, gram
+from ..optim import PixelImage, Step, decay, make_optimizer, optimize
+from ..resize import resize, resize_long_side
+from .color import join_chroma, luminance, match_luminance
+from .options import StyleOptions
+
+
+class Stylizer:
+    """Stylize images of any size with fixed style images and options, on one device."""
+
+    def __init__(
+        self,
+        styles: Sequence[torch.Tensor],
+        options: StyleOptions,
+        device: torch.device,
+        backbone: Backbone | None = None,
+    ) -> None:
+        if not styles:
+            raise OptionError("at least one style image is needed")
+        blend = options.style_blend or (1.0,) * len(styles)
+        if len(blend) != len(styles):
+            raise OptionError(f"--style-weights has {len(blend)} values for {len(styles)} style images")
+        self.options = options
+        self.device = device
+        self.blend = blend
+        self.content_layers, self.style_layers = options.layers()
+        full = backbone or load_backbone(options.backbone, device, options.weights, options.download)
+        self.backbone = full.truncated(self.content_layers + self.style_layers)
+        self.styles = [s.to(device) for s in styles]
+        self._style_losses: dict[tuple[int, int], StyleLoss] = {}
+        self.generator = torch.Generator(device="cpu")
+        if options.seed is not None:
+            self.generator.manual_seed(options.seed)
+
+    @torch.no_grad()
+    def style_loss(self, content: torch.Tensor) -> StyleLoss:
+        """Gram targets for a working size, computed once per size (every frame of a video shares them)."""
+        key = tuple(content.shape[-2:])
+        if key not in self._style_losses:
+            long_side = round(max(key) * self.options.style_scale)
+            per_style = []
+            for style in self.styles:
+                style = resize_long_side(style, long_side)
+                if self.options.preserve_color:
+                    style = match_luminance(style, content)
+                feats = self.backbone(style, self.style_layers)
+                per_style.append({layer: gram(feats[layer]) for layer in self.style_layers})
+            self._style_losses[key] = StyleLoss(blended_grams(per_style, self.blend)).to(self.device)
+        return self._style_losses[key]
+
+    @torch.no_grad()
+    def objective(self, content: torch.Tensor) -> Objective:
+        """content + style + TV, each with its weight, for this content image."""
+        opts = self.options
+        feats = self.backbone(content, self.content_layers)
+        n = len(self.content_layers)
+        content_loss = Sum([ContentLoss(layer, feats[layer]) * (1 / n) for layer in self.content_layers])
+        return content_loss * opts.content_weight + self.style_loss(content) * opts.style_weight + TotalVariation() * opts.tv_weight
+
+    def initial(self, content: torch.Tensor) -> torch.Tensor:
+        if self.options.init == "noise":
+            return torch.rand(content.shape, generator=self.generator).to(content)
+        return content
+
+    def run(
+        self,
+        content: torch.Tensor,
+        init: torch.Tensor | None = None,
+        extra: Objective | None = None,
+        iterations: int | None = None,
+    ) -> Generator[Step, None, torch.Tensor]:
+        """Stylize ``content`` (1,3,H,W in [0,1] on the device); yields loop steps, returns the image.
+
+        With ``scales`` > 1 the image is optimized coarse to fine, each scale starting from the
+        upsampled result of the previous one. ``extra`` terms (temporal losses) apply at full size only.
+        """
+        opts = self.options
+        iterations = iterations or opts.iterations
+        original = content
+        if opts.preserve_color:
+            content = luminance(content)
+            init = luminance(init) if init is not None else None
+        image = init if init is not None else self.initial(content)
+        h, w = content.shape[-2:]
+        sizes = [(max(16, round(h / 2**k)), max(16, round(w / 2**k))) for k in reversed(range(opts.scales))]
+        total = iterations * len(sizes)
+        for k, size in enumerate(sizes):
+            scaled = resize(content, size)
+            objective = self.objective(scaled)
+            if extra is not None and size == (h, w):
+                objective = objective + extra
+            param = PixelImage(resize(image, size))
+            optimizer = make_optimizer(opts.optimizer, param.parameters(), opts.learning_rate)
+            for step in optimize(param, objective, self.backbone, iterations, optimizer, scheduler=decay(optimizer, iterations)):
+                yield dataclasses.replace(step, index=k * iterations + step.index, total=total)
+            image = param().detach()
+        return join_chroma(image, original) if opts.preserve_color else image
