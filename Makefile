@@ -1,0 +1,34 @@
+# Two commands for a new user: `make run` (main job on samples/) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench samples clean
+
+# Create the virtual environment (pip, never uv/poetry) and install the package with test extras.
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --upgrade pip >/dev/null
+	$(PY) -m pip install -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+# Stylize the sample clip on the CPU with the offline default backbone (< 3 min on 2 cores).
+run: $(STAMP)
+	$(PY) -m videostyle stylize samples/clip.mp4 -s samples/styles/mosaic.png -o out/clip_mosaic.mp4 \
+		--size 256 --iterations 20 --device cpu --overwrite
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+bench: $(STAMP)
+	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+# Regenerate samples/ (deterministic).
+samples: $(STAMP)
+	$(PY) -m videostyle.samples samples
+
+clean:
+	rm -rf out .pytest_cache

@@ -1,0 +1,67 @@
+import pytest
+import torch
+import torch.nn.functional as F
+
+from videostyle.backbones import IMAGENET_CLASSES, load_backbone
+from videostyle.backbones.same_pad import SameConv2d, same_padding
+from videostyle.errors import OptionError
+
+
+@pytest.fixture(scope="module")
+def lite0():
+    return load_backbone("efficientnet-lite0", "cpu")
+
+
+@pytest.mark.parametrize(
+    ("size", "kernel", "stride", "expected"),
+    [(224, 3, 2, (0, 1)), (225, 3, 2, (1, 1)), (112, 5, 2, (1, 2)), (56, 3, 1, (1, 1)), (7, 1, 1, (0, 0))],
+)
+def test_same_padding_matches_tensorflow(size, kernel, stride, expected):
+    assert same_padding(size, kernel, stride) == expected
+
+
+def test_same_conv_output_size_is_ceil_of_input_over_stride():
+    conv = SameConv2d(1, 1, 3, stride=2, bias=False)
+    assert conv(torch.zeros(1, 1, 15, 16)).shape[-2:] == (8, 8)
+
+
+def test_cat_photo_is_classified_as_a_cat(lite0):
+    from skimage import data
+
+    cat = torch.from_numpy(data.chelsea().copy()).permute(2, 0, 1)[None].float() / 255
+    cat = F.interpolate(cat, size=(224, 224), mode="bilinear", antialias=True, align_corners=False)
+    probs = lite0(cat, ["logits"])["logits"].softmax(1)[0]
+    top = [IMAGENET_CLASSES[i] for i in probs.topk(3).indices]
+    assert top[0] in {"tabby", "tiger cat", "Egyptian cat"}, top
+    assert probs.max() > 0.5
+
+
+def test_forward_returns_only_requested_layers_and_stops_early(lite0):
+    calls = []
+    handle = lite0.stages["block3"].register_forward_hook(lambda *a: calls.append(1))
+    try:
+        feats = lite0(torch.rand(1, 3, 64, 64), ["stem", "block2"])
+    finally:
+        handle.remove()
+    assert set(feats) == {"stem", "block2"}
+    assert feats["stem"].shape == (1, 32, 32, 32)
+    assert feats["block2"].shape == (1, 24, 16, 16)
+    assert calls == []  # nothing after block2 ran
+
+
+def test_layer_shapes_and_truncation(lite0):
+    shapes = lite0.layer_shapes(224)
+    assert shapes["block15"] == (320, 7, 7) and shapes["head"] == (1280, 7, 7) and shapes["logits"] == (1000,)
+    cut = lite0.truncated(["block4"])
+    assert cut.layer_names[-1] == "block4" and len(cut.layer_names) == 6
+
+
+def test_unknown_layer_is_a_clear_error(lite0):
+    with pytest.raises(OptionError, match="unknown layer.*block99.*valid"):
+        lite0(torch.rand(1, 3, 32, 32), ["block99"])
+
+
+def test_backbone_is_frozen_and_stays_in_eval_mode(lite0):
+    lite0.train()
+    assert not lite0.training and not any(m.training for m in lite0.modules())
+    assert not any(p.requires_grad for p in lite0.parameters())

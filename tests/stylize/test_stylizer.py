@@ -1,0 +1,94 @@
+import pytest
+import torch
+
+from videostyle.backbones import load_backbone
+from videostyle.errors import OptionError
+from videostyle.stylize import StyleOptions, Stylizer
+from videostyle.stylize.color import join_chroma, luminance, rgb_to_yiq, yiq_to_rgb
+from videostyle.progress import drain
+
+
+@pytest.fixture(scope="module")
+def lite0():
+    return load_backbone("efficientnet-lite0", "cpu")
+
+
+def style_of(stylizer: Stylizer, image: torch.Tensor) -> float:
+    loss = stylizer.style_loss(image)
+    return float(loss(image, stylizer.backbone(image, loss.layers)))
+
+
+def test_style_transfer_lowers_the_style_loss_substantially(photo, stripes, lite0):
+    stylizer = Stylizer([stripes], StyleOptions(iterations=100), torch.device("cpu"), backbone=lite0)
+    steps = stylizer.run(photo)
+    first = next(steps)
+    result = drain(steps)
+    assert result.shape == photo.shape and 0 <= result.min() and result.max() <= 1
+    before, after = style_of(stylizer, photo), style_of(stylizer, result)
+    assert after < 0.3 * before, (before, after)
+    assert first.parts["style"] > 0 and first.parts["content"] >= 0
+    # the content is still there: the result is far closer to the photo than the style is
+    assert (result - photo).abs().mean() < (torch.nn.functional.interpolate(stripes, size=(64, 96)) - photo).abs().mean()
+
+
+def test_lbfgs_and_multiscale_run_and_reach_full_size(photo, stripes, lite0):
+    opts = StyleOptions(iterations=4, optimizer="lbfgs", scales=2)
+    steps = []
+    gen = Stylizer([stripes], opts, torch.device("cpu"), backbone=lite0).run(photo)
+    try:
+        while True:
+            steps.append(next(gen))
+    except StopIteration as stop:
+        result = stop.value
+    assert result.shape == photo.shape
+    assert [s.index for s in steps] == list(range(8)) and steps[0].total == 8
+    assert steps[0].param().shape[-2:] == (32, 48)  # the coarse scale came first
+
+
+def test_preserve_color_keeps_the_content_chroma(photo, stripes, lite0):
+    opts = StyleOptions(iterations=5, preserve_color=True)
+    result = drain(Stylizer([stripes], opts, torch.device("cpu"), backbone=lite0).run(photo))
+    yiq_result, yiq_photo = rgb_to_yiq(result), rgb_to_yiq(photo)
+    inside = (result > 0.01).all(1, keepdim=True) & (result < 0.99).all(1, keepdim=True)  # unclipped pixels
+    diff = (yiq_result[:, 1:] - yiq_photo[:, 1:]).abs()
+    assert diff[inside.expand_as(diff)].max() < 1e-4
+    assert (yiq_result[:, :1] - yiq_photo[:, :1]).abs().mean() > 1e-3  # luminance did change
+
+
+def test_color_helpers_are_consistent(photo):
+    assert torch.allclose(yiq_to_rgb(rgb_to_yiq(photo)), photo, atol=1e-5)
+    gray = luminance(photo)
+    assert torch.equal(gray[:, 0], gray[:, 1]) and torch.allclose(join_chroma(photo, photo), photo, atol=1e-5)
+
+
+def test_style_blend_weights_must_match_the_styles(stripes, lite0):
+    with pytest.raises(OptionError, match="2 values for 1 style"):
+        Stylizer([stripes], StyleOptions(style_blend=(0.5, 0.5)), torch.device("cpu"), backbone=lite0)
+
+
+def test_blend_moves_the_target_between_styles(photo, stripes, lite0):
+    other = stripes.flip(1)  # blue/red swapped
+    cpu = torch.device("cpu")
+    only_a = Stylizer([stripes, other], StyleOptions(style_blend=(1, 0)), cpu, backbone=lite0).style_loss(photo)
+    mixed = Stylizer([stripes, other], StyleOptions(style_blend=(1, 1)), cpu, backbone=lite0).style_loss(photo)
+    pure = Stylizer([stripes], StyleOptions(), cpu, backbone=lite0).style_loss(photo)
+    assert torch.allclose(only_a.target0, pure.target0)
+    assert not torch.allclose(mixed.target0, pure.target0)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"iterations": 0}, "iterations"),
+        ({"style_weight": float("nan")}, "finite"),
+        ({"content_weight": -1.0}, "content-weight"),
+        ({"content_weight": 0.0, "style_weight": 0.0}, "nothing to optimize"),
+        ({"style_scale": 100.0}, "style-scale"),
+        ({"init": "warp"}, "unknown init"),
+        ({"backbone": "alexnet"}, "unknown backbone"),
+        ({"style_blend": (-1.0, 2.0)}, "style-weights"),
+    ],
+)
+def test_absurd_options_are_rejected(kwargs, message):
+    with pytest.raises(OptionError, match=message):
+        StyleOptions(**kwargs)
