@@ -29,6 +29,12 @@ def check_writable(path: str | os.PathLike, overwrite: bool) -> Path:
     return path
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_output(path: str | os.PathLike, overwrite: bool = False) -> Iterator[Path]:
     """Yield a temporary path with the same suffix; move it onto ``path`` on success only."""
@@ -36,6 +42,7 @@ def atomic_output(path: str | os.PathLike, overwrite: bool = False) -> Iterator[
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".part{path.suffix}", dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
+    tmp.chmod(0o666 & ~_umask())  # mkstemp makes 0600; outputs get the user's usual permissions
     try:
         yield tmp
         if path.exists() and not overwrite:

@@ -1,0 +1,122 @@
+"""Shared fixtures: tiny media files made on the fly with PyAV, so the tests need no binary assets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+MARKER = (255, 0, 0)
+"""Colour of the 8x8 block drawn in the top-right corner of every coded clip frame."""
+
+
+def clip_frame(index: int, size: tuple[int, int]) -> np.ndarray:
+    """Frame ``index`` of a test clip: a grey level that changes per frame and a red top-right marker."""
+    width, height = size
+    rgb = np.full((height, width, 3), 40 + (index * 13) % 180, dtype=np.uint8)
+    rgb[:8, -8:] = MARKER
+    return rgb
+
+
+def tone(seconds: float, rate: int, channels: int) -> np.ndarray:
+    """A quiet 440 Hz sine, float32 (channels, samples)."""
+    t = np.arange(round(seconds * rate)) / rate
+    return np.repeat((0.2 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)[None], channels, axis=0)
+
+
+def write_audio(
+    container: av.container.OutputContainer, stream: av.audio.stream.AudioStream, samples: np.ndarray
+) -> None:
+    """Encode float32 (channels, n) samples into ``stream`` in the encoder's frame size."""
+    context = stream.codec_context
+    size = context.frame_size or 1024
+    for start in range(0, samples.shape[1], size):
+        chunk = samples[:, start : start + size]
+        data = chunk if context.format.is_planar else chunk.T.reshape(1, -1)
+        if context.format.name.startswith("s16"):
+            data = (data * 32767).astype(np.int16)
+        frame = av.AudioFrame.from_ndarray(
+            np.ascontiguousarray(data), format=context.format.name, layout=context.layout.name
+        )
+        frame.sample_rate = context.sample_rate
+        frame.pts = start
+        container.mux(stream.encode(frame))
+    container.mux(stream.encode(None))
+
+
+def make_clip(
+    path: Path,
+    size: tuple[int, int] = (64, 48),
+    frames: int = 12,
+    fps: Fraction = Fraction(30000, 1001),
+    audio: bool = True,
+    rotation: int = 0,
+    audio_codec: str = "aac",
+    faststart: bool = True,
+) -> Path:
+    """Write a tiny H.264 clip (coded ``size``, displayed rotated by ``rotation`` degrees CCW)."""
+    options = {"movflags": "+faststart"} if faststart and path.suffix in (".mp4", ".mov") else {}
+    with av.open(str(path), "w", container_options=options) as out:
+        video = out.add_stream("libx264", rate=fps)
+        video.width, video.height = size
+        video.pix_fmt = "yuv420p"
+        video.options = {"preset": "ultrafast"}
+        if rotation:
+            video.set_display_rotation(rotation)
+        sound = None
+        if audio:
+            sound = out.add_stream(audio_codec, rate=48000)
+            sound.layout = "stereo"
+        for index in range(frames):
+            frame = av.VideoFrame.from_ndarray(clip_frame(index, size), format="rgb24")
+            frame.pts = index
+            out.mux(video.encode(frame))
+        out.mux(video.encode(None))
+        if sound is not None:
+            write_audio(out, sound, tone(frames / fps, 48000, 2))
+    return path
+
+
+def make_audio_only(path: Path, seconds: float = 0.5) -> Path:
+    """An .m4a-like file with a sound track and no picture."""
+    with av.open(str(path), "w", format="mp4") as out:
+        sound = out.add_stream("aac", rate=48000)
+        sound.layout = "mono"
+        write_audio(out, sound, tone(seconds, 48000, 1))
+    return path
+
+
+@pytest.fixture
+def clip(tmp_path: Path) -> Callable[..., Path]:
+    """Factory: ``clip(name="in.mp4", **make_clip options)`` writes a test clip into tmp_path."""
+
+    def factory(name: str = "in.mp4", **options: object) -> Path:
+        return make_clip(tmp_path / name, **options)  # type: ignore[arg-type]
+
+    return factory
+
+
+@pytest.fixture
+def audio_only(tmp_path: Path) -> Callable[..., Path]:
+    """Factory: ``audio_only(name="song.m4a", seconds=0.5)`` writes a file with sound and no picture."""
+
+    def factory(name: str = "song.m4a", seconds: float = 0.5) -> Path:
+        return make_audio_only(tmp_path / name, seconds)
+
+    return factory
+
+
+@pytest.fixture(name="clip_frame")
+def clip_frame_fixture() -> Callable[[int, tuple[int, int]], np.ndarray]:
+    """The picture a test clip was made from, to compare decoded frames with."""
+    return clip_frame
+
+
+@pytest.fixture(name="tone")
+def tone_fixture() -> Callable[[float, int, int], np.ndarray]:
+    """The quiet sine used for test audio, for writers fed with PcmAudio."""
+    return tone

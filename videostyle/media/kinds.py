@@ -1,0 +1,26 @@
+"""Tell images from videos by file extension, the one thing known before a file is opened."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from ..errors import InputError, OutputError
+
+IMAGE_EXTS: frozenset[str] = frozenset({".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff"})
+VIDEO_EXTS: frozenset[str] = frozenset({".mp4", ".mov", ".mkv", ".webm", ".gif"})
+
+MediaKind = Literal["image", "video"]
+
+
+def media_kind(path: str | os.PathLike, for_output: bool = False) -> MediaKind:
+    """Classify ``path`` so callers pick the image or the video pipeline before doing any work."""
+    ext = Path(path).suffix.lower()
+    if ext in IMAGE_EXTS:
+        return "image"
+    if ext in VIDEO_EXTS:
+        return "video"
+    accepted = " ".join(sorted(IMAGE_EXTS)) + " | " + " ".join(sorted(VIDEO_EXTS))
+    error = OutputError if for_output else InputError
+    raise error(f"{path}: unknown extension {ext or '(none)'!r}; use one of {accepted}")

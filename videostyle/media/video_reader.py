@@ -1,0 +1,243 @@
+"""Decode videos as a stream of upright RGB frames with their exact timestamps.
+
+Frames are produced one at a time (a long video never sits in memory), packet by packet so the
+readable part of a damaged file is still delivered, and every way a file can be broken becomes a
+single InputError with a one-line message.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+
+from ..errors import InputError, OptionError
+
+# PyAV raises all of these for broken input (see the field notes); they are caught at this boundary only.
+BROKEN_MEDIA = (av.FFmpegError, EOFError, IndexError, UnicodeDecodeError)
+_EPSILON = 1e-6  # seconds; absorbs float noise when comparing frame times with --start/--duration
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What the pipeline and the writer need to know about a source video.
+
+    Sizes are upright (after ``rotation``, the counter-clockwise display rotation: 0, 90, 180 or 270);
+    ``frame_count`` may be an estimate from the duration.
+    """
+
+    width: int
+    height: int
+    fps: Fraction
+    time_base: Fraction
+    duration: float | None
+    frame_count: int | None
+    rotation: int
+    has_audio: bool
+    audio_codec: str | None
+
+    def count_frames(self, start: float | None = None, duration: float | None = None) -> int | None:
+        """Estimate how many frames ``read_frames(path, start, duration)`` yields, for progress bars."""
+        if start is None and duration is None:
+            return self.frame_count
+        if self.duration is None:
+            return None if duration is None else math.ceil(duration * self.fps)
+        begin = start or 0.0
+        end = self.duration if duration is None else min(self.duration, begin + duration)
+        return max(0, math.ceil((end - begin) * self.fps - _EPSILON))
+
+
+@dataclass(frozen=True, eq=False)
+class Frame:
+    """One decoded picture: uint8 (H, W, 3) upright RGB and its presentation timestamp."""
+
+    rgb: np.ndarray
+    pts: int
+    time_base: Fraction
+
+    @property
+    def time(self) -> float:
+        """Presentation time in seconds."""
+        return float(self.pts * self.time_base)
+
+
+def as_fraction(value: object) -> Fraction:
+    """Normalise PyAV's time bases and rates (Fraction in PyAV 18, AVRational in 19) to Fraction."""
+    return Fraction(value.numerator, value.denominator)  # type: ignore[attr-defined]
+
+
+@contextlib.contextmanager
+def open_input(path: str | os.PathLike) -> Iterator[av.container.InputContainer]:
+    """Open a media file for reading, turning every kind of breakage into one InputError."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path} does not exist")
+    if path.is_dir():
+        raise InputError(f"{path} is a folder; give a video file")
+    if path.stat().st_size == 0:
+        raise InputError(f"{path} is empty (0 bytes)")
+    try:
+        container = av.open(str(path), mode="r")
+    except BROKEN_MEDIA as exc:
+        raise InputError(f"cannot read {path} as a video ({describe(exc)}); is it a complete media file?") from exc
+    with container:
+        yield container
+
+
+def probe_video(path: str | os.PathLike) -> VideoInfo:
+    """Describe ``path``; decodes its first frame, which proves it is readable and gives the rotation."""
+    with open_input(path) as container:
+        stream = _video_stream(container, path)
+        first = next(_decode(container, stream), None)
+        if first is None:
+            raise InputError(f"no video frame could be decoded from {path}; the file is damaged")
+        fps = _frame_rate(stream, path)
+        time_base = as_fraction(stream.time_base)
+        duration = _duration(container, stream, time_base)
+        rotation = _quarter_turns(first.rotation) * 90
+        width, height = (first.height, first.width) if rotation % 180 else (first.width, first.height)
+        frames = stream.frames or (round(duration * fps) if duration else None)
+        audio = container.streams.audio[0] if container.streams.audio else None
+        return VideoInfo(
+            width=width,
+            height=height,
+            fps=fps,
+            time_base=time_base,
+            duration=duration,
+            frame_count=frames,
+            rotation=rotation,
+            has_audio=audio is not None,
+            audio_codec=audio.codec_context.name if audio is not None and audio.codec_context else None,
+        )
+
+
+def read_frames(path: str | os.PathLike, start: float | None = None, duration: float | None = None) -> Iterator[Frame]:
+    """Yield the upright frames of ``path`` whose time lies in [start, start + duration)."""
+    check_trim(start, duration)
+    begin = start or 0.0
+    end = math.inf if duration is None else begin + duration
+    yielded = 0
+    with open_input(path) as container:
+        stream = _video_stream(container, path)
+        time_base = as_fraction(stream.time_base)
+        if begin > 0:
+            _seek(container, stream, begin, time_base)
+        for frame in _decode(container, stream):
+            time = frame.pts * time_base
+            if time < begin - _EPSILON:
+                continue  # the seek landed on the keyframe before the start
+            if time >= end - _EPSILON:
+                break
+            yielded += 1
+            yield Frame(rgb=_upright_rgb(frame), pts=frame.pts, time_base=time_base)
+    if yielded == 0:
+        if begin > 0:
+            raise InputError(f"{path} has no video frame after {begin:g} s; use a smaller --start")
+        raise InputError(f"no video frame could be decoded from {path}; the file is damaged")
+
+
+def check_trim(start: float | None, duration: float | None) -> None:
+    """Reject trimming values that cannot select anything."""
+    if start is not None and not (start >= 0 and math.isfinite(start)):
+        raise OptionError(f"--start must be 0 or more seconds, not {start}")
+    if duration is not None and not (duration > 0 and math.isfinite(duration)):
+        raise OptionError(f"--duration must be more than 0 seconds, not {duration}")
+
+
+def describe(exc: BaseException) -> str:
+    """First line of an exception's message, without FFmpeg's errno and file name, for one-line errors."""
+    text = (getattr(exc, "strerror", None) if isinstance(exc, av.FFmpegError) else None) or str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _video_stream(container: av.container.InputContainer, path: str | os.PathLike) -> av.video.stream.VideoStream:
+    if not container.streams.video:
+        raise InputError(f"{path} has no video stream")
+    stream = container.streams.video[0]
+    if stream.codec_context is None:
+        raise InputError(f"{path}: this FFmpeg build has no decoder for its video codec")
+    stream.thread_type = "AUTO"
+    return stream
+
+
+def demux_salvaged(container: av.container.InputContainer, stream: av.stream.Stream) -> Iterator[av.Packet]:
+    """Packets of ``stream`` up to its end, or up to where the file is damaged beyond reading."""
+    packets = container.demux(stream)
+    while True:
+        try:
+            yield next(packets)
+        except (StopIteration, *BROKEN_MEDIA):
+            return
+
+
+def _decode(container: av.container.InputContainer, stream: av.video.stream.VideoStream) -> Iterator[av.VideoFrame]:
+    """Decode packet by packet so a damaged packet costs its frames only, not the rest of the file."""
+    last_pts: int | None = None
+    step = _pts_step(stream)
+    for packet in demux_salvaged(container, stream):
+        try:
+            frames = packet.decode()
+        except BROKEN_MEDIA:
+            continue
+        for frame in frames:
+            if frame.pts is None:  # raw streams without timestamps: continue the sequence
+                frame.pts = 0 if last_pts is None else last_pts + step
+            last_pts = frame.pts
+            yield frame
+
+
+def _pts_step(stream: av.video.stream.VideoStream) -> int:
+    rate = stream.average_rate or stream.base_rate or stream.guessed_rate
+    if not rate:
+        return 1
+    return max(1, round(1 / (as_fraction(rate) * as_fraction(stream.time_base))))
+
+
+def _seek(
+    container: av.container.InputContainer, stream: av.video.stream.VideoStream, seconds: float, time_base: Fraction
+) -> None:
+    """Jump near ``seconds``; when the file cannot seek, decoding from the start still works."""
+    with contextlib.suppress(*BROKEN_MEDIA):
+        container.seek(math.floor(Fraction(seconds) / time_base), stream=stream, backward=True)
+
+
+def _frame_rate(stream: av.video.stream.VideoStream, path: str | os.PathLike) -> Fraction:
+    """The average rate, snapped to the exact rate the timestamps were made for when they agree.
+
+    Matroska's millisecond timestamps average to 2997/100 where the stream is really 30000/1001.
+    """
+    average, base = stream.average_rate, stream.base_rate
+    if average and base and abs(as_fraction(average) / as_fraction(base) - 1) < Fraction(1, 500):
+        return as_fraction(base)
+    for rate in (average, base, stream.guessed_rate):
+        if rate:
+            return as_fraction(rate)
+    raise InputError(f"cannot tell the frame rate of {path}")
+
+
+def _duration(
+    container: av.container.InputContainer, stream: av.video.stream.VideoStream, time_base: Fraction
+) -> float | None:
+    if stream.duration:
+        return float(stream.duration * time_base)
+    if container.duration:
+        return container.duration / av.time_base
+    return None
+
+
+def _quarter_turns(rotation: float) -> int:
+    """Display rotation (counter-clockwise degrees) as a number of quarter turns in 0..3."""
+    return round(rotation / 90) % 4
+
+
+def _upright_rgb(frame: av.VideoFrame) -> np.ndarray:
+    rgb = frame.to_ndarray(format="rgb24")
+    turns = _quarter_turns(frame.rotation)
+    return np.ascontiguousarray(np.rot90(rgb, k=turns)) if turns else rgb
