@@ -4,6 +4,7 @@ import torch
 from videostyle.backbones import load_backbone
 from videostyle.errors import OptionError
 from videostyle.stylize import StyleOptions, Stylizer
+from videostyle.stylize.stylizer import scale_pyramid
 from videostyle.stylize.color import join_chroma, luminance, rgb_to_yiq, yiq_to_rgb
 from videostyle.progress import drain
 
@@ -31,9 +32,16 @@ def test_style_transfer_lowers_the_style_loss_substantially(photo, stripes, lite
     assert (result - photo).abs().mean() < (torch.nn.functional.interpolate(stripes, size=(64, 96)) - photo).abs().mean()
 
 
+def test_scale_pyramid_halves_and_keeps_coarse_scales_meaningful():
+    assert scale_pyramid((300, 512), 3) == [(75, 128), (150, 256), (300, 512)]
+    assert scale_pyramid((300, 512), 4) == [(75, 128), (150, 256), (300, 512)]  # 38x64 would be skipped
+    assert scale_pyramid((60, 90), 3) == [(60, 90)]
+
+
 def test_lbfgs_and_multiscale_run_and_reach_full_size(photo, stripes, lite0):
     opts = StyleOptions(iterations=4, optimizer="lbfgs", scales=2)
     steps = []
+    photo = torch.nn.functional.interpolate(photo, size=(160, 256), mode="bilinear", align_corners=False)
     gen = Stylizer([stripes], opts, torch.device("cpu"), backbone=lite0).run(photo)
     try:
         while True:
@@ -42,7 +50,7 @@ def test_lbfgs_and_multiscale_run_and_reach_full_size(photo, stripes, lite0):
         result = stop.value
     assert result.shape == photo.shape
     assert [s.index for s in steps] == list(range(8)) and steps[0].total == 8
-    assert steps[0].param().shape[-2:] == (32, 48)  # the coarse scale came first
+    assert steps[0].param().shape[-2:] == (80, 128)  # the coarse scale came first
 
 
 def test_preserve_color_keeps_the_content_chroma(photo, stripes, lite0):

@@ -22,6 +22,16 @@ from .color import join_chroma, luminance, match_luminance
 from .options import StyleOptions
 
 
+MIN_SCALE_SIDE = 128  # below this the network barely sees the content and the coarse result is style soup
+
+
+def scale_pyramid(size: tuple[int, int], scales: int) -> list[tuple[int, int]]:
+    """Sizes from coarse to fine, halving each time, skipping scales whose long side is under 128 px."""
+    h, w = size
+    pyramid = [(round(h / 2**k), round(w / 2**k)) for k in reversed(range(scales))]
+    return [s for s in pyramid if max(s) >= MIN_SCALE_SIDE or s == (h, w)]
+
+
 class Stylizer:
     """Stylize images of any size with fixed style images and options, on one device."""
 
@@ -98,8 +108,8 @@ class Stylizer:
             content = luminance(content)
             init = luminance(init) if init is not None else None
         image = init if init is not None else self.initial(content)
-        h, w = content.shape[-2:]
-        sizes = [(max(16, round(h / 2**k)), max(16, round(w / 2**k))) for k in reversed(range(opts.scales))]
+        sizes = scale_pyramid(tuple(content.shape[-2:]), opts.scales)
+        h, w = sizes[-1]
         total = iterations * len(sizes)
         for k, size in enumerate(sizes):
             scaled = resize(content, size)
