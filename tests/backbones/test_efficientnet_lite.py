@@ -65,3 +65,20 @@ def test_backbone_is_frozen_and_stays_in_eval_mode(lite0):
     lite0.train()
     assert not lite0.training and not any(m.training for m in lite0.modules())
     assert not any(p.requires_grad for p in lite0.parameters())
+
+
+def test_gradients_are_right_for_objectives_that_transpose_features(lite0):
+    """A transposed (batch-1, permuted-stride) feature gradient used to come back wrong through CPU BatchNorm."""
+    torch.manual_seed(0)
+    image = torch.rand(1, 3, 32, 32)
+    weights = torch.randn(16, 24)
+
+    def gradient(copy_first: bool) -> torch.Tensor:
+        x = image.clone().requires_grad_(True)
+        flat = lite0(x, ["block2"])["block2"].reshape(1, 24, -1).transpose(1, 2)  # (1, 64, 24), permuted strides
+        if copy_first:
+            flat = flat.contiguous()  # the reference: the gradient reaching the network is contiguous
+        (grad,) = torch.autograd.grad((flat @ weights.t()).pow(2).mean(), x)
+        return grad
+
+    assert torch.allclose(gradient(copy_first=False), gradient(copy_first=True), rtol=1e-4, atol=1e-6)

@@ -72,6 +72,11 @@ class Backbone(nn.Module):
                 break
             x = stage(x)
             if name in wanted:
+                if x.requires_grad:
+                    # PyTorch's CPU eval BatchNorm backward returns wrong input gradients for a batch-1
+                    # gradient with permuted strides (as a transposing objective produces): hand it a
+                    # contiguous one. contiguous() is free when the gradient already is.
+                    x.register_hook(torch.Tensor.contiguous)
                 feats[name] = x
                 wanted.discard(name)
         return feats

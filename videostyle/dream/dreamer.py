@@ -1,0 +1,72 @@
+"""DeepDream of one image (Mordvintsev et al. 2015), reused frame after frame by animations and videos.
+
+A Dreamer holds what stays fixed across frames: the backbone cut after the deepest layer needed,
+the objective, and the random generator of jitter and tile offsets. ``run`` dreams one image through
+the octave pyramid; each octave is a run of the one optimization loop with the normalized gradient
+step, jitter as the loop's transform, and clipping to [0,1] by the pixel parameterization.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Generator
+
+import torch
+
+from ..backbones import Backbone, backbone_spec, load_backbone
+from ..optim import PixelImage, Step, make_optimizer, optimize
+from ..resize import resize_long_side
+from .objective import dream_objective, resolve_class
+from .octaves import iter_octaves, octave_sizes
+from .options import DreamOptions
+from .tiling import Tiled
+from .transforms import RandomRoll
+
+GUIDE_SIDE = 224
+"""Long side the guide image is seen at: its motifs come out at the scale the network was trained on,
+and the guide's feature count (which the guided objective compares against every position) stays small."""
+
+
+class Dreamer:
+    """Dream images of any size with fixed targets and settings, on one device."""
+
+    def __init__(
+        self,
+        options: DreamOptions,
+        device: torch.device | str,
+        guide: torch.Tensor | None = None,
+        backbone: Backbone | None = None,
+    ) -> None:
+        self.options = options
+        self.device = torch.device(device)
+        full = backbone or load_backbone(options.backbone, self.device, options.weights, options.download)
+        layers, channels, class_name = options.targets()
+        if guide is not None and not layers:
+            layers = tuple((layer, 1.0) for layer in backbone_spec(options.backbone).dream_layers)
+        class_index = resolve_class(class_name, full.class_names) if class_name is not None else None
+        guide = resize_long_side(guide.to(self.device), GUIDE_SIDE) if guide is not None else None
+        objective = dream_objective(full, layers, channels, class_index, guide).to(self.device)
+        self.backbone = full.truncated(objective.layers)
+        self.generator = torch.Generator(device="cpu")
+        if options.seed is not None:
+            self.generator.manual_seed(options.seed)
+        else:
+            self.generator.seed()
+        self.objective = Tiled(objective, self.backbone, options.tile, self.generator)
+        self.jitter = RandomRoll(options.jitter, self.generator)
+
+    def run(self, image: torch.Tensor, steps: int | None = None) -> Generator[Step, None, torch.Tensor]:
+        """Dream ``image`` (1,3,H,W in [0,1] on the device) with ``steps`` per octave; yields loop steps."""
+        opts = self.options
+        steps = steps or opts.steps
+        sizes = octave_sizes(*image.shape[-2:], opts.octaves, opts.octave_scale)
+        total = steps * len(sizes)
+
+        def dream(start: torch.Tensor, octave: int) -> Generator[Step, None, torch.Tensor]:
+            param = PixelImage(start)
+            optimizer = make_optimizer("normalized", param.parameters(), opts.step_size)
+            for step in optimize(param, self.objective, self.backbone, steps, optimizer, transform=self.jitter):
+                yield dataclasses.replace(step, index=octave * steps + step.index, total=total)
+            return param().detach()
+
+        return (yield from iter_octaves(image, sizes, dream))

@@ -1,0 +1,103 @@
+"""Turn what the user asked to amplify (layers, channels, a class, a guide image) into one objective.
+
+The specs stay plain strings and numbers up to here so the CLI and Python callers share one parser
+with one set of error messages. The objective returned is to be *minimized* by the loop: it is the
+negated sum of the activation objectives of videostyle.objectives.activation.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+
+import torch
+
+from ..backbones import Backbone
+from ..errors import OptionError
+from ..objectives import Channel, ClassLogit, FeatureDot, LayerEnergy, Objective, Sum
+
+LayerSpec = tuple[str, float]
+ChannelSpec = tuple[str, int]
+
+
+def parse_layer(text: str) -> LayerSpec:
+    """'block7' -> ('block7', 1.0); 'block7:0.5' -> ('block7', 0.5)."""
+    name, _, weight = text.strip().partition(":")
+    if not name:
+        raise OptionError(f"--layer needs a layer name like block7 or block7:0.5, not {text!r}")
+    if not weight:
+        return name, 1.0
+    try:
+        value = float(weight)
+    except ValueError:
+        raise OptionError(f"--layer {text!r}: the weight after ':' must be a number, like block7:0.5") from None
+    if not 0 < value <= 1e6:
+        raise OptionError(f"--layer {text!r}: the weight must be positive")
+    return name, value
+
+
+def parse_channel(text: str) -> ChannelSpec:
+    """'block7:12' -> ('block7', 12)."""
+    name, sep, index = text.strip().partition(":")
+    if not name or not sep or not index.strip().isdigit():
+        raise OptionError(f"--channel needs LAYER:INDEX like block7:12, not {text!r}")
+    return name, int(index)
+
+
+def resolve_class(name_or_index: str, class_names: Sequence[str] | None) -> int:
+    """An ImageNet class by index ('281') or name ('tabby', any case), with suggestions when unknown."""
+    if class_names is None:
+        raise OptionError("this backbone has no class names; --class needs an ImageNet classifier")
+    text = name_or_index.strip()
+    if text.isdigit():
+        index = int(text)
+        if index >= len(class_names):
+            raise OptionError(f"--class {index} is out of range; use 0..{len(class_names) - 1} or a class name")
+        return index
+    lowered = [name.lower() for name in class_names]
+    if text.lower() in lowered:
+        return lowered.index(text.lower())
+    close = [class_names[lowered.index(m)] for m in difflib.get_close_matches(text.lower(), lowered, n=5, cutoff=0.6)]
+    close += [name for name in class_names if text.lower() in name.lower() and name not in close]
+    hint = f"; did you mean: {', '.join(close[:6])}?" if close else "; give an ImageNet class name or an index 0..999"
+    raise OptionError(f"unknown class {text!r}{hint}")
+
+
+def _check_channels(backbone: Backbone, channels: Sequence[ChannelSpec]) -> None:
+    shapes = backbone.layer_shapes(64)
+    for layer, index in channels:
+        if len(shapes[layer]) != 3:
+            raise OptionError(f"--channel {layer}:{index}: {layer} is not a convolutional layer")
+        if index >= shapes[layer][0]:
+            raise OptionError(f"--channel {layer}:{index}: {layer} has channels 0..{shapes[layer][0] - 1}")
+
+
+def dream_objective(
+    backbone: Backbone,
+    layers: Sequence[LayerSpec] = (),
+    channels: Sequence[ChannelSpec] = (),
+    class_index: int | None = None,
+    guide: torch.Tensor | None = None,
+) -> Objective:
+    """-(Σ weighted layer energies, or guide matches on those layers, + channels + class logit).
+
+    ``guide`` (1,3,H,W in [0,1]) turns each layer term into FeatureDot with the guide's features.
+    At least one target is needed; callers fill in the backbone's default dream layers.
+    """
+    if not layers and not channels and class_index is None:
+        raise OptionError("nothing to amplify: give --layer, --channel or --class")
+    if guide is not None and not layers:
+        raise OptionError("--guide matches the guide's features on the dream layers; give --layer too")
+    backbone.check_layers([name for name, _ in layers] + [name for name, _ in channels])
+    _check_channels(backbone, channels)
+    terms: list[Objective] = []
+    if guide is not None:
+        with torch.no_grad():
+            feats = backbone(guide, [name for name, _ in layers])
+        terms += [FeatureDot(name, feats[name]) * weight for name, weight in layers]
+    else:
+        terms += [LayerEnergy(name) * weight for name, weight in layers]
+    terms += [Channel(name, index) for name, index in channels]
+    if class_index is not None:
+        terms.append(ClassLogit(class_index))
+    return -Sum(terms)

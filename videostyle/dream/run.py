@@ -1,0 +1,149 @@
+"""Dream image and video files end to end: read, dream, write atomically, yield progress.
+
+One entry point, ``iter_dream_file``, picks the job from the files' extensions and the options:
+image -> image (one dream), image -> video (the zoom loop), video -> video (flow-carried dreaming).
+``iter_*`` functions are generators of progress events that return the result; ``dream_file``
+runs them to the end for Python callers who need no progress display.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Generator
+from fractions import Fraction
+from pathlib import Path
+
+import torch
+
+from ..errors import OptionError
+from ..flow import make_flow
+from ..media import Frame, VideoWriter, frame_to_tensor, media_kind, probe_video, read_frames, read_image, tensor_to_frame, write_image
+from ..media.atomic import check_writable
+from ..optim import Step
+from ..progress import FrameProgress, drain, relay
+from ..resize import fit_size, resize
+from ..stylize import OutputOptions
+from ..stylize.priors import FramePrior, IndependentFrames
+from .animate import Motion, iter_zoom_loop
+from .dreamer import Dreamer
+from .options import DreamOptions
+from .video import FlowCarry
+
+DEFAULT_CAP = 1024  # long side when --size is not given: every step costs a forward and backward pass
+DEFAULT_FRAMES = 60
+DEFAULT_FPS = Fraction(30)
+
+
+def iter_dream_image(
+    image: torch.Tensor, dreamer: Dreamer, size: int | None = None
+) -> Generator[Step, None, torch.Tensor]:
+    """Dream a (1,3,H,W) image in [0,1]; yields loop steps, returns the dream on the CPU."""
+    image = resize(image.to(dreamer.device), fit_size(*image.shape[-2:], size, cap=DEFAULT_CAP))
+    result = yield from dreamer.run(image)
+    return result.cpu()
+
+
+def iter_dream_animation(
+    image: torch.Tensor,
+    target: str | os.PathLike,
+    dreamer: Dreamer,
+    motion: Motion = Motion(),
+    frames: int = DEFAULT_FRAMES,
+    fps: Fraction = DEFAULT_FPS,
+    output: OutputOptions = OutputOptions(),
+) -> Generator[FrameProgress, None, Path]:
+    """The zoom loop from a still ``image`` into the video ``target``: ``frames`` frames at ``fps``."""
+    if not 1 <= frames <= 100_000:
+        raise OptionError(f"--frames {frames} is out of range 1..100000")
+    size = fit_size(*image.shape[-2:], output.size, cap=DEFAULT_CAP, even=True)
+    start = resize(image.to(dreamer.device), size)
+    writer = VideoWriter(target, fps=fps, crf=output.crf, preset=output.preset, overwrite=output.overwrite)
+    with writer:
+        yield from iter_zoom_loop(start, dreamer, motion, frames, lambda t: writer.write(tensor_to_frame(t)))
+    return Path(target)
+
+
+def iter_dream_video(
+    source: str | os.PathLike,
+    target: str | os.PathLike,
+    dreamer: Dreamer,
+    prior: FramePrior,
+    carried_steps: int | None = None,
+    output: OutputOptions = OutputOptions(),
+) -> Generator[FrameProgress, None, Path]:
+    """Dream every frame of ``source`` into ``target``, keeping timestamps and audio.
+
+    A frame the ``prior`` gives a start image for (the flow-carried dream) is dreamed with
+    ``carried_steps`` per octave; the others from their content with the full steps.
+    """
+    info = probe_video(source)
+    size = fit_size(info.height, info.width, output.size, cap=DEFAULT_CAP, even=True)
+    writer = VideoWriter(
+        target, like=info, audio_from=source, start=output.start, duration=output.duration,
+        crf=output.crf, preset=output.preset, overwrite=output.overwrite,
+    )
+    total = info.count_frames(output.start, output.duration)
+    with writer:
+        for done, frame in enumerate(read_frames(source, output.start, output.duration)):
+            content = resize(frame_to_tensor(frame.rgb, dreamer.device), size)
+            init, _ = prior.prepare(content)
+            steps = dreamer.run(content) if init is None else dreamer.run(init, carried_steps)
+            dreamed = yield from relay(steps, lambda step, done=done: FrameProgress(done, total, step))
+            prior.update(content, dreamed)
+            writer.write(Frame(tensor_to_frame(dreamed), frame.pts, frame.time_base))
+            yield FrameProgress(done + 1, total)
+    return Path(target)
+
+
+def iter_dream_file(
+    source: str | os.PathLike,
+    target: str | os.PathLike,
+    options: DreamOptions = DreamOptions(),
+    output: OutputOptions = OutputOptions(),
+    device: torch.device | str = "cpu",
+    guide: str | os.PathLike | torch.Tensor | None = None,
+    motion: Motion | None = None,
+    frames: int | None = None,
+    fps: Fraction | None = None,
+    flow: str | None = "dis",
+    carried_steps: int | None = None,
+) -> Generator[Step | FrameProgress, None, Path]:
+    """Image -> image, image -> zoom animation, or video -> video, chosen by the files' extensions.
+
+    ``motion``, ``frames`` and ``fps`` shape the zoom loop (a still source and a video target);
+    ``flow`` (an estimator name, or None to dream every frame on its own) and ``carried_steps``
+    (steps per octave of a flow-carried frame; default a tenth of the steps, at least 1:
+    more makes the dream grow stronger frame after frame) apply to video sources.
+    """
+    kind_in, kind_out = media_kind(source), media_kind(target, for_output=True)
+    animated = motion is not None or frames is not None or fps is not None
+    if kind_in == "video" and kind_out == "image":
+        raise OptionError(f"cannot turn video {source} into image {target}; use a video output")
+    if kind_in == "video" and animated:
+        raise OptionError("--frames, --fps, --zoom, --rotate and --translate make a zoom loop from a still image, not a video")
+    if kind_in == "image" and kind_out == "image" and animated:
+        raise OptionError(f"an animation needs a video output (.mp4, .webm or .gif), not {target}")
+    if kind_in == "image" and (output.start is not None or output.duration is not None):
+        raise OptionError("--start and --duration apply to video inputs")
+    if carried_steps is not None and not 1 <= carried_steps <= 10_000:
+        raise OptionError(f"--carried-steps {carried_steps} is out of range 1..10000")
+    check_writable(target, output.overwrite)
+    guide_image = read_image(guide) if isinstance(guide, (str, os.PathLike)) else guide
+    image = read_image(source) if kind_in == "image" else None  # bad input fails before the network loads
+    device = torch.device(device)
+    dreamer = Dreamer(options, device, guide_image)
+    if image is None:
+        prior: FramePrior = FlowCarry(make_flow(flow, device)) if flow is not None else IndependentFrames()
+        carried = carried_steps or max(1, options.steps // 10)
+        return (yield from iter_dream_video(source, target, dreamer, prior, carried, output))
+    if kind_out == "video":
+        events = iter_dream_animation(image, target, dreamer, motion or Motion(), frames or DEFAULT_FRAMES, fps or DEFAULT_FPS, output)
+        return (yield from events)
+    result = yield from iter_dream_image(image, dreamer, output.size)
+    write_image(result, target, overwrite=output.overwrite)
+    return Path(target)
+
+
+def dream_file(source: str | os.PathLike, target: str | os.PathLike, **kwargs: object) -> Path:
+    """``iter_dream_file`` run to the end, without progress."""
+    return drain(iter_dream_file(source, target, **kwargs))  # type: ignore[arg-type]
