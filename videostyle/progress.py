@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from .optim import Step
 
 A = TypeVar("A")
 B = TypeVar("B")
 T = TypeVar("T")
+
+
+class Iteration(Protocol):
+    """Any step-wise progress: an optimization Step, a training step. Reading ``parts`` may sync the GPU."""
+
+    index: int
+    total: int
+
+    @property
+    def parts(self) -> dict[str, float]: ...
 
 
 @dataclass(frozen=True)

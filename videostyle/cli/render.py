@@ -20,8 +20,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from ..optim import Step
-from ..progress import FrameProgress
+from ..progress import FrameProgress, Iteration
 
 stderr = Console(stderr=True)
 T = TypeVar("T")
@@ -72,7 +71,7 @@ class ProgressView:
             self.task = self.progress.add_task(self.label, total=total, unit=unit, info="")
         return self.task
 
-    def _info(self, step: Step) -> str:
+    def _info(self, step: Iteration) -> str:
         now = time.monotonic()
         if now - self.last < self.REFRESH_S and step.index + 1 < step.total:
             return ""
@@ -89,7 +88,7 @@ class ProgressView:
                 self.progress.update(task, completed=event.done)
             elif info := self._info(event.step):
                 self.progress.update(task, info=info)
-        elif isinstance(event, Step):
+        elif hasattr(event, "index") and hasattr(event, "parts"):  # an Iteration
             task = self._ensure(event.total, "it/s")
             info = self._info(event)
             self.progress.update(task, completed=event.index + 1, **({"info": info} if info else {}))

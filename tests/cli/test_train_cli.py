@@ -1,0 +1,76 @@
+"""`videostyle train` and `videostyle stylize --model`: options parse, act, and fail in one line."""
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from videostyle.cli import main
+from videostyle.feedforward.model_file import read_model_info
+from videostyle.media import probe_video
+
+TINY = ["--steps", "2", "--size", "32", "--batch-size", "1", "--width", "0.125", "--device", "cpu", "--quiet"]
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture
+def files(tmp_path):
+    rng = np.random.default_rng(0)
+    Image.fromarray(rng.integers(0, 255, (40, 60, 3), dtype=np.uint8)).save(tmp_path / "content.png")
+    Image.fromarray(rng.integers(0, 255, (32, 32, 3), dtype=np.uint8)).save(tmp_path / "style.png")
+    return tmp_path
+
+
+def run(capsys, *args):
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    return code, out, err
+
+
+def test_train_then_stylize_a_video_with_the_model(files, clip, capsys):
+    source = clip("in.mp4", size=(64, 48), frames=5, fps=Fraction(25))
+    model = files / "m.safetensors"
+    code, out, _ = run(
+        capsys, "train", "-s", files / "style.png", "-s", files / "content.png", "--data", source,
+        "--data", files / "content.png", "-o", model, "--preview-every", "0", *TINY,
+    )
+    assert code == 0 and "wrote" in out
+    assert read_model_info(model).style_names == ("style", "content")
+
+    code, _, _ = run(capsys, "stylize", source, "--model", model, "--style-mix", "0.3,0.7", "-o", files / "o.mp4", "--quiet")
+    info = probe_video(files / "o.mp4")
+    assert code == 0 and (info.frame_count, info.fps, info.has_audio) == (5, Fraction(25), True)
+    code, _, _ = run(capsys, "stylize", files / "content.png", "--model", model, "--style-index", "1", "-o", files / "o.png")
+    assert code == 0 and (files / "o.png").is_file()
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["stylize", "content.png", "-o", "o.png"], 1, "--model"),
+        (["stylize", "content.png", "--model", "m.safetensors", "-s", "style.png", "-o", "o.png"], 1, "does not apply"),
+        (["stylize", "content.png", "--model", "style.png", "-o", "o.png"], 1, "model file"),
+        (["stylize", "content.png", "--model", "none.safetensors", "-o", "o.png"], 1, "does not exist"),
+        (["stylize", "content.png", "--model", "m.safetensors", "--batch-size", "0", "-o", "o.png"], 2, "--batch-size"),
+        (["train", "-s", "style.png", "--data", "missing", "-o", "m2.safetensors", *TINY], 1, "does not exist"),
+        (["train", "-s", "style.png", "--data", "content.png", "-o", "m.pt", *TINY], 1, ".safetensors"),
+        (["train", "-s", "style.png", "--data", "content.png", "-o", "m2.safetensors", "--resume", *TINY], 1, "no checkpoint"),
+        (["train", "-s", "style.png", "--data", "content.png", "-o", "m2.safetensors", "--steps", "0"], 2, "--steps"),
+    ],
+)
+def test_bad_usage_is_one_line(files, capsys, monkeypatch, args, code, message):
+    monkeypatch.chdir(files)
+    (files / "m.safetensors").write_bytes(b"placeholder")
+    got, _, err = run(capsys, *args)
+    assert got == code and message in err
+    assert not (files / "o.png").exists() and not (files / "m2.safetensors").exists()

@@ -1,0 +1,117 @@
+import threading
+from fractions import Fraction
+
+import numpy as np
+import pytest
+import torch
+
+from videostyle.errors import InputError, OptionError
+from videostyle.feedforward.files import iter_stylize_file, stylize_file
+from videostyle.feedforward.inference import FrameStylizer, InferenceOptions
+from videostyle.feedforward.model_file import load_model
+from videostyle.feedforward.network import style_weights
+from videostyle.feedforward.pipeline import iter_stylize_video
+from videostyle.media import probe_video, read_frames, read_image
+from videostyle.progress import drain
+from videostyle.stylize.run import OutputOptions
+
+
+def _threads() -> list[str]:
+    return [t.name for t in threading.enumerate() if t.name.startswith("videostyle-")]
+
+
+def _leftovers(folder) -> list[str]:
+    return [p.name for p in folder.iterdir() if ".part" in p.name]
+
+
+def test_video_keeps_frames_timing_and_audio_and_is_the_network_output(tmp_path, clip, model_file):
+    source = clip("in.mp4", size=(64, 48), frames=10, fps=Fraction(30000, 1001))
+    target = tmp_path / "out.mp4"
+    options = InferenceOptions(style_index=1, batch_size=3)  # 10 frames: batches of 3, 3, 3, 1
+    events = list(iter_stylize_file(source, target, model_file, options, OutputOptions()))
+    assert events[-1].done == 10 and events[-1].total == 10
+    info = probe_video(target)
+    assert (info.width, info.height, info.fps, info.frame_count, info.has_audio) == (64, 48, Fraction(30000, 1001), 10, True)
+    assert [f.pts for f in read_frames(target)] == [f.pts for f in read_frames(source)]
+
+    network, _ = load_model(model_file)
+    for got, original in zip(read_frames(target), read_frames(source)):
+        content = torch.from_numpy(original.rgb).permute(2, 0, 1)[None].float() / 255
+        expected = network(content, style_weights(2, index=1))[0].permute(1, 2, 0).numpy() * 255
+        assert np.abs(got.rgb.astype(float) - expected).mean() < 6  # H.264 at crf 18 on a 64x48 frame
+    assert _threads() == [] and _leftovers(tmp_path) == []
+
+
+def test_size_and_trim(tmp_path, clip, model_file):
+    source = clip("in.mp4", size=(64, 48), frames=12, audio=False)
+    output = OutputOptions(size=40, start=0.1, duration=0.2)
+    stylize_file(source, tmp_path / "out.mkv", model_file, InferenceOptions(batch_size=4), output)
+    info = probe_video(tmp_path / "out.mkv")
+    assert (info.width, info.height) == (40, 30)
+    assert len(list(read_frames(tmp_path / "out.mkv"))) == len(list(read_frames(source, 0.1, 0.2)))
+
+
+def test_stabilized_video(tmp_path, clip, model_file):
+    source = clip("in.mp4", size=(64, 48), frames=6)
+    stylize_file(source, tmp_path / "out.mp4", model_file, InferenceOptions(stabilize=True, batch_size=4))
+    assert probe_video(tmp_path / "out.mp4").frame_count == 6 and _threads() == []
+
+
+class FailingStylizer(FrameStylizer):
+    """Breaks on its second batch, as a GPU running out of memory would."""
+
+    calls = 0
+
+    def frames(self, pixels, size):
+        self.calls += 1
+        if self.calls == 2:
+            raise RuntimeError("CUDA out of memory")
+        return super().frames(pixels, size)
+
+
+def test_an_error_mid_video_leaves_no_output_and_no_threads(tmp_path, clip, model_file):
+    source = clip("in.mp4", size=(64, 48), frames=10)
+    network, _ = load_model(model_file)
+    engine = FailingStylizer(network, style_weights(2), torch.device("cpu"))
+    target = tmp_path / "out.mp4"
+    with pytest.raises(RuntimeError, match="out of memory"):
+        drain(iter_stylize_video(source, target, engine, InferenceOptions(batch_size=2)))
+    assert not target.exists() and _leftovers(tmp_path) == [] and _threads() == []
+
+
+def test_stopping_the_generator_leaves_no_output_and_no_threads(tmp_path, clip, model_file):
+    source = clip("in.mp4", size=(64, 48), frames=10)
+    target = tmp_path / "out.mp4"
+    events = iter_stylize_file(source, target, model_file, InferenceOptions(batch_size=2))
+    next(events)
+    events.close()  # what Ctrl-C in the CLI amounts to
+    assert not target.exists() and _leftovers(tmp_path) == [] and _threads() == []
+
+
+def test_image(tmp_path, model_file):
+    from PIL import Image
+
+    Image.fromarray(np.random.default_rng(0).integers(0, 255, (30, 50, 3), dtype=np.uint8)).save(tmp_path / "in.png")
+    stylize_file(tmp_path / "in.png", tmp_path / "out.jpg", model_file, InferenceOptions(style_mix=(0.5, 0.5)))
+    assert read_image(tmp_path / "out.jpg").shape == (1, 3, 30, 50)
+    with pytest.raises(OptionError, match="videos only"):
+        stylize_file(tmp_path / "in.png", tmp_path / "o.png", model_file, InferenceOptions(stabilize=True))
+    with pytest.raises(OptionError, match="cannot turn image"):
+        stylize_file(tmp_path / "in.png", tmp_path / "o.mp4", model_file)
+
+
+def test_bad_model_fails_before_any_output(tmp_path, clip):
+    source = clip("in.mp4", frames=2)
+    (tmp_path / "bad.safetensors").write_bytes(b"\x01" * 64)
+    with pytest.raises(InputError, match="bad.safetensors"):
+        stylize_file(source, tmp_path / "out.mp4", tmp_path / "bad.safetensors")
+    assert not (tmp_path / "out.mp4").exists() and _leftovers(tmp_path) == []
+
+
+def test_inference_options_are_checked():
+    with pytest.raises(OptionError, match="--batch-size"):
+        InferenceOptions(batch_size=0)
+    with pytest.raises(OptionError, match="--precision"):
+        InferenceOptions(precision="fp8")
+    assert InferenceOptions().frames_per_batch(torch.device("cpu")) == 1
+    assert InferenceOptions().dtype(torch.device("cpu")) == torch.float32

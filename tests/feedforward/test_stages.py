@@ -1,0 +1,82 @@
+import threading
+import time
+
+import pytest
+
+from videostyle.feedforward.stages import Consumer, Producer
+
+
+def _workers() -> list[str]:
+    return [t.name for t in threading.enumerate() if t.name.startswith("test-")]
+
+
+def test_producer_delivers_in_order_and_joins():
+    with Producer(range(20), 2, "test-producer") as items:
+        assert list(items) == list(range(20))
+    assert _workers() == []
+
+
+def test_producer_error_reaches_the_consumer_after_the_items_before_it():
+    def broken():
+        yield 1
+        yield 2
+        raise ValueError("damaged input")
+
+    seen = []
+    with pytest.raises(ValueError, match="damaged input"), Producer(broken(), 1, "test-producer") as items:
+        seen.extend(items)
+    assert seen == [1, 2] and _workers() == []
+
+
+def test_consumer_stopping_early_stops_and_closes_the_producer():
+    closed = threading.Event()
+
+    def endless():
+        try:
+            n = 0
+            while True:
+                yield n
+                n += 1
+        finally:
+            closed.set()
+
+    with Producer(endless(), 2, "test-producer") as items:
+        for item in items:
+            if item == 3:
+                break
+    assert closed.is_set() and _workers() == []
+
+
+def test_consumer_handles_everything_in_order():
+    handled = []
+    with Consumer(handled.append, 2, "test-consumer") as sink:
+        for i in range(10):
+            sink.put(i)
+        sink.finish()
+    assert handled == list(range(10)) and _workers() == []
+
+
+def test_consumer_failure_is_raised_on_the_callers_thread():
+    def handle(item):
+        if item == 3:
+            raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"), Consumer(handle, 1, "test-consumer") as sink:
+        for i in range(100):
+            sink.put(i)
+        sink.finish()
+    assert _workers() == []
+
+
+def test_leaving_with_an_error_drops_queued_work_and_joins():
+    handled = []
+
+    def slow(item):
+        time.sleep(0.01)
+        handled.append(item)
+
+    with pytest.raises(KeyboardInterrupt), Consumer(slow, 4, "test-consumer") as sink:
+        for i in range(6):
+            sink.put(i)
+        raise KeyboardInterrupt
+    assert len(handled) < 6 and _workers() == []

@@ -1,0 +1,65 @@
+"""Stylize image and video files with a trained model: the same IO contract as the optimization engine."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Generator
+from pathlib import Path
+
+import torch
+
+from ..errors import OptionError
+from ..media import media_kind, read_image, write_image
+from ..media.atomic import check_writable
+from ..progress import FrameProgress, drain
+from ..resize import fit_size, resize
+from ..stylize.run import OutputOptions
+from .inference import FrameStylizer, InferenceOptions
+from .pipeline import iter_stylize_video
+
+IMAGE_CAP = 4096  # long side of still images when --size is not given: beyond it a network pass needs many GB
+
+
+def iter_stylize_file(
+    source: str | os.PathLike,
+    target: str | os.PathLike,
+    model: str | os.PathLike,
+    options: InferenceOptions = InferenceOptions(),
+    output: OutputOptions = OutputOptions(),
+    device: torch.device | str = "cpu",
+) -> Generator[FrameProgress, None, Path]:
+    """Image -> image or video -> video through the network of ``model``, chosen by the extensions."""
+    device = torch.device(device)
+    kind_in, kind_out = media_kind(source), media_kind(target, for_output=True)
+    if kind_in != kind_out:
+        raise OptionError(f"cannot turn {kind_in} {source} into {kind_out} {target}; use a {kind_in} output")
+    if kind_in == "video":
+        return (yield from iter_stylize_video(source, target, model, options, output, device))
+    if options.stabilize:
+        raise OptionError("--stabilize applies to videos only")
+    check_writable(target, output.overwrite)
+    engine, _ = FrameStylizer.from_file(model, options, device)
+    content = read_image(source)
+    result = stylize_image(engine, content, output.size)
+    write_image(result, target, overwrite=output.overwrite)
+    yield FrameProgress(1, 1)
+    return Path(target)
+
+
+def stylize_image(engine: FrameStylizer, content: torch.Tensor, size: int | None = None) -> torch.Tensor:
+    """(1, 3, H, W) in [0, 1] -> stylized at long side ``size`` (default: its own, at most IMAGE_CAP), on the CPU."""
+    h, w = content.shape[-2:]
+    working = fit_size(h, w, size, cap=IMAGE_CAP)
+    return engine.images(resize(content.to(engine.device), working)).cpu()
+
+
+def stylize_file(
+    source: str | os.PathLike,
+    target: str | os.PathLike,
+    model: str | os.PathLike,
+    options: InferenceOptions = InferenceOptions(),
+    output: OutputOptions = OutputOptions(),
+    device: torch.device | str = "cpu",
+) -> Path:
+    """Stylize without progress display (for Python callers)."""
+    return drain(iter_stylize_file(source, target, model, options, output, device))

@@ -1,0 +1,98 @@
+"""Run a trained style network on batches of images or raw video frames, fast on the GPU.
+
+On CUDA the network runs under autocast (fp16 by default, bf16 on request) in channels_last memory
+format, optionally compiled with torch.compile; frames cross to the device as uint8 and come back
+as uint8 (4x less traffic than float), with the conversions done on the device.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from ..errors import OptionError
+from ..resize import resize
+from .model_file import ModelInfo, load_model
+from .network import StyleNetwork, style_weights
+
+PRECISIONS = ("auto", "fp32", "fp16", "bf16")
+_DTYPES = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}
+
+
+@dataclass(frozen=True)
+class InferenceOptions:
+    """How a model is applied: which style (or blend), batch size, precision and video stabilization."""
+
+    style_index: int | None = None
+    style_mix: tuple[float, ...] | None = None
+    batch_size: int | None = None  # None: 8 frames on CUDA, 1 elsewhere
+    precision: str = "auto"  # auto: fp16 on CUDA, fp32 elsewhere
+    compile: bool = False
+    stabilize: bool = False
+    stabilize_strength: float = 0.7
+    flow: str = "dis"  # --stabilize: optical flow method, preset and (RAFT) weights file
+    flow_preset: str = "medium"
+    flow_weights: Path | None = None
+
+    def __post_init__(self) -> None:
+        if self.batch_size is not None and not 1 <= self.batch_size <= 256:
+            raise OptionError(f"--batch-size {self.batch_size} is out of range 1..256")
+        if self.precision not in PRECISIONS:
+            raise OptionError(f"--precision must be one of {', '.join(PRECISIONS)}, not {self.precision!r}")
+        if not (math.isfinite(self.stabilize_strength) and 0 <= self.stabilize_strength < 1):
+            raise OptionError(f"stabilize strength {self.stabilize_strength} is out of range [0, 1)")
+
+    def frames_per_batch(self, device: torch.device) -> int:
+        return self.batch_size or (8 if device.type == "cuda" else 1)
+
+    def dtype(self, device: torch.device) -> torch.dtype:
+        if self.precision == "auto":
+            return torch.float16 if device.type == "cuda" else torch.float32
+        return _DTYPES[self.precision]
+
+
+class FrameStylizer:
+    """A loaded network with its style weights, ready to stylize batches on one device."""
+
+    def __init__(
+        self, network: StyleNetwork, style: torch.Tensor, device: torch.device, options: InferenceOptions = InferenceOptions()
+    ) -> None:
+        self.device = device
+        self.dtype = options.dtype(device)
+        self.memory_format = torch.channels_last if device.type == "cuda" else torch.contiguous_format
+        self.network = network.eval().requires_grad_(False).to(device, memory_format=self.memory_format)
+        self.style = style.to(device)
+        self.compiled = options.compile
+        self._forward = torch.compile(self.network, dynamic=False) if options.compile else self.network
+        self._largest_batch = 0  # compiled: a short last batch is padded to this, so nothing recompiles
+
+    @classmethod
+    def from_file(
+        cls, path: str | os.PathLike, options: InferenceOptions, device: torch.device
+    ) -> tuple[FrameStylizer, ModelInfo]:
+        network, info = load_model(path, device)
+        style = style_weights(info.config.styles, options.style_index, options.style_mix)
+        return cls(network, style, device, options), info
+
+    @torch.inference_mode()
+    def images(self, images: torch.Tensor) -> torch.Tensor:
+        """(N, 3, H, W) float in [0, 1] on the device -> stylized, same shape, float32."""
+        n = images.shape[0]
+        if self.compiled:
+            self._largest_batch = max(self._largest_batch, n)
+            images = torch.cat([images, images[-1:].expand(self._largest_batch - n, -1, -1, -1)])
+        x = images.contiguous(memory_format=self.memory_format)
+        with torch.autocast(self.device.type, dtype=self.dtype, enabled=self.dtype != torch.float32):
+            out = self._forward(x, self.style)
+        return out[:n].float().clamp_(0, 1)
+
+    @torch.inference_mode()
+    def frames(self, pixels: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
+        """(N, H, W, 3) uint8 frames on the device -> stylized uint8 frames of ``size`` (h, w)."""
+        images = resize(pixels.permute(0, 3, 1, 2).float().div_(255), size)
+        out = self.images(images)
+        return out.mul_(255).round_().to(torch.uint8).permute(0, 2, 3, 1).contiguous()
