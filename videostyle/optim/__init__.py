@@ -1,7 +1,7 @@
 """The one optimization loop, its image parameterizations and optimizers."""
 
 from .loop import Step, optimize
-from .optimizers import OPTIMIZERS, OptimizerName, decay, make_optimizer
-from .params import ImageParam, PixelImage
+from .optimizers import OPTIMIZERS, OptimizerName, decay, make_optimizer, step_decay
+from .params import FourierImage, ImageParam, PixelImage, RatedPixelImage
 
-__all__ = ["OPTIMIZERS", "ImageParam", "OptimizerName", "PixelImage", "Step", "decay", "make_optimizer", "optimize"]
+__all__ = ["OPTIMIZERS", "FourierImage", "ImageParam", "OptimizerName", "PixelImage", "RatedPixelImage", "Step", "decay", "make_optimizer", "optimize", "step_decay"]

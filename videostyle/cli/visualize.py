@@ -1,0 +1,236 @@
+"""`videostyle visualize ...`: seeing inside the network. Each subcommand parses options and calls the library."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+
+from ..backbones import Backbone as Net
+from ..backbones import backbone_spec, load_backbone
+from ..device import resolve_device
+from ..errors import OptionError
+from ..visualize import commands
+from ..visualize.invert import InvertOptions
+from ..visualize.layers import layer_table
+from ..visualize.maximize import MaximizeOptions
+from ..visualize.saliency import METHODS
+from ..visualize.texture import TextureOptions
+from .options import Backbone, Device, Overwrite, Quiet, split_names
+from .render import run_with_progress
+
+visualize_app = typer.Typer(
+    help="See what a network has learned: class visualizations, inversions, textures, saliency, top patches.",
+    no_args_is_help=True,
+)
+
+Output = Annotated[Path, typer.Option("--output", "-o", help="Output picture (.png, .jpg, ...).")]
+Weights = Annotated[Path | None, typer.Option(help="Local state dict for the backbone.")]
+Offline = Annotated[bool, typer.Option(help="Never download weights.")]
+Seed = Annotated[int | None, typer.Option(help="Random seed, for repeatable pictures.")]
+Steps = Annotated[int, typer.Option(min=1, max=100_000, help="Optimization steps (per scale).")]
+WorkSize = Annotated[int, typer.Option("--size", min=16, max=8192, help="Long side of the picture in pixels.")]
+Lr = Annotated[float, typer.Option(min=1e-6, help="Learning rate.")]
+TvOperator = Literal["naive", "sobel", "sobel_squish"]  # objectives.TV_OPERATORS
+
+
+def _backbone(name: str, weights: Path | None, offline: bool, device: str) -> Net:
+    return load_backbone(name, resolve_device(device), weights, download=not offline)
+
+
+def _finish(events: commands.Events, label: str, quiet: bool) -> None:
+    for path in run_with_progress(events, label, quiet):
+        typer.echo(f"wrote {path}")
+
+
+@visualize_app.command()
+def maximize(
+    targets: Annotated[
+        list[str],
+        typer.Argument(
+            help="What to maximize: a class (goldfish, class:1), a layer (block10), a channel (block10:7, "
+            "block10:0-15) or a neuron (block10:7:3:4).",
+            show_default=False,
+        ),
+    ],
+    output: Output,
+    init: Annotated[Path | None, typer.Option(help="Start from this image instead of noise.")] = None,
+    grid: Annotated[bool, typer.Option(help="Put all pictures in one labeled contact sheet.")] = False,
+    samples: Annotated[int, typer.Option(min=1, max=64, help="Pictures per target (use with --langevin-noise).")] = 1,
+    steps: Steps = MaximizeOptions.steps,
+    size: WorkSize = MaximizeOptions.size,
+    scales: Annotated[int, typer.Option(min=1, max=8, help="Multiscale: grow from --start-size to --size in this many scales.")] = MaximizeOptions.scales,
+    start_size: Annotated[int | None, typer.Option(min=16, help="Multiscale: first long side (default: the tile).")] = MaximizeOptions.start_size,
+    tile: Annotated[int, typer.Option(min=16, help="Network input size; larger pictures use overlapping tiles.")] = MaximizeOptions.tile,
+    pixel_rates: Annotated[bool, typer.Option(help="Scale each pixel's step by 1 / tiles covering it.")] = MaximizeOptions.pixel_rates,
+    param: Annotated[Literal["fourier", "pixels"], typer.Option(help="Fourier: decorrelated spectrum; pixels: plain.")] = MaximizeOptions.param,
+    optimizer: Annotated[Literal["adam", "sgd", "rmsprop"], typer.Option(help="Step rule.")] = MaximizeOptions.optimizer,
+    lr: Lr = MaximizeOptions.lr,
+    rmsprop_decay: Annotated[float, typer.Option(min=0, max=0.9999, help="RMSProp running-average decay.")] = MaximizeOptions.rmsprop_decay,
+    lr_decay_every: Annotated[int, typer.Option(min=0, help="Multiply the rate by --lr-decay-factor every N steps (0: off).")] = MaximizeOptions.lr_decay_every,
+    lr_decay_factor: Annotated[float, typer.Option(min=1e-6, max=1.0)] = MaximizeOptions.lr_decay_factor,
+    l2: Annotated[float, typer.Option("--l2", min=0, help="L2 prior weight (Simonyan).")] = MaximizeOptions.l2,
+    p_norm: Annotated[float, typer.Option("--p-norm", min=1, help="α of the p-norm prior.")] = MaximizeOptions.p_norm,
+    p_reg: Annotated[float, typer.Option(min=0, help="p-norm prior weight.")] = MaximizeOptions.p_reg,
+    p_scale: Annotated[float, typer.Option(min=1e-6, help="p-norm prior scale.")] = MaximizeOptions.p_scale,
+    p_norm_aux: Annotated[float, typer.Option(min=1, help="α of the auxiliary p-norm.")] = MaximizeOptions.p_norm_aux,
+    p_reg_aux: Annotated[float, typer.Option(min=0, help="Auxiliary p-norm weight.")] = MaximizeOptions.p_reg_aux,
+    p_scale_aux: Annotated[float, typer.Option(min=1e-6, help="Auxiliary p-norm scale.")] = MaximizeOptions.p_scale_aux,
+    tv_reg: Annotated[float, typer.Option(min=0, help="Total-variation prior weight.")] = MaximizeOptions.tv_reg,
+    tv_beta: Annotated[float, typer.Option(min=0.1, help="TV exponent β.")] = MaximizeOptions.tv_beta,
+    tv_operator: Annotated[TvOperator, typer.Option(help="Image-gradient operator of the TV prior.")] = MaximizeOptions.tv_operator,
+    tv_step: Annotated[float, typer.Option(min=0, help="Raise the TV weight by this much every --tv-step-every steps.")] = MaximizeOptions.tv_step,
+    tv_step_every: Annotated[int, typer.Option(min=1)] = MaximizeOptions.tv_step_every,
+    jitter: Annotated[int, typer.Option(min=0, help="Random shift in pixels before each step.")] = MaximizeOptions.jitter,
+    scale_jitter: Annotated[float, typer.Option(min=0, max=0.5, help="Random scaling by 1 ± this.")] = MaximizeOptions.scale_jitter,
+    rotate: Annotated[float, typer.Option(min=0, max=180, help="Random rotation by ± degrees.")] = MaximizeOptions.rotate,
+    blur: Annotated[float, typer.Option(min=0, help="Gaussian blur sigma applied every --blur-every steps (pixels only).")] = MaximizeOptions.blur_sigma,
+    blur_every: Annotated[int, typer.Option(min=1)] = MaximizeOptions.blur_every,
+    langevin_noise: Annotated[float, typer.Option(min=0, help="Gaussian noise std added after each step (Langevin sampling).")] = MaximizeOptions.langevin_noise,
+    seed: Seed = None,
+    backbone: Backbone = "efficientnet-lite0",
+    weights: Weights = None,
+    offline: Offline = False,
+    device: Device = "auto",
+    overwrite: Overwrite = False,
+    quiet: Quiet = False,
+) -> None:
+    """Activation maximization: the picture a class, channel, neuron or layer responds to most."""
+    options = MaximizeOptions(
+        steps=steps, size=size, scales=scales, start_size=start_size, tile=tile, pixel_rates=pixel_rates, param=param,
+        optimizer=optimizer, lr=lr, rmsprop_decay=rmsprop_decay, lr_decay_every=lr_decay_every,
+        lr_decay_factor=lr_decay_factor, l2=l2, p_reg=p_reg, p_norm=p_norm, p_scale=p_scale, p_reg_aux=p_reg_aux,
+        p_norm_aux=p_norm_aux, p_scale_aux=p_scale_aux, tv_reg=tv_reg, tv_beta=tv_beta, tv_operator=tv_operator,
+        tv_step=tv_step, tv_step_every=tv_step_every, jitter=jitter, scale_jitter=scale_jitter, rotate=rotate,
+        blur_sigma=blur, blur_every=blur_every, langevin_noise=langevin_noise, seed=seed,
+    )  # fmt: skip
+    net = _backbone(backbone, weights, offline, device)
+    events = commands.run_maximize(net, targets, output, options, init, samples, grid, overwrite)
+    _finish(events, "maximize", quiet)
+
+
+@visualize_app.command()
+def invert(
+    image: Annotated[Path, typer.Argument(help="Image to reconstruct.", show_default=False)],
+    output: Output,
+    layer: Annotated[str | None, typer.Option(help="Layer whose features are inverted.")] = None,
+    layers: Annotated[str | None, typer.Option(help="Several layers, comma-separated: shown side by side.")] = None,
+    steps: Steps = 200,
+    size: WorkSize = 224,
+    optimizer: Annotated[Literal["adam", "lbfgs", "sgd", "rmsprop"], typer.Option()] = "adam",
+    lr: Lr = 0.05,
+    alpha: Annotated[float, typer.Option(min=1, help="α of the α-norm prior.")] = 6.0,
+    alpha_weight: Annotated[float, typer.Option(min=0, help="α-norm prior weight.")] = 1.0,
+    tv_beta: Annotated[float, typer.Option(min=0.1, help="TV exponent β.")] = 2.0,
+    tv_weight: Annotated[
+        float | None, typer.Option(min=0, help="TV prior weight (default: 3 x the layer's stride; deep layers need more).")
+    ] = None,
+    tv_operator: Annotated[TvOperator, typer.Option()] = "naive",
+    jitter: Annotated[int | None, typer.Option(min=0, help="Random shift in pixels per step (default: the layer's stride / 8).")] = None,
+    seed: Seed = None,
+    backbone: Backbone = "efficientnet-lite0",
+    weights: Weights = None,
+    offline: Offline = False,
+    device: Device = "auto",
+    overwrite: Overwrite = False,
+    quiet: Quiet = False,
+) -> None:
+    """Feature inversion (Mahendran & Vedaldi): reconstruct an image from one layer's features."""
+    names = split_names(layers) or ((layer,) if layer else None)
+    if not names or (layer and layers):
+        raise OptionError("give --layer LAYER or --layers A,B,C (see: videostyle visualize layers)")
+    options = InvertOptions(
+        steps=steps, optimizer=optimizer, lr=lr, alpha=alpha, alpha_weight=alpha_weight, tv_beta=tv_beta,
+        tv_weight=tv_weight, tv_operator=tv_operator, jitter=jitter, seed=seed,
+    )  # fmt: skip
+    net = _backbone(backbone, weights, offline, device)
+    _finish(commands.run_invert(net, image, names, output, options, size, overwrite), "invert", quiet)
+
+
+@visualize_app.command()
+def texture(
+    style: Annotated[Path, typer.Argument(help="Style image whose texture is synthesized.", show_default=False)],
+    output: Output,
+    width: Annotated[int, typer.Option(min=16, max=8192, help="Texture width.")] = 256,
+    height: Annotated[int, typer.Option(min=16, max=8192, help="Texture height.")] = 256,
+    style_size: Annotated[int, typer.Option(min=16, max=8192, help="Long side the style image is read at.")] = 256,
+    layers: Annotated[str | None, typer.Option(help="Comma-separated Gram layers (default: the backbone's style layers).")] = None,
+    steps: Steps = 300,
+    optimizer: Annotated[Literal["adam", "lbfgs", "sgd", "rmsprop"], typer.Option()] = "adam",
+    lr: Lr = 0.05,
+    tv_weight: Annotated[float, typer.Option(min=0, help="Total-variation smoothness weight.")] = TextureOptions.tv_weight,
+    seed: Seed = None,
+    backbone: Backbone = "efficientnet-lite0",
+    weights: Weights = None,
+    offline: Offline = False,
+    device: Device = "auto",
+    overwrite: Overwrite = False,
+    quiet: Quiet = False,
+) -> None:
+    """Texture synthesis (Gatys): match the style image's Gram statistics from noise, at any size."""
+    names = split_names(layers) or backbone_spec(backbone).style_layers
+    options = TextureOptions(steps=steps, optimizer=optimizer, lr=lr, tv_weight=tv_weight, seed=seed)
+    net = _backbone(backbone, weights, offline, device)
+    events = commands.run_texture(net, style, output, names, (height, width), style_size, options, overwrite)
+    _finish(events, "texture", quiet)
+
+
+@visualize_app.command()
+def saliency(
+    image: Annotated[Path, typer.Argument(help="Photo to explain.", show_default=False)],
+    output: Output,
+    class_: Annotated[str | None, typer.Option("--class", help="Class to explain, by name or index (default: the prediction).")] = None,
+    method: Annotated[
+        list[str] | None, typer.Option(help="gradient, guided or deconvnet; repeat for several (default: all three).")
+    ] = None,
+    size: WorkSize = 224,
+    backbone: Backbone = "efficientnet-lite0",
+    weights: Weights = None,
+    offline: Offline = False,
+    device: Device = "auto",
+    overwrite: Overwrite = False,
+    quiet: Quiet = False,
+) -> None:
+    """Saliency maps: vanilla gradient (Simonyan), guided backprop (Springenberg), deconvnet (Zeiler & Fergus)."""
+    net = _backbone(backbone, weights, offline, device)
+    methods = tuple(method) if method else METHODS
+    _finish(commands.run_saliency(net, image, output, class_, methods, size, overwrite), "saliency", quiet)
+
+
+@visualize_app.command("top-activations")
+def top_activations(
+    folder: Annotated[Path, typer.Argument(help="Folder of images to search.", show_default=False)],
+    output: Output,
+    layer: Annotated[str, typer.Option(help="Convolutional layer of the unit.")],
+    channel: Annotated[int, typer.Option(min=0, help="Channel (feature map) of the unit.")],
+    count: Annotated[int, typer.Option(min=1, max=100, help="How many patches.")] = 9,
+    method: Annotated[
+        Literal["deconvnet", "guided", "gradient"], typer.Option(help="Backward rule of the projections.")
+    ] = "deconvnet",
+    size: WorkSize = 224,
+    backbone: Backbone = "efficientnet-lite0",
+    weights: Weights = None,
+    offline: Offline = False,
+    device: Device = "auto",
+    overwrite: Overwrite = False,
+    quiet: Quiet = False,
+) -> None:
+    """The image patches that excite one unit most, beside their deconvnet projections (Zeiler & Fergus)."""
+    net = _backbone(backbone, weights, offline, device)
+    events = commands.run_top_activations(net, folder, layer, channel, output, count, size, method, overwrite)
+    _finish(events, f"top-activations {layer}:{channel}", quiet)
+
+
+@visualize_app.command()
+def layers(
+    size: Annotated[int, typer.Option(min=16, max=4096, help="Input size the shapes are given for.")] = 224,
+    backbone: Backbone = "efficientnet-lite0",
+    weights: Weights = None,
+    offline: Offline = False,
+) -> None:
+    """The backbone's layer names and output shapes, to choose targets and layers."""
+    net = _backbone(backbone, weights, offline, "cpu")
+    typer.echo(f"{net.name}, input {size} x {size}:")
+    for info in layer_table(net, size):
+        typer.echo(f"  {info.describe()}")

@@ -1,0 +1,167 @@
+"""File in, file out: one function per `videostyle visualize` command, so the CLI only parses options.
+
+Each checks its outputs before any work (an existing file without ``overwrite`` fails at once),
+yields the progress events of the work, and returns the paths it wrote.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+from collections.abc import Generator, Sequence
+from pathlib import Path
+
+import torch
+
+from ..backbones import Backbone
+from ..errors import OptionError
+from ..media import check_writable, media_kind, read_image, write_image
+from ..progress import relay
+from ..resize import resize_long_side
+from .grid import contact_sheet
+from .invert import InvertOptions, invert_layers
+from .maximize import MaximizeOptions, maximize
+from .runs import renumber
+from .saliency import METHODS, saliency_figure
+from .targets import parse_targets
+from .texture import TextureOptions, synthesize_texture
+from .top_activations import top_activations, top_activations_figure
+
+Events = Generator[object, None, list[Path]]
+
+
+def _check_output(path: str | os.PathLike, overwrite: bool) -> Path:
+    if media_kind(path, for_output=True) != "image":
+        raise OptionError(f"{path}: visualizations are pictures; use an image extension such as .png or .jpg")
+    return check_writable(path, overwrite)
+
+
+def _slug(label: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "_", label).strip("_").lower() or "target"
+
+
+def _numbered(output: Path, labels: Sequence[str]) -> list[Path]:
+    """out.png + labels -> out-goldfish.png, out-block10_7.png, ... (one file per picture)."""
+    return [output.with_name(f"{output.stem}-{_slug(label)}{output.suffix}") for label in labels]
+
+
+def _load_image(path: str | os.PathLike, size: int, device: torch.device) -> torch.Tensor:
+    return resize_long_side(read_image(path), size).to(device)
+
+
+def run_maximize(
+    backbone: Backbone,
+    specs: Sequence[str],
+    output: str | os.PathLike,
+    options: MaximizeOptions = MaximizeOptions(),
+    init: str | os.PathLike | None = None,
+    samples: int = 1,
+    grid: bool = False,
+    overwrite: bool = False,
+) -> Events:
+    """Maximize each target (``samples`` times, seeds counting up) into one sheet or one file each."""
+    if samples < 1:
+        raise OptionError(f"samples must be at least 1, got {samples}")
+    output = Path(output)
+    targets = parse_targets(list(specs), backbone)
+    device = backbone.normalize.mean.device
+    start = _load_image(init, options.size, device) if init is not None else None
+    jobs = [(t, i) for t in targets for i in range(samples)]
+    labels = [t.label if samples == 1 else f"{t.label} #{i + 1}" for t, i in jobs]
+    paths = [output] if grid or len(jobs) == 1 else _numbered(output, labels)
+    for path in paths:
+        _check_output(path, overwrite)
+    per_job = options.steps * options.scales
+    images = []
+    for n, (target, i) in enumerate(jobs):
+        seed = None if options.seed is None else options.seed + i
+        run = maximize(backbone, target.objective, dataclasses.replace(options, seed=seed), start)
+        images.append((yield from relay(run, renumber(n * per_job, per_job * len(jobs)))))
+    if len(paths) == 1 and len(images) > 1:
+        images = [contact_sheet(images, labels, columns=samples if samples > 1 else None)]
+    for picture, path in zip(images, paths):
+        write_image(picture, path, overwrite)
+    return paths
+
+
+def run_invert(
+    backbone: Backbone,
+    image: str | os.PathLike,
+    layers: Sequence[str],
+    output: str | os.PathLike,
+    options: InvertOptions = InvertOptions(),
+    size: int = 224,
+    overwrite: bool = False,
+) -> Events:
+    """Reconstruct the image from each layer; several layers go side by side after the original."""
+    output = _check_output(output, overwrite)
+    photo = _load_image(image, size, backbone.normalize.mean.device)
+    results = yield from invert_layers(backbone, photo, layers, options)
+    picture = results[0] if len(layers) == 1 else contact_sheet([photo, *results], ["image", *layers], columns=len(layers) + 1)
+    write_image(picture, output, overwrite)
+    return [output]
+
+
+def run_texture(
+    backbone: Backbone,
+    style: str | os.PathLike,
+    output: str | os.PathLike,
+    layers: Sequence[str],
+    size: tuple[int, int] = (256, 256),
+    style_size: int = 256,
+    options: TextureOptions = TextureOptions(),
+    overwrite: bool = False,
+) -> Events:
+    """A texture of ``size`` (h, w) with the Gram statistics of the style image."""
+    output = _check_output(output, overwrite)
+    source = _load_image(style, style_size, backbone.normalize.mean.device)
+    texture = yield from synthesize_texture(backbone, source, size, layers, options)
+    write_image(texture, output, overwrite)
+    return [output]
+
+
+def run_saliency(
+    backbone: Backbone,
+    image: str | os.PathLike,
+    output: str | os.PathLike,
+    target: str | None = None,
+    methods: Sequence[str] = METHODS,
+    size: int = 224,
+    overwrite: bool = False,
+) -> Events:
+    """Maps (top row) and overlays (bottom row) of each method, after the photo, labeled with the class."""
+    output = _check_output(output, overwrite)
+    unknown = [m for m in methods if m not in METHODS]
+    if unknown or not methods:
+        raise OptionError(f"unknown saliency method {', '.join(unknown) or '(none)'}; choose from {', '.join(METHODS)}")
+    photo = _load_image(image, size, backbone.normalize.mean.device)
+    index = None
+    if target is not None:
+        (chosen,) = parse_targets([target if ":" in target else f"class:{target}"], backbone)
+        index = getattr(chosen.objective, "index", None)
+        if index is None:
+            raise OptionError(f"--class {target!r} is not a class; give an ImageNet class name or index")
+    write_image(saliency_figure(backbone, photo, index, methods), output, overwrite)
+    yield from ()  # no progress to report; a generator like the other commands
+    return [output]
+
+
+def run_top_activations(
+    backbone: Backbone,
+    folder: str | os.PathLike,
+    layer: str,
+    channel: int,
+    output: str | os.PathLike,
+    count: int = 9,
+    size: int = 224,
+    method: str = "deconvnet",
+    overwrite: bool = False,
+) -> Events:
+    """The Zeiler & Fergus figure for one unit over a folder of images."""
+    output = _check_output(output, overwrite)
+    if method not in METHODS:
+        raise OptionError(f"unknown projection method {method!r}; choose from {', '.join(METHODS)}")
+    found = yield from top_activations(backbone, folder, layer, channel, count, size, method)
+    write_image(top_activations_figure(found), output, overwrite)
+    return [output]
