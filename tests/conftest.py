@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from fractions import Fraction
 from pathlib import Path
 
 import av
 import numpy as np
 import pytest
+import torch
+
+@pytest.fixture(autouse=True)
+def one_thread() -> Iterator[None]:
+    """Tiny tensors gain nothing from intra-op threads; on a busy 2-core machine threads cost 10-30x."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
 
 MARKER = (255, 0, 0)
 """Colour of the 8x8 block drawn in the top-right corner of every coded clip frame."""
@@ -120,3 +130,43 @@ def clip_frame_fixture() -> Callable[[int, tuple[int, int]], np.ndarray]:
 def tone_fixture() -> Callable[[float, int, int], np.ndarray]:
     """The quiet sine used for test audio, for writers fed with PcmAudio."""
     return tone
+
+
+def moving_frame(index: int, size: tuple[int, int], shift: tuple[int, int] = (2, 1)) -> np.ndarray:
+    """Frame ``index`` of a panning clip: a window over the astronaut photo moving ``shift`` pixels a frame."""
+    from skimage import data
+    from skimage.transform import resize
+
+    width, height = size
+    photo = (resize(data.astronaut(), (2 * height + 40, 2 * width + 40), anti_aliasing=True) * 255).astype(np.uint8)
+    x, y = 10 + shift[0] * index, 10 + shift[1] * index
+    return np.ascontiguousarray(photo[y : y + height, x : x + width])
+
+
+def make_moving_clip(path: Path, size: tuple[int, int] = (96, 64), frames: int = 6, cut_at: int | None = None) -> Path:
+    """A near-lossless H.264 clip of a pan with real motion; from ``cut_at`` on the picture is flipped and
+    darkened, a scene cut that neither flow nor colors can bridge."""
+    with av.open(str(path), "w") as out:
+        video = out.add_stream("libx264", rate=24)
+        video.width, video.height = size
+        video.pix_fmt = "yuv420p"
+        video.options = {"preset": "ultrafast", "crf": "4"}
+        for index in range(frames):
+            rgb = moving_frame(index, size)
+            if cut_at is not None and index >= cut_at:
+                rgb = np.ascontiguousarray(rgb[::-1, ::-1] // 3)
+            frame = av.VideoFrame.from_ndarray(rgb, format="rgb24")
+            frame.pts = index
+            out.mux(video.encode(frame))
+        out.mux(video.encode(None))
+    return path
+
+
+@pytest.fixture
+def moving_clip(tmp_path: Path) -> Callable[..., Path]:
+    """Factory: ``moving_clip(name="pan.mp4", size=(96, 64), frames=6, cut_at=None)`` writes a panning clip."""
+
+    def factory(name: str = "pan.mp4", **options: object) -> Path:
+        return make_moving_clip(tmp_path / name, **options)  # type: ignore[arg-type]
+
+    return factory

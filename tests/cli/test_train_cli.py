@@ -4,7 +4,6 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-import torch
 from PIL import Image
 
 from videostyle.cli import main
@@ -12,14 +11,6 @@ from videostyle.feedforward.model_file import read_model_info
 from videostyle.media import probe_video
 
 TINY = ["--steps", "2", "--size", "32", "--batch-size", "1", "--width", "0.125", "--device", "cpu", "--quiet"]
-
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 @pytest.fixture

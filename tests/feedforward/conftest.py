@@ -18,15 +18,6 @@ from videostyle.feedforward.options import TrainOptions
 TINY_LAYERS = {"content_layers": ("c2",), "style_layers": ("c1", "c2")}
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny tensors gain nothing from intra-op threads, and on a busy machine threads cost a lot."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 @pytest.fixture
 def tiny_backbone() -> Backbone:
     """A two-stage random CNN: enough for content and Gram losses, a thousand times cheaper than a real one."""

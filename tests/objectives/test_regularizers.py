@@ -29,15 +29,6 @@ def autograd_grad(f, x: torch.Tensor) -> torch.Tensor:
     return x.grad
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny convolutions on a shared 2-core machine are far faster on one thread than on two."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 @pytest.fixture
 def image() -> torch.Tensor:
     return torch.rand(1, 3, 5, 6, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
