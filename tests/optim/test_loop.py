@@ -49,3 +49,12 @@ def test_decay_ends_at_the_final_fraction():
 def test_unknown_optimizer():
     with pytest.raises(OptionError, match="unknown optimizer"):
         make_optimizer("sgdx", [torch.nn.Parameter(torch.zeros(1))], 0.1)
+
+
+def test_lbfgs_accepts_a_channels_last_start_image():
+    """Decoded video frames arrive channels-last; L-BFGS needs a flat view of the gradient."""
+    init = torch.rand(1, 3, 8, 8).contiguous(memory_format=torch.channels_last)
+    param = PixelImage(init)
+    optimizer = make_optimizer("lbfgs", param.parameters(), 1.0)
+    steps = list(optimize(param, TotalVariation(), identity_backbone(), 2, optimizer))
+    assert steps[-1].loss < steps[0].loss or steps[-1].loss == 0

@@ -11,9 +11,13 @@ from collections.abc import Sequence
 import typer
 
 from ..errors import VideostyleError
+from .dream import dream
+from .metrics import metrics
 from .models import models
 from .render import stderr
 from .stylize import stylize
+from .train import train
+from .visualize import visualize_app
 
 app = typer.Typer(
     name="videostyle",
@@ -24,6 +28,10 @@ app = typer.Typer(
 )
 app.command()(stylize)
 app.command()(models)
+app.command()(metrics)
+app.command()(dream)
+app.command()(train)
+app.add_typer(visualize_app, name="visualize")
 
 EXIT_FAILURE, EXIT_INTERRUPTED = 1, 130
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
@@ -39,3 +40,13 @@ def split_floats(text: str | None, what: str) -> tuple[float, ...] | None:
         return tuple(float(v) for v in text.split(","))
     except ValueError:
         raise OptionError(f"{what} must be comma-separated numbers like 0.7,0.3, not {text!r}") from None
+
+
+FlowMethod = Annotated[
+    Literal["dis", "farneback", "raft"],
+    typer.Option("--flow", help="Optical flow: dis (fast, default), farneback, raft (needs local weights)."),
+]
+FlowPreset = Annotated[
+    Literal["ultrafast", "fast", "medium"], typer.Option("--flow-preset", help="Flow speed/accuracy trade-off.")
+]
+FlowWeights = Annotated[Path | None, typer.Option("--flow-weights", help="--flow raft: local state dict file.")]

@@ -27,7 +27,8 @@ class PixelImage(ImageParam):
 
     def __init__(self, init: torch.Tensor) -> None:
         super().__init__()
-        self.pixels = nn.Parameter(init.detach().clone().clamp_(0, 1))
+        # contiguous: L-BFGS views the gradient flat, and decoded video frames arrive channels-last
+        self.pixels = nn.Parameter(init.detach().clone(memory_format=torch.contiguous_format).clamp_(0, 1))
 
     def forward(self) -> torch.Tensor:
         return self.pixels

@@ -11,6 +11,8 @@ from .run import (
     stylize_video,
 )
 from .stylizer import Stylizer
+from .temporal import WarpedPrior
+from .temporal_options import TemporalOptions
 
 __all__ = [
     "INITS",
@@ -20,6 +22,8 @@ __all__ = [
     "PreviousFrame",
     "StyleOptions",
     "Stylizer",
+    "TemporalOptions",
+    "WarpedPrior",
     "iter_stylize_file",
     "iter_stylize_image",
     "iter_stylize_video",

@@ -11,8 +11,10 @@ from ..backbones import DEFAULT_BACKBONE, backbone_spec
 from ..errors import OptionError
 from ..optim import OPTIMIZERS
 
-InitName = Literal["content", "noise", "previous"]
-INITS = ("content", "noise", "previous")
+InitName = Literal["warped", "content", "noise", "previous"]
+INITS = ("warped", "content", "noise", "previous")
+"""warped: a video frame starts from the previous result warped by optical flow (the first frame, and
+images, from the content); previous: from the previous result as is; content, noise: every frame afresh."""
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,7 @@ class StyleOptions:
     iterations: int = 200
     optimizer: str = "adam"
     lr: float | None = None
-    init: str = "content"
+    init: str = "warped"
     style_scale: float = 1.0
     style_blend: tuple[float, ...] | None = None
     preserve_color: bool = False

@@ -14,14 +14,18 @@ from pathlib import Path
 import torch
 
 from ..errors import OptionError
+from ..flow import make_flow
 from ..media import Frame, VideoWriter, frame_to_tensor, media_kind, probe_video, read_frames, read_image, tensor_to_frame, write_image
 from ..media.atomic import check_writable
 from ..optim import Step
-from ..progress import FrameProgress, drain, relay
+from ..progress import FrameProgress, drain
 from ..resize import fit_size, resize
+from .multipass import iter_multipass
 from .options import StyleOptions
 from .priors import FramePrior, IndependentFrames, PreviousFrame
 from .stylizer import Stylizer
+from .temporal import WarpedPrior, iter_frame
+from .temporal_options import TemporalOptions
 
 DEFAULT_CAP = 1024  # long side when --size is not given: optimization cost grows with pixels
 
@@ -70,8 +74,18 @@ def stylize_image(
     return drain(iter_stylize_image(content, styles, options, size, device))
 
 
-def make_prior(options: StyleOptions) -> FramePrior:
-    return PreviousFrame() if options.init == "previous" else IndependentFrames()
+def make_prior(
+    options: StyleOptions, temporal: TemporalOptions = TemporalOptions(), device: torch.device | str = "cpu"
+) -> FramePrior:
+    """Independent frames (or plain previous-frame init) without temporal coherence, else the flow-warped prior."""
+    if not temporal.enabled:
+        return PreviousFrame() if options.init == "previous" else IndependentFrames()
+    flow = make_flow(temporal.flow, device, temporal.flow_preset, temporal.flow_weights)
+    init = options.init if options.init in ("warped", "previous") else "stylizer"
+    return WarpedPrior(
+        flow, temporal.weight, temporal.long_term, init, temporal.scene_cuts,
+        gray=options.preserve_color, reliable_rate=temporal.reliable_rate,
+    )
 
 
 def iter_stylize_video(
@@ -82,10 +96,12 @@ def iter_stylize_video(
     output: OutputOptions = OutputOptions(),
     device: torch.device | str = "cpu",
     prior: FramePrior | None = None,
+    temporal: TemporalOptions = TemporalOptions(),
 ) -> Generator[FrameProgress, None, Path]:
     """Stream a video through the stylizer into ``target``: frames flow decoder -> stylizer -> encoder.
 
-    Timestamps, frame rate and audio are kept; the output appears only when complete.
+    Timestamps, frame rate and audio are kept; the output appears only when complete. ``temporal``
+    ties frames together by optical flow; with several passes the frames wait on disk in between.
     """
     device = torch.device(device)
     info = probe_video(source)
@@ -95,17 +111,20 @@ def iter_stylize_video(
         crf=output.crf, preset=output.preset, overwrite=output.overwrite,
     )
     stylizer = Stylizer(load_styles(styles), options, device)
-    prior = prior or make_prior(options)
+    prior = prior or make_prior(options, temporal, device)
     total = info.count_frames(output.start, output.duration)
+    frames = read_frames(source, output.start, output.duration)
     with writer:
-        for done, frame in enumerate(read_frames(source, output.start, output.duration)):
-            content = resize(frame_to_tensor(frame.rgb, device), size)
-            init, extra = prior.prepare(content)
-            steps = stylizer.run(content, init, extra)
-            stylized = yield from relay(steps, lambda step, done=done: FrameProgress(done, total, step))
-            prior.update(content, stylized)
-            writer.write(Frame(tensor_to_frame(stylized), frame.pts, frame.time_base))
-            yield FrameProgress(done + 1, total)
+        if temporal.enabled and temporal.passes > 1:
+            yield from iter_multipass(stylizer, prior, frames, size, writer, temporal, total, Path(target).parent)
+        else:
+            for done, frame in enumerate(frames):
+                content = resize(frame_to_tensor(frame.rgb, device), size)
+                stylized = yield from iter_frame(
+                    stylizer, prior, content, temporal, lambda step, done=done: FrameProgress(done, total, step)
+                )
+                writer.write(Frame(tensor_to_frame(stylized), frame.pts, frame.time_base))
+                yield FrameProgress(done + 1, total)
     return Path(target)
 
 
@@ -116,13 +135,14 @@ def iter_stylize_file(
     options: StyleOptions = StyleOptions(),
     output: OutputOptions = OutputOptions(),
     device: torch.device | str = "cpu",
+    temporal: TemporalOptions = TemporalOptions(),
 ) -> Generator[Step | FrameProgress, None, Path]:
-    """Image -> image or video -> video, chosen by the files' extensions."""
+    """Image -> image or video -> video, chosen by the files' extensions (``temporal``: videos only)."""
     kind_in, kind_out = media_kind(source), media_kind(target, for_output=True)
     if kind_in != kind_out:
         raise OptionError(f"cannot turn {kind_in} {source} into {kind_out} {target}; use a {kind_in} output")
     if kind_in == "video":
-        return (yield from iter_stylize_video(source, target, styles, options, output, device))
+        return (yield from iter_stylize_video(source, target, styles, options, output, device, temporal=temporal))
     check_writable(target, output.overwrite)
     content = read_image(source)
     styles = load_styles(styles)
@@ -138,5 +158,6 @@ def stylize_video(
     options: StyleOptions = StyleOptions(),
     output: OutputOptions = OutputOptions(),
     device: torch.device | str = "cpu",
+    temporal: TemporalOptions = TemporalOptions(),
 ) -> Path:
-    return drain(iter_stylize_video(source, target, styles, options, output, device))
+    return drain(iter_stylize_video(source, target, styles, options, output, device, temporal=temporal))

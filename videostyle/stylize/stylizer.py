@@ -16,7 +16,7 @@ import torch
 from ..backbones import Backbone, load_backbone
 from ..errors import OptionError
 from ..objectives import ContentLoss, Objective, StyleLoss, Sum, TotalVariation, blended_grams, gram
-from ..optim import PixelImage, Step, decay, make_optimizer, optimize
+from ..optim import PixelImage, RatedPixelImage, Step, decay, make_optimizer, optimize
 from ..resize import resize, resize_long_side
 from .color import join_chroma, luminance, match_luminance
 from .options import StyleOptions
@@ -95,11 +95,15 @@ class Stylizer:
         init: torch.Tensor | None = None,
         extra: Objective | None = None,
         iterations: int | None = None,
+        lr: float | None = None,
+        rate: torch.Tensor | None = None,
     ) -> Generator[Step, None, torch.Tensor]:
         """Stylize ``content`` (1,3,H,W in [0,1] on the device); yields loop steps, returns the image.
 
         With ``scales`` > 1 the image is optimized coarse to fine, each scale starting from the
         upsampled result of the previous one. ``extra`` terms (temporal losses) apply at full size only.
+        ``iterations`` and ``lr`` override the options' for this image; ``rate`` (1,1,H,W) in (0,1] scales
+        each pixel's steps (a warm-started video frame moves its reliably warped pixels slowly).
         """
         opts = self.options
         iterations = iterations or opts.iterations
@@ -116,8 +120,9 @@ class Stylizer:
             objective = self.objective(scaled)
             if extra is not None and size == (h, w):
                 objective = objective + extra
-            param = PixelImage(resize(image, size))
-            optimizer = make_optimizer(opts.optimizer, param.parameters(), opts.learning_rate)
+            start = resize(image, size)
+            param = PixelImage(start) if rate is None else RatedPixelImage(start, resize(rate, size))
+            optimizer = make_optimizer(opts.optimizer, param.parameters(), lr or opts.learning_rate)
             for step in optimize(param, objective, self.backbone, iterations, optimizer, scheduler=decay(optimizer, iterations)):
                 yield dataclasses.replace(step, index=k * iterations + step.index, total=total)
             image = param().detach()

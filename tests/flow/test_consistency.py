@@ -1,0 +1,54 @@
+import torch
+
+from videostyle.flow import consistency_weights, disocclusions, motion_boundaries
+
+H, W = 32, 48
+TOP, BOTTOM, LEFT, RIGHT = 8, 20, 10, 22  # the square in the earlier frame
+
+
+def square_moving_right(step: int = 4) -> tuple[torch.Tensor, torch.Tensor]:
+    """Exact flows for a square that moves ``step`` px right over a still background.
+
+    Returns (forward, backward) for warping the earlier frame into the later one: forward lives on the
+    later frame's grid and points into the earlier frame, backward the other way.
+    """
+    forward = torch.zeros(1, 2, H, W)
+    forward[0, 0, TOP:BOTTOM, LEFT + step : RIGHT + step] = -step  # the square, where it is now
+    backward = torch.zeros(1, 2, H, W)
+    backward[0, 0, TOP:BOTTOM, LEFT:RIGHT] = step  # the square, where it was
+    return forward, backward
+
+
+def test_pure_translation_is_reliable_inside_the_frame():
+    flow = torch.zeros(1, 2, H, W)
+    flow[:, 0] = 3.0
+    weights = consistency_weights(flow, -flow)
+    assert weights.shape == (1, 1, H, W) and weights.dtype == torch.float32
+    assert weights[..., :, : W - 3].eq(1).all()
+    assert weights[..., :, W - 3 :].eq(0).all()  # leads out of the frame
+
+
+def test_synthetic_occlusion_marks_the_uncovered_strip():
+    forward, backward = square_moving_right(step=4)
+    occluded = disocclusions(forward, backward)[0, 0]
+    # In the later frame, the strip the square has just left shows background never seen before.
+    assert occluded[TOP:BOTTOM, LEFT : LEFT + 4].all()
+    assert not occluded[:TOP].any() and not occluded[BOTTOM:].any()
+    assert not occluded[TOP:BOTTOM, LEFT + 5 : RIGHT + 4].any()  # the square itself is tracked
+    assert not occluded[:, RIGHT + 5 :].any()
+
+
+def test_motion_boundaries_follow_the_edges_of_the_moving_square():
+    forward, _ = square_moving_right(step=4)
+    edges = motion_boundaries(forward)[0, 0]
+    assert edges[TOP:BOTTOM, LEFT + 3].all() and edges[TOP:BOTTOM, RIGHT + 3].all()
+    assert edges[TOP - 1, LEFT + 4 : RIGHT + 4].all()
+    assert not edges[:TOP - 1].any() and not edges[TOP + 1 : BOTTOM - 1, LEFT + 5 : RIGHT + 2].any()
+
+
+def test_weights_combine_both_tests():
+    forward, backward = square_moving_right(step=4)
+    weights = consistency_weights(forward, backward)[0, 0]
+    unreliable = disocclusions(forward, backward)[0, 0] | motion_boundaries(forward)[0, 0]
+    assert torch.equal(weights == 0, unreliable)
+    assert 0.8 < float(weights.mean()) < 0.95

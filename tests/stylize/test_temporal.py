@@ -1,0 +1,186 @@
+import itertools
+from fractions import Fraction
+
+import pytest
+import torch
+
+from videostyle.errors import OptionError
+from videostyle.flow import FlowEstimator, make_flow
+from videostyle.media import probe_video, read_frames
+from videostyle.objectives import TemporalLoss
+from videostyle.progress import FrameProgress, drain
+from videostyle.stylize import (
+    IndependentFrames,
+    OutputOptions,
+    PreviousFrame,
+    StyleOptions,
+    TemporalOptions,
+    WarpedPrior,
+    iter_stylize_video,
+)
+from videostyle.stylize.run import make_prior
+from videostyle.stylize.temporal import closest_first, long_term_offsets
+
+H, W = 48, 64
+STEP = (2, 1)  # pan: frame t(y, x) = frame t-1(y + 1, x + 2)
+
+
+class IntegerShift(FlowEstimator):
+    """Exact flow for frames that are integer translations of each other (searched, not estimated)."""
+
+    def pair(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+        m = 4
+        inner = a[..., m:-m, m:-m]
+
+        def error(d: tuple[int, int]) -> float:
+            dx, dy = d
+            return float((inner - b[..., m + dy : H - m + dy, m + dx : W - m + dx]).abs().mean())
+
+        dx, dy = min(itertools.product(range(-m, m + 1), repeat=2), key=error)
+        return torch.tensor([float(dx), float(dy)]).view(1, 2, 1, 1).expand(1, 2, H, W).contiguous()
+
+
+@pytest.fixture(scope="module")
+def pan() -> list[torch.Tensor]:
+    """Frames of an exact integer pan over a random texture, and a 'stylized' pan over another."""
+    texture = torch.rand(2, 3, H + 20, W + 30, generator=torch.Generator().manual_seed(0))
+    return [texture[..., STEP[1] * t : STEP[1] * t + H, STEP[0] * t : STEP[0] * t + W] for t in range(4)]
+
+
+def test_temporal_loss_is_a_weighted_mse_against_each_target():
+    target = torch.zeros(2, 3, 4, 4)
+    weights = torch.zeros(2, 1, 4, 4)
+    weights[0, :, :2] = 1  # first target counts on the top half only
+    weights[1, :, 2:, :2] = 0.5
+    loss = TemporalLoss(target, weights)
+    image = torch.ones(1, 3, 4, 4)
+    assert loss.layers == () and loss.name == "temporal"
+    assert float(loss(image, {})) == pytest.approx((3 * 8 * 1 + 3 * 4 * 0.5) / 48)
+    image.requires_grad_(True)
+    loss(image, {}).backward()
+    assert float(image.grad[..., 3, 3].abs().sum()) == 0  # weight 0: no pull
+
+
+def test_closest_first_gives_each_pixel_to_the_nearest_reliable_frame():
+    near = torch.tensor([[[[1.0, 0.0, 0.0]]]])
+    mid = torch.tensor([[[[1.0, 1.0, 0.0]]]])
+    far = torch.tensor([[[[1.0, 1.0, 1.0]]]])
+    weights = closest_first([near, mid, far])
+    assert weights[:, 0, 0].tolist() == [[1, 0, 0], [0, 1, 0], [0, 0, 1]]
+    assert long_term_offsets(4) == (1, 2, 4, 8)
+
+
+def test_warped_init_carries_the_previous_result_along_the_flow(pan):
+    content, stylized = [f[:1] for f in pan], [f[1:] for f in pan]
+    prior = WarpedPrior(IntegerShift(), temporal_weight=10.0, reliable_rate=0.25)
+    assert prior.prepare(content[0]) == (None, None)
+    prior.update(content[0], stylized[0])
+    init, extra = prior.prepare(content[1])
+    # Inside: frame 1 of the stylized pan, exactly; where the flow leaves the frame: the content.
+    inside = (..., slice(0, H - STEP[1]), slice(0, W - STEP[0]))
+    assert torch.allclose(init[inside], stylized[1][inside], atol=1e-5)
+    assert torch.equal(init[..., :, W - STEP[0] :], content[1][..., :, W - STEP[0] :])
+    assert float(extra(init, {})) < 1e-8  # the temporal loss is already at its minimum there
+    assert float(extra(content[1], {})) > 0.1
+    start = prior.start(content[1])
+    assert float(start.rate.min()) == pytest.approx(0.25) and float(start.rate.max()) == 1.0
+
+
+def test_warped_init_alone_and_previous_init(pan):
+    content, stylized = [f[:1] for f in pan], [f[1:] for f in pan]
+    only_init = WarpedPrior(IntegerShift(), temporal_weight=0.0)
+    only_init.prepare(content[0])
+    only_init.update(content[0], stylized[0])
+    init, extra = only_init.prepare(content[1])
+    assert init is not None and extra is None
+    as_is = WarpedPrior(IntegerShift(), temporal_weight=1.0, init="previous")
+    as_is.prepare(content[0])
+    as_is.update(content[0], stylized[0])
+    init, extra = as_is.prepare(content[1])
+    assert torch.equal(init, stylized[0]) and extra is not None
+
+
+def test_long_term_remembers_frames_one_and_two_back(pan):
+    content, stylized = [f[:1] for f in pan], [f[1:] for f in pan]
+    prior = WarpedPrior(IntegerShift(), temporal_weight=1.0, long_term=2)
+    for t in range(2):
+        prior.prepare(content[t])
+        prior.update(content[t], stylized[t])
+    _, extra = prior.prepare(content[2])
+    targets, weights = extra.inner.targets, extra.inner.weights
+    assert targets.shape == (2, 3, H, W)
+    assert float(weights.sum(0).max()) <= 1  # never counted twice
+    assert weights[1].sum() == 0  # one frame back was reliable wherever two back is
+    assert float(extra(stylized[2], {})) < 1e-8
+
+
+def test_scene_cut_in_a_synthetic_clip_is_found(moving_clip):
+    from videostyle.media import frame_to_tensor
+
+    clip = moving_clip(size=(128, 96), frames=7, cut_at=4)
+    prior = WarpedPrior(make_flow("dis", "cpu", "medium"), temporal_weight=1.0)
+    for frame in read_frames(clip):
+        content = frame_to_tensor(frame.rgb)
+        init, extra = prior.prepare(content)
+        assert (init is None) == (prior.frame in (0, 4))
+        prior.update(content, content)
+    assert prior.cuts == [4]
+
+
+def test_make_prior_follows_the_options():
+    assert isinstance(make_prior(StyleOptions(), TemporalOptions(enabled=False)), IndependentFrames)
+    assert isinstance(make_prior(StyleOptions(init="previous"), TemporalOptions(enabled=False)), PreviousFrame)
+    warped = make_prior(StyleOptions(), TemporalOptions(weight=5.0, long_term=3))
+    assert isinstance(warped, WarpedPrior) and warped.init == "warped" and warped.offsets == (1, 2, 4)
+    assert make_prior(StyleOptions(init="content"), TemporalOptions()).init == "stylizer"
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"flow": "magic"}, "unknown flow method"),
+        ({"weight": -1.0}, "temporal-weight"),
+        ({"long_term": 9}, "long-term"),
+        ({"passes": 0}, "passes"),
+        ({"blend": 2.0}, "pass-blend"),
+        ({"reliable_rate": 0.0}, "reliable-rate"),
+        ({"weight": float("nan")}, "finite"),
+    ],
+)
+def test_temporal_options_are_validated(kwargs, message):
+    with pytest.raises(OptionError, match=message):
+        TemporalOptions(**kwargs)
+
+
+def test_warm_frames_take_fewer_iterations(moving_clip, tmp_path, stripes):
+    source = moving_clip(frames=3)
+    options = StyleOptions(iterations=4)
+    events = list(iter_stylize_video(source, tmp_path / "o.mp4", [stripes], options, OutputOptions(), "cpu"))
+    totals = {e.done: e.step.total for e in events if isinstance(e, FrameProgress) and e.step is not None}
+    assert totals == {0: 4, 1: 2, 2: 2}
+
+
+def test_multipass_video_keeps_timing_and_leaves_no_frames_behind(moving_clip, tmp_path, stripes):
+    source = moving_clip(frames=5, cut_at=3)
+    target = tmp_path / "out" / "multi.mp4"
+    target.parent.mkdir()
+    temporal = TemporalOptions(passes=3, pass_iterations=1)
+    options = StyleOptions(iterations=2)
+    events = list(iter_stylize_video(source, target, [stripes], options, OutputOptions(), "cpu", temporal=temporal))
+    done = [e.done for e in events if e.step is None]
+    assert done == list(range(1, 16))
+    assert [f.pts for f in read_frames(target)] == [f.pts for f in read_frames(source)]
+    assert probe_video(target).fps == Fraction(24)
+    assert [p.name for p in target.parent.iterdir()] == ["multi.mp4"]
+
+
+def test_multipass_needs_the_temporal_prior(moving_clip, tmp_path, stripes):
+    source = moving_clip(frames=2)
+    temporal = TemporalOptions(passes=2)
+    with pytest.raises(OptionError, match="--passes"):
+        events = iter_stylize_video(
+            source, tmp_path / "o.mp4", [stripes], StyleOptions(iterations=1), OutputOptions(), "cpu",
+            IndependentFrames(), temporal,
+        )
+        drain(events)
+    assert not (tmp_path / "o.mp4").exists()

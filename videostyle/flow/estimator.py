@@ -1,0 +1,80 @@
+"""The optical-flow estimator interface shared by every algorithm, and ``make_flow`` that picks one.
+
+Convention (the whole project's): ``estimator(a, b)`` returns flow (N,2,H,W) in pixels, channel 0 = dx,
+1 = dy, on the device of ``a``, such that a(x) ≈ b(x + flow(x)); so ``warp(b, estimator(a, b)) ≈ a``.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import torch
+
+from ..errors import OptionError
+
+FLOW_METHODS = ("dis", "farneback", "raft")
+FLOW_PRESETS = ("ultrafast", "fast", "medium")
+_LUMA = (0.299, 0.587, 0.114)
+
+
+class FlowEstimator:
+    """Base class: subclasses implement ``pair(a, b)`` for one (1,3,H,W) pair, or ``estimate`` for batches."""
+
+    name = "flow"
+
+    def pair(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def estimate(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+        return torch.cat([self.pair(a[i : i + 1], b[i : i + 1]) for i in range(a.shape[0])])
+
+    @torch.no_grad()
+    def __call__(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+        if a.shape != b.shape or a.dim() != 4 or a.shape[1] != 3:
+            raise ValueError(f"flow needs two (N,3,H,W) images of one shape, got {tuple(a.shape)} and {tuple(b.shape)}")
+        return self.estimate(a, b)
+
+    def both(self, a: torch.Tensor, b: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(flow a -> b, flow b -> a): what a consistency check needs; networks batch the two."""
+        return self(a, b), self(b, a)
+
+
+def gray_uint8(image: torch.Tensor) -> np.ndarray:
+    """(1,3,H,W) [0,1] -> (H,W) uint8 luma on the CPU; converted on the device so only H*W bytes move."""
+    weights = torch.tensor(_LUMA, device=image.device, dtype=image.dtype).view(1, 3, 1, 1)
+    gray = (image * weights).sum(1)[0].clamp(0, 1).mul(255).round().to(torch.uint8)
+    return np.ascontiguousarray(gray.cpu().numpy())
+
+
+def from_opencv(flow: np.ndarray, device: torch.device) -> torch.Tensor:
+    """OpenCV's (H,W,2) float32 flow -> (1,2,H,W) on ``device``."""
+    return torch.from_numpy(flow).permute(2, 0, 1).unsqueeze(0).to(device)
+
+
+def make_flow(
+    method: str = "dis",
+    device: torch.device | str = "cpu",
+    preset: str = "fast",
+    weights: str | os.PathLike | None = None,
+) -> FlowEstimator:
+    """An estimator by name: dis (OpenCV DIS, default), farneback (OpenCV), raft (torchvision, local weights).
+
+    ``preset`` trades speed for accuracy (ultrafast, fast, medium); ``weights`` is RAFT's state dict file.
+    """
+    if preset not in FLOW_PRESETS:
+        raise OptionError(f"unknown flow preset {preset!r}; choose one of {', '.join(FLOW_PRESETS)}")
+    device = torch.device(device)
+    if method == "dis":
+        from .dis import DisFlow
+
+        return DisFlow(preset)
+    if method == "farneback":
+        from .farneback import FarnebackFlow
+
+        return FarnebackFlow(preset)
+    if method == "raft":
+        from .raft import RaftFlow
+
+        return RaftFlow(preset, device, weights)
+    raise OptionError(f"unknown flow method {method!r}; choose one of {', '.join(FLOW_METHODS)}")

@@ -1,0 +1,70 @@
+"""Settings of temporal coherence for optimized videos, validated once at the boundary."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from ..errors import OptionError
+from ..flow import FLOW_METHODS, FLOW_PRESETS
+
+
+@dataclass(frozen=True)
+class TemporalOptions:
+    """How consecutive video frames are tied together (Ruder et al. 2016, with a few additions).
+
+    ``enabled`` False makes frames independent (``--no-temporal``). Otherwise each frame after the
+    first of a shot may start from the warped previous result (``StyleOptions.init == "warped"``) and
+    is pulled towards it by a temporal loss of weight ``weight`` (0: warped init alone). Such a warm
+    frame is already close to its optimum: it runs ``warm_iterations`` (default half the iterations),
+    and its reliably warped pixels move at ``reliable_rate`` times the learning rate (newly visible
+    ones at the full rate), which keeps them from wandering off while new content gets stylized.
+    ``long_term`` > 1 also pulls towards frames 2, 4, 8, ... back; ``passes`` > 1 runs Ruder's
+    bidirectional multi-pass algorithm, ``pass_iterations`` each, blending by ``blend``.
+    """
+
+    enabled: bool = True
+    flow: str = "dis"
+    flow_preset: str = "medium"
+    flow_weights: Path | None = None
+    weight: float = 3.0e5
+    long_term: int = 1
+    warm_iterations: int | None = None
+    reliable_rate: float = 0.25
+    passes: int = 1
+    pass_iterations: int | None = None
+    blend: float = 0.5
+    scene_cuts: bool = True
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, float) and not math.isfinite(value):
+                raise OptionError(f"{f.name.replace('_', '-')} must be a finite number, not {value}")
+        if self.flow not in FLOW_METHODS:
+            raise OptionError(f"unknown flow method {self.flow!r}; choose one of {', '.join(FLOW_METHODS)}")
+        if self.flow_preset not in FLOW_PRESETS:
+            raise OptionError(f"unknown flow preset {self.flow_preset!r}; choose one of {', '.join(FLOW_PRESETS)}")
+        if not 0 <= self.weight <= 1e9:
+            raise OptionError(f"--temporal-weight {self.weight} is out of range 0..1e9")
+        if not 1 <= self.long_term <= 5:
+            raise OptionError(f"--long-term {self.long_term} is out of range 1..5 (frames remembered)")
+        for name in ("warm_iterations", "pass_iterations"):
+            value = getattr(self, name)
+            if value is not None and not 1 <= value <= 100_000:
+                raise OptionError(f"--{name.replace('_', '-')} {value} is out of range 1..100000")
+        if not 0 < self.reliable_rate <= 1:
+            raise OptionError(f"--reliable-rate {self.reliable_rate} is out of range (0, 1]")
+        if not 1 <= self.passes <= 20:
+            raise OptionError(f"--passes {self.passes} is out of range 1..20")
+        if not 0 <= self.blend <= 1:
+            raise OptionError(f"--pass-blend {self.blend} is out of range 0..1")
+
+    def warm_steps(self, iterations: int) -> int:
+        """Iterations of a frame that starts from the warped previous result."""
+        return self.warm_iterations or max(1, iterations // 2)
+
+    def pass_steps(self, iterations: int) -> int:
+        """Iterations of each frame in the passes after the first."""
+        return self.pass_iterations or max(1, self.warm_steps(iterations) // 2)
