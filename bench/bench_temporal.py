@@ -1,6 +1,6 @@
 """Temporal coherence of optimized video stylization: the table of issue 3.
 
-    python bench/temporal_table.py [--clip samples/clip.mp4] [--style samples/styles/brush_strokes.png]
+    python bench/bench_temporal.py [--clip samples/clip.mp4] [--style samples/styles/brush_strokes.png]
         [--size 256] [--frames 16] [--iterations 50] [--passes 3] [--device cpu|cuda] [--threads 1]
 
 For each mode (--no-temporal, warped init only, warped init + temporal loss, + long-term, multi-pass)
