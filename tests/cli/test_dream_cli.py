@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from videostyle.cli import main
 from videostyle.media import probe_video
+
+from . import run
 
 FAST = ["--octaves", "1", "--steps", "1", "--quiet", "--device", "cpu", "--seed", "0"]
 
@@ -18,13 +19,6 @@ def photo(tmp_path):
     path = tmp_path / "in.png"
     Image.fromarray(rng.integers(0, 255, (40, 60, 3), dtype=np.uint8)).save(path)
     return path
-
-
-def run(capsys, *args):
-    code = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return code, out, err
 
 
 def test_image_with_layers_channel_and_class(photo, tmp_path, capsys):

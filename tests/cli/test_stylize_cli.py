@@ -6,25 +6,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from videostyle.cli import main
 from videostyle.media import probe_video
 
+from . import run
+
 FAST = ["--iterations", "2", "--quiet", "--device", "cpu"]
-
-
-@pytest.fixture
-def files(tmp_path):
-    rng = np.random.default_rng(0)
-    Image.fromarray(rng.integers(0, 255, (40, 60, 3), dtype=np.uint8)).save(tmp_path / "content.png")
-    Image.fromarray(rng.integers(0, 255, (32, 32, 3), dtype=np.uint8)).save(tmp_path / "style.png")
-    return tmp_path
-
-
-def run(capsys, *args):
-    code = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return code, out, err
 
 
 def test_image_with_size_blend_and_preserve_color(files, capsys):

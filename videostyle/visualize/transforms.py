@@ -7,11 +7,11 @@ and Olah et al.'s transformation robustness) leaves only what the unit robustly 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 
 import torch
-import torch.nn.functional as F
+
+from ..dream.transforms import affine_warp
 
 Transform = Callable[[torch.Tensor], torch.Tensor]
 
@@ -30,18 +30,10 @@ class Jitter:
     def __call__(self, image: torch.Tensor) -> torch.Tensor:
         if not (self.shift or self.scale or self.rotate):
             return image
-        h, w = image.shape[-2:]
-        s = self._uniform(1 - self.scale, 1 + self.scale)
-        a = math.radians(self._uniform(-self.rotate, self.rotate))
-        dx = round(self._uniform(-self.shift, self.shift)) * 2 / w  # in the [-1, 1] grid units
-        dy = round(self._uniform(-self.shift, self.shift)) * 2 / h
-        theta = torch.tensor(
-            [[math.cos(a) / s, -math.sin(a) / s * h / w, dx], [math.sin(a) / s * w / h, math.cos(a) / s, dy]],
-            dtype=image.dtype,
-            device=image.device,
-        ).unsqueeze(0)
-        grid = F.affine_grid(theta.expand(image.shape[0], 2, 3), list(image.shape), align_corners=False)
-        return F.grid_sample(image, grid, mode="bilinear", padding_mode="reflection", align_corners=False)
+        zoom = self._uniform(1 - self.scale, 1 + self.scale)
+        degrees = self._uniform(-self.rotate, self.rotate)
+        dx, dy = (round(self._uniform(-self.shift, self.shift)) for _ in range(2))
+        return affine_warp(image, zoom, degrees, (dx, dy))
 
 
 def make_generator(seed: int | None) -> torch.Generator:
