@@ -9,7 +9,7 @@ from pathlib import Path
 import torch
 
 from ..errors import OptionError
-from ..media import media_kind, read_image, write_image
+from ..media import read_image, same_kind, write_image
 from ..media.atomic import check_writable
 from ..progress import FrameProgress, drain
 from ..resize import fit_size, resize
@@ -30,10 +30,7 @@ def iter_stylize_file(
 ) -> Generator[FrameProgress, None, Path]:
     """Image -> image or video -> video through the network of ``model``, chosen by the extensions."""
     device = torch.device(device)
-    kind_in, kind_out = media_kind(source), media_kind(target, for_output=True)
-    if kind_in != kind_out:
-        raise OptionError(f"cannot turn {kind_in} {source} into {kind_out} {target}; use a {kind_in} output")
-    if kind_in == "video":
+    if same_kind(source, target) == "video":
         return (yield from iter_stylize_video(source, target, model, options, output, device))
     if options.stabilize:
         raise OptionError("--stabilize applies to videos only")

@@ -3,7 +3,7 @@
 from .atomic import atomic_output, check_writable
 from .audio import PcmAudio
 from .images import MAX_PIXELS, frame_to_tensor, read_image, tensor_to_frame, write_image
-from .kinds import IMAGE_EXTS, VIDEO_EXTS, media_kind
+from .kinds import IMAGE_EXTS, VIDEO_EXTS, media_kind, same_kind
 from .video_reader import Frame, VideoInfo, probe_video, read_frames
 from .video_writer import X264_PRESETS, VideoWriter
 
@@ -20,6 +20,7 @@ __all__ = [
     "check_writable",
     "frame_to_tensor",
     "media_kind",
+    "same_kind",
     "probe_video",
     "read_frames",
     "read_image",

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from ..errors import InputError, OutputError
+from ..errors import InputError, OptionError, OutputError
 
 IMAGE_EXTS: frozenset[str] = frozenset({".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff"})
 VIDEO_EXTS: frozenset[str] = frozenset({".mp4", ".mov", ".mkv", ".webm", ".gif"})
@@ -24,3 +24,11 @@ def media_kind(path: str | os.PathLike, for_output: bool = False) -> MediaKind:
     accepted = " ".join(sorted(IMAGE_EXTS)) + " | " + " ".join(sorted(VIDEO_EXTS))
     error = OutputError if for_output else InputError
     raise error(f"{path}: unknown extension {ext or '(none)'!r}; use one of {accepted}")
+
+
+def same_kind(source: str | os.PathLike, target: str | os.PathLike) -> MediaKind:
+    """The kind of an image -> image or video -> video job; anything else is refused before work starts."""
+    kind_in, kind_out = media_kind(source), media_kind(target, for_output=True)
+    if kind_in != kind_out:
+        raise OptionError(f"cannot turn {kind_in} {source} into {kind_out} {target}; use a {kind_in} output")
+    return kind_in

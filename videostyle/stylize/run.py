@@ -15,7 +15,7 @@ import torch
 
 from ..errors import OptionError
 from ..flow import make_flow
-from ..media import Frame, VideoWriter, frame_to_tensor, media_kind, probe_video, read_frames, read_image, tensor_to_frame, write_image
+from ..media import Frame, VideoWriter, frame_to_tensor, probe_video, read_frames, read_image, same_kind, tensor_to_frame, write_image
 from ..media.atomic import check_writable
 from ..optim import Step
 from ..progress import FrameProgress, drain
@@ -138,10 +138,7 @@ def iter_stylize_file(
     temporal: TemporalOptions = TemporalOptions(),
 ) -> Generator[Step | FrameProgress, None, Path]:
     """Image -> image or video -> video, chosen by the files' extensions (``temporal``: videos only)."""
-    kind_in, kind_out = media_kind(source), media_kind(target, for_output=True)
-    if kind_in != kind_out:
-        raise OptionError(f"cannot turn {kind_in} {source} into {kind_out} {target}; use a {kind_in} output")
-    if kind_in == "video":
+    if same_kind(source, target) == "video":
         return (yield from iter_stylize_video(source, target, styles, options, output, device, temporal=temporal))
     check_writable(target, output.overwrite)
     content = read_image(source)
