@@ -2,9 +2,7 @@
 
 from fractions import Fraction
 
-import numpy as np
 import pytest
-from PIL import Image
 
 from videostyle.feedforward.model_file import read_model_info
 from videostyle.media import probe_video

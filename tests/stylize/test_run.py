@@ -3,7 +3,6 @@ from fractions import Fraction
 import av
 import numpy as np
 import pytest
-import torch
 
 from videostyle.errors import InputError, OptionError, OutputError
 from videostyle.media import probe_video, read_frames, write_image

@@ -12,7 +12,7 @@ from ..device import resolve_device
 from ..dream import DreamOptions, Motion, iter_dream_file, parse_channel, parse_layer, parse_schedule
 from ..errors import OptionError
 from ..stylize import OutputOptions
-from .options import Backbone, Device, Overwrite, Quiet, Size
+from .options import Backbone, Crf, Device, Duration, Offline, Overwrite, Preset, Quiet, Size, Start, Weights
 from .render import run_with_progress
 
 SCHEDULE_HELP = "A number, a START:END ramp over the animation, or FRAME:VALUE,FRAME:VALUE keyframes."
@@ -76,13 +76,13 @@ def dream(
     ] = None,
     seed: Annotated[int | None, typer.Option(help="Random seed of the jitter, for repeatable dreams.")] = None,
     backbone: Backbone = "efficientnet-lite0",
-    weights: Annotated[Path | None, typer.Option(help="Local state dict for the backbone.")] = None,
-    offline: Annotated[bool, typer.Option(help="Never download weights.")] = False,
+    weights: Weights = None,
+    offline: Offline = False,
     device: Device = "auto",
-    start: Annotated[float | None, typer.Option(min=0, help="Video: start time in seconds.")] = None,
-    duration: Annotated[float | None, typer.Option(min=0, help="Video: seconds to process.")] = None,
-    crf: Annotated[int, typer.Option(min=0, max=51, help="H.264 quality (lower is better).")] = 18,
-    preset: Annotated[str, typer.Option(help="x264 preset, ultrafast..veryslow.")] = "medium",
+    start: Start = None,
+    duration: Duration = None,
+    crf: Crf = 18,
+    preset: Preset = "medium",
     overwrite: Overwrite = False,
     quiet: Quiet = False,
 ) -> None:

@@ -16,6 +16,12 @@ Size = Annotated[
     int | None,
     typer.Option("--size", min=16, max=8192, help="Working and output long side in pixels (even for video)."),
 ]
+Weights = Annotated[Path | None, typer.Option(help="Local state dict for the backbone.")]
+Offline = Annotated[bool, typer.Option(help="Never download weights.")]
+Start = Annotated[float | None, typer.Option(min=0, help="Video: start time in seconds.")]
+Duration = Annotated[float | None, typer.Option(min=0, help="Video: seconds to process.")]
+Crf = Annotated[int, typer.Option(min=0, max=51, help="H.264 quality (lower is better).")]
+Preset = Annotated[str, typer.Option(help="x264 preset, ultrafast..veryslow.")]
 Backbone = Annotated[
     Literal["efficientnet-lite0", "vgg19", "vgg16"],
     typer.Option("--backbone", help="Pretrained network; efficientnet-lite0 works offline."),

@@ -13,7 +13,8 @@ from ..feedforward.files import iter_stylize_file as iter_stylize_with_model
 from ..feedforward.inference import InferenceOptions
 from ..stylize import OutputOptions, StyleOptions, TemporalOptions, iter_stylize_file
 from .options import (
-    Backbone, Device, FlowMethod, FlowPreset, FlowWeights, Overwrite, Quiet, Size, split_floats, split_names,
+    Backbone, Crf, Device, Duration, FlowMethod, FlowPreset, FlowWeights, Offline, Overwrite, Preset, Quiet, Size,
+    Start, Weights, split_floats, split_names,
 )
 from .render import run_with_progress
 
@@ -51,10 +52,10 @@ def stylize(
     scales: Annotated[int, typer.Option(min=1, max=6, help="Coarse-to-fine scales (1 = single scale).")] = 1,
     seed: Annotated[int | None, typer.Option(help="Random seed for noise init.")] = None,
     backbone: Backbone = "efficientnet-lite0",
-    weights: Annotated[Path | None, typer.Option(help="Local state dict for the backbone.")] = None,
+    weights: Weights = None,
     content_layers: Annotated[str | None, typer.Option(help="Comma-separated layer names.")] = None,
     style_layers: Annotated[str | None, typer.Option(help="Comma-separated layer names.")] = None,
-    offline: Annotated[bool, typer.Option(help="Never download weights.")] = False,
+    offline: Offline = False,
     device: Device = "auto",
     no_temporal: Annotated[
         bool, typer.Option("--no-temporal", help="Video: independent frames (no warped init, no temporal loss).")
@@ -81,10 +82,10 @@ def stylize(
         float, typer.Option(min=0, max=1, help="Video, --passes: weight of the warped neighbour in each frame's start.")
     ] = _TEMPORAL.blend,
     scene_cuts: Annotated[bool, typer.Option(help="Video: restart the temporal prior at detected scene cuts.")] = True,
-    start: Annotated[float | None, typer.Option(min=0, help="Video: start time in seconds.")] = None,
-    duration: Annotated[float | None, typer.Option(min=0, help="Video: seconds to process.")] = None,
-    crf: Annotated[int, typer.Option(min=0, max=51, help="H.264 quality (lower is better).")] = 18,
-    preset: Annotated[str, typer.Option(help="x264 preset, ultrafast..veryslow.")] = "medium",
+    start: Start = None,
+    duration: Duration = None,
+    crf: Crf = 18,
+    preset: Preset = "medium",
     overwrite: Overwrite = False,
     quiet: Quiet = False,
 ) -> None:

@@ -11,7 +11,7 @@ from ..device import resolve_device
 from ..feedforward.checkpoint import checkpoint_path
 from ..feedforward.options import TrainOptions
 from ..feedforward.train import iter_train, preview_folder
-from .options import Backbone, Device, Overwrite, Quiet, split_names
+from .options import Backbone, Device, Offline, Overwrite, Quiet, Weights, split_names
 from .render import run_with_progress
 
 
@@ -34,10 +34,10 @@ def train(
     width: Annotated[float, typer.Option(min=0.125, max=4, help="Channel multiplier (0.5 = 4x fewer FLOPs).")] = 1.0,
     style_scale: Annotated[float, typer.Option(help="Style image size relative to the crop size.")] = 1.0,
     backbone: Backbone = "efficientnet-lite0",
-    weights: Annotated[Path | None, typer.Option(help="Local state dict for the backbone.")] = None,
+    weights: Weights = None,
     content_layers: Annotated[str | None, typer.Option(help="Comma-separated layer names.")] = None,
     style_layers: Annotated[str | None, typer.Option(help="Comma-separated layer names.")] = None,
-    offline: Annotated[bool, typer.Option(help="Never download weights.")] = False,
+    offline: Offline = False,
     checkpoint_every: Annotated[int, typer.Option(min=1, help="Save a checkpoint every N steps.")] = 200,
     preview_every: Annotated[int, typer.Option(min=0, help="Write a preview image every N steps (0: never).")] = 200,
     resume: Annotated[bool, typer.Option(help="Continue from the checkpoint next to the output (MODEL.ckpt).")] = False,

@@ -17,7 +17,7 @@ from ..visualize.layers import layer_table
 from ..visualize.maximize import MaximizeOptions
 from ..visualize.saliency import METHODS
 from ..visualize.texture import TextureOptions
-from .options import Backbone, Device, Overwrite, Quiet, split_names
+from .options import Backbone, Device, Offline, Overwrite, Quiet, Weights, split_names
 from .render import run_with_progress
 
 visualize_app = typer.Typer(
@@ -26,8 +26,6 @@ visualize_app = typer.Typer(
 )
 
 Output = Annotated[Path, typer.Option("--output", "-o", help="Output picture (.png, .jpg, ...).")]
-Weights = Annotated[Path | None, typer.Option(help="Local state dict for the backbone.")]
-Offline = Annotated[bool, typer.Option(help="Never download weights.")]
 Seed = Annotated[int | None, typer.Option(help="Random seed, for repeatable pictures.")]
 Steps = Annotated[int, typer.Option(min=1, max=100_000, help="Optimization steps (per scale).")]
 WorkSize = Annotated[int, typer.Option("--size", min=16, max=8192, help="Long side of the picture in pixels.")]
