@@ -13,7 +13,7 @@ from videostyle.feedforward.network import style_weights
 from videostyle.feedforward.pipeline import iter_stylize_video
 from videostyle.media import probe_video, read_frames, read_image
 from videostyle.progress import drain
-from videostyle.stylize.run import OutputOptions
+from videostyle.video import OutputOptions
 
 
 def _threads() -> list[str]:
@@ -62,11 +62,11 @@ class FailingStylizer(FrameStylizer):
 
     calls = 0
 
-    def frames(self, pixels, size):
+    def images(self, images):
         self.calls += 1
         if self.calls == 2:
             raise RuntimeError("CUDA out of memory")
-        return super().frames(pixels, size)
+        return super().images(images)
 
 
 def test_an_error_mid_video_leaves_no_output_and_no_threads(tmp_path, clip, model_file):

@@ -19,6 +19,7 @@ from videostyle.stylize import (
     iter_stylize_video,
 )
 from videostyle.stylize.run import make_prior
+from videostyle.video import FrameStart, ResumePoint
 from videostyle.stylize.temporal import closest_first, long_term_offsets
 
 H, W = 48, 64
@@ -73,30 +74,32 @@ def test_closest_first_gives_each_pixel_to_the_nearest_reliable_frame():
 def test_warped_init_carries_the_previous_result_along_the_flow(pan):
     content, stylized = [f[:1] for f in pan], [f[1:] for f in pan]
     prior = WarpedPrior(IntegerShift(), temporal_weight=10.0, reliable_rate=0.25)
-    assert prior.prepare(content[0]) == (None, None)
+    assert prior.start(content[0]) == FrameStart()
     prior.update(content[0], stylized[0])
-    init, extra = prior.prepare(content[1])
+    start = prior.start(content[1])
+    init, extra = start.init, start.extra
     # Inside: frame 1 of the stylized pan, exactly; where the flow leaves the frame: the content.
     inside = (..., slice(0, H - STEP[1]), slice(0, W - STEP[0]))
     assert torch.allclose(init[inside], stylized[1][inside], atol=1e-5)
     assert torch.equal(init[..., :, W - STEP[0] :], content[1][..., :, W - STEP[0] :])
     assert float(extra(init, {})) < 1e-8  # the temporal loss is already at its minimum there
     assert float(extra(content[1], {})) > 0.1
-    start = prior.start(content[1])
     assert float(start.rate.min()) == pytest.approx(0.25) and float(start.rate.max()) == 1.0
 
 
 def test_warped_init_alone_and_previous_init(pan):
     content, stylized = [f[:1] for f in pan], [f[1:] for f in pan]
     only_init = WarpedPrior(IntegerShift(), temporal_weight=0.0)
-    only_init.prepare(content[0])
+    only_init.start(content[0])
     only_init.update(content[0], stylized[0])
-    init, extra = only_init.prepare(content[1])
+    start = only_init.start(content[1])
+    init, extra = start.init, start.extra
     assert init is not None and extra is None
     as_is = WarpedPrior(IntegerShift(), temporal_weight=1.0, init="previous")
-    as_is.prepare(content[0])
+    as_is.start(content[0])
     as_is.update(content[0], stylized[0])
-    init, extra = as_is.prepare(content[1])
+    start = as_is.start(content[1])
+    init, extra = start.init, start.extra
     assert torch.equal(init, stylized[0]) and extra is not None
 
 
@@ -104,9 +107,9 @@ def test_long_term_remembers_frames_one_and_two_back(pan):
     content, stylized = [f[:1] for f in pan], [f[1:] for f in pan]
     prior = WarpedPrior(IntegerShift(), temporal_weight=1.0, long_term=2)
     for t in range(2):
-        prior.prepare(content[t])
+        prior.start(content[t])
         prior.update(content[t], stylized[t])
-    _, extra = prior.prepare(content[2])
+    extra = prior.start(content[2]).extra
     targets, weights = extra.inner.targets, extra.inner.weights
     assert targets.shape == (2, 3, H, W)
     assert float(weights.sum(0).max()) <= 1  # never counted twice
@@ -121,8 +124,8 @@ def test_scene_cut_in_a_synthetic_clip_is_found(moving_clip):
     prior = WarpedPrior(make_flow("dis", "cpu", "medium"), temporal_weight=1.0)
     for frame in read_frames(clip):
         content = frame_to_tensor(frame.rgb)
-        init, extra = prior.prepare(content)
-        assert (init is None) == (prior.frame in (0, 4))
+        start = prior.start(content)
+        assert (start.init is None) == (prior.frame in (0, 4)) and start.cut == (prior.frame == 4)
         prior.update(content, content)
     assert prior.cuts == [4]
 
@@ -174,13 +177,43 @@ def test_multipass_video_keeps_timing_and_leaves_no_frames_behind(moving_clip, t
     assert [p.name for p in target.parent.iterdir()] == ["multi.mp4"]
 
 
-def test_multipass_needs_the_temporal_prior(moving_clip, tmp_path, stripes):
+def test_multipass_cannot_resume(moving_clip, tmp_path, stripes):
     source = moving_clip(frames=2)
     temporal = TemporalOptions(passes=2)
     with pytest.raises(OptionError, match="--passes"):
         events = iter_stylize_video(
             source, tmp_path / "o.mp4", [stripes], StyleOptions(iterations=1), OutputOptions(), "cpu",
-            IndependentFrames(), temporal,
+            temporal=temporal, resume=ResumePoint(1),
         )
         drain(events)
     assert not (tmp_path / "o.mp4").exists()
+
+
+def start_of(prior: WarpedPrior, content: torch.Tensor) -> tuple:
+    start = prior.start(content)
+    return start.init, start.rate, start.extra(content, {}) if start.extra is not None else None
+
+
+def test_state_then_restore_continues_exactly(pan):
+    content, stylized = [f[:1] for f in pan], [f[1:] for f in pan]
+    prior = WarpedPrior(IntegerShift(), temporal_weight=1.0, long_term=2, reliable_rate=0.25)
+    for t in range(3):
+        prior.start(content[t])
+        prior.update(content[t], stylized[t])
+    state = prior.state()
+    assert all(v.device.type == "cpu" for v in state.values())
+    fresh = WarpedPrior(IntegerShift(), temporal_weight=1.0, long_term=2, reliable_rate=0.25)
+    fresh.restore(state)
+    for a, b in zip(start_of(prior, content[3]), start_of(fresh, content[3])):
+        assert torch.equal(a, b)
+    assert fresh.frame == prior.frame == 3
+
+
+def test_plain_priors_save_and_restore():
+    image = torch.rand(1, 3, 8, 8)
+    previous = PreviousFrame()
+    previous.update(image, image * 0.5)
+    again = PreviousFrame()
+    again.restore(previous.state())
+    assert torch.equal(again.start(image).init, image * 0.5)
+    assert IndependentFrames().state() == {} and IndependentFrames().start(image) == FrameStart()

@@ -7,12 +7,15 @@ again; the new detail the zoom brings in is hallucinated, so the loop never runs
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Generator
 from dataclasses import dataclass
+from fractions import Fraction
 
 import torch
 
-from ..progress import FrameProgress, relay
+from ..media import Frame
+from ..progress import FrameProgress
+from ..video import FramePrior, FrameSink, OneFrame, PreviousFrame, ResumePoint, clock, iter_video
 from .dreamer import Dreamer
 from .keyframes import Schedule
 from .transforms import affine_warp
@@ -35,24 +38,38 @@ class Motion:
         return affine_warp(image, zoom, angle, (dx, dy)).clamp(0, 1)
 
 
+class ZoomWork(OneFrame):
+    """Frame 0 is the dream of ``image`` itself; frame k the dream of frame k-1 (the prior's previous
+    result) moved by the camera move of frame k. Its frames come from ``clock``: pts is the index."""
+
+    def __init__(self, image: torch.Tensor, dreamer: Dreamer, motion: Motion, frames: int) -> None:
+        super().__init__(image.device, (image.shape[-2], image.shape[-1]))
+        self.image = image
+        self.dreamer = dreamer
+        self.motion = motion
+        self.frames = frames
+
+    def run(self, frames: list[Frame], prior: FramePrior) -> Generator[object, None, torch.Tensor]:
+        (frame,) = frames
+        start = prior.start(self.image)
+        current = self.image if start.init is None else self.motion.apply(start.init, frame.pts, self.frames)
+        current = yield from self.dreamer.run(current)
+        prior.update(self.image, current)
+        return current
+
+
 def iter_zoom_loop(
     image: torch.Tensor,
     dreamer: Dreamer,
     motion: Motion,
     frames: int,
-    emit: Callable[[torch.Tensor], None],
-) -> Generator[FrameProgress, None, torch.Tensor]:
-    """Dream ``frames`` frames starting from ``image``; each finished frame goes to ``emit``.
+    sink: FrameSink,
+    fps: Fraction = Fraction(30),
+    resume: ResumePoint | None = None,
+) -> Generator[FrameProgress, None, int]:
+    """Dream ``frames`` frames at ``fps`` starting from ``image`` into ``sink``; returns the frame count.
 
-    Frame 0 is the dream of ``image`` itself; frame k is the dream of frame k-1 moved by the camera
-    move of frame k. Returns the last frame.
+    Resuming needs the state saved after the last frame done: the loop continues from that frame.
     """
-    current = image
-    for index in range(frames):
-        if index:
-            current = motion.apply(current, index, frames)
-        steps = dreamer.run(current)
-        current = yield from relay(steps, lambda step, index=index: FrameProgress(index, frames, step))
-        emit(current)
-        yield FrameProgress(index + 1, frames)
-    return current
+    work = ZoomWork(image, dreamer, motion, frames)
+    return (yield from iter_video(clock(frames, fps), work, sink, PreviousFrame(), frames, resume))

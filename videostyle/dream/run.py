@@ -16,18 +16,17 @@ from pathlib import Path
 import torch
 
 from ..errors import OptionError
-from ..flow import make_flow
-from ..media import Frame, VideoWriter, frame_to_tensor, media_kind, probe_video, read_frames, read_image, tensor_to_frame, write_image
+from ..flow import FlowOptions
+from ..media import VideoWriter, media_kind, read_image, write_image
 from ..media.atomic import check_writable
 from ..optim import Step
-from ..progress import FrameProgress, drain, relay
+from ..progress import FrameProgress, drain
 from ..resize import fit_size, resize
-from ..stylize import OutputOptions
-from ..stylize.priors import FramePrior, IndependentFrames
+from ..video import FramePrior, FrameSink, IndependentFrames, OutputOptions, ResumePoint, iter_video, open_video
 from .animate import Motion, iter_zoom_loop
 from .dreamer import Dreamer
 from .options import DreamOptions
-from .video import FlowCarry
+from .video import DreamWork, FlowCarry
 
 DEFAULT_CAP = 1024  # long side when --size is not given: every step costs a forward and backward pass
 DEFAULT_FRAMES = 60
@@ -51,15 +50,19 @@ def iter_dream_animation(
     frames: int = DEFAULT_FRAMES,
     fps: Fraction = DEFAULT_FPS,
     output: OutputOptions = OutputOptions(),
+    sink: FrameSink | None = None,
+    resume: ResumePoint | None = None,
 ) -> Generator[FrameProgress, None, Path]:
-    """The zoom loop from a still ``image`` into the video ``target``: ``frames`` frames at ``fps``."""
+    """The zoom loop from a still ``image`` into the video ``target``: ``frames`` frames at ``fps``.
+
+    ``sink`` replaces the writer of ``target``; ``resume`` continues a stopped job (see videostyle.video).
+    """
     if not 1 <= frames <= 100_000:
         raise OptionError(f"--frames {frames} is out of range 1..100000")
     size = fit_size(*image.shape[-2:], output.size, cap=DEFAULT_CAP, even=True)
     start = resize(image.to(dreamer.device), size)
-    writer = VideoWriter(target, fps=fps, crf=output.crf, preset=output.preset, overwrite=output.overwrite)
-    with writer:
-        yield from iter_zoom_loop(start, dreamer, motion, frames, lambda t: writer.write(tensor_to_frame(t)))
+    sink = sink or VideoWriter(target, fps=fps, crf=output.crf, preset=output.preset, overwrite=output.overwrite)
+    yield from iter_zoom_loop(start, dreamer, motion, frames, sink, fps, resume)
     return Path(target)
 
 
@@ -70,28 +73,19 @@ def iter_dream_video(
     prior: FramePrior,
     carried_steps: int | None = None,
     output: OutputOptions = OutputOptions(),
+    sink: FrameSink | None = None,
+    resume: ResumePoint | None = None,
 ) -> Generator[FrameProgress, None, Path]:
     """Dream every frame of ``source`` into ``target``, keeping timestamps and audio.
 
     A frame the ``prior`` gives a start image for (the flow-carried dream) is dreamed with
-    ``carried_steps`` per octave; the others from their content with the full steps.
+    ``carried_steps`` per octave; the others from their content with the full steps. ``sink``
+    replaces the writer of ``target``; ``resume`` continues a stopped job (see videostyle.video).
     """
-    info = probe_video(source)
-    size = fit_size(info.height, info.width, output.size, cap=DEFAULT_CAP, even=True)
-    writer = VideoWriter(
-        target, like=info, audio_from=source, start=output.start, duration=output.duration,
-        crf=output.crf, preset=output.preset, overwrite=output.overwrite,
-    )
-    total = info.count_frames(output.start, output.duration)
-    with writer:
-        for done, frame in enumerate(read_frames(source, output.start, output.duration)):
-            content = resize(frame_to_tensor(frame.rgb, dreamer.device), size)
-            init, _ = prior.prepare(content)
-            steps = dreamer.run(content) if init is None else dreamer.run(init, carried_steps)
-            dreamed = yield from relay(steps, lambda step, done=done: FrameProgress(done, total, step))
-            prior.update(content, dreamed)
-            writer.write(Frame(tensor_to_frame(dreamed), frame.pts, frame.time_base))
-            yield FrameProgress(done + 1, total)
+    job = open_video(source, output, cap=DEFAULT_CAP)
+    sink = sink or job.writer(target)
+    work = DreamWork(dreamer, job.size, carried_steps)
+    yield from iter_video(job.frames(), work, sink, prior, job.total, resume)
     return Path(target)
 
 
@@ -105,13 +99,13 @@ def iter_dream_file(
     motion: Motion | None = None,
     frames: int | None = None,
     fps: Fraction | None = None,
-    flow: str | None = "dis",
+    flow: str | FlowOptions | None = "dis",
     carried_steps: int | None = None,
 ) -> Generator[Step | FrameProgress, None, Path]:
     """Image -> image, image -> zoom animation, or video -> video, chosen by the files' extensions.
 
     ``motion``, ``frames`` and ``fps`` shape the zoom loop (a still source and a video target);
-    ``flow`` (an estimator name, or None to dream every frame on its own) and ``carried_steps``
+    ``flow`` (an estimator name or FlowOptions, or None to dream every frame on its own) and ``carried_steps``
     (steps per octave of a flow-carried frame; default a tenth of the steps, at least 1:
     more makes the dream grow stronger frame after frame) apply to video sources.
     """
@@ -133,7 +127,9 @@ def iter_dream_file(
     device = torch.device(device)
     dreamer = Dreamer(options, device, guide_image)
     if image is None:
-        prior: FramePrior = FlowCarry(make_flow(flow, device)) if flow is not None else IndependentFrames()
+        prior: FramePrior = IndependentFrames()
+        if flow is not None:
+            prior = FlowCarry((FlowOptions(flow) if isinstance(flow, str) else flow).estimator(device))
         carried = carried_steps or max(1, options.steps // 10)
         return (yield from iter_dream_video(source, target, dreamer, prior, carried, output))
     if kind_out == "video":

@@ -9,30 +9,57 @@ over. Carrying the difference, not the dreamed picture, keeps the new frame's ow
 
 from __future__ import annotations
 
+from collections.abc import Generator
+
 import torch
 
-from ..flow import FlowEstimator, consistency_weights, is_scene_cut, warp
-from ..objectives import Objective
+from ..flow import FlowEstimator, carry
+from ..video import FramePrior, FrameStart, OneFrame
+from ..video.prior import on_cpu
+from .dreamer import Dreamer
 
 
 class FlowCarry:
-    """A frame prior (see videostyle.stylize.priors): the previous dream difference, warped and masked."""
+    """A FramePrior: the previous dream difference, warped and masked, as the frame's start."""
 
     def __init__(self, estimator: FlowEstimator) -> None:
         self.estimator = estimator
         self.previous: tuple[torch.Tensor, torch.Tensor] | None = None
 
-    def prepare(self, content: torch.Tensor) -> tuple[torch.Tensor | None, Objective | None]:
-        """(content + carried dream, None), or (None, None) for the first frame and after a cut."""
+    def start(self, content: torch.Tensor) -> FrameStart:
+        """Content + carried dream; nothing for the first frame and after a cut."""
         if self.previous is None:
-            return None, None
-        prev_content, prev_dream = self.previous
-        forward, backward = self.estimator.both(content, prev_content)
-        weights = consistency_weights(forward, backward)
-        if is_scene_cut(prev_content, content, weights):
-            return None, None
-        carried = warp(prev_dream - prev_content, forward)
-        return (content + weights * carried).clamp(0, 1), None
+            return FrameStart()
+        prev_content, prev_dream = (t.to(content.device) for t in self.previous)
+        pair = carry(self.estimator, content, prev_content)
+        if pair.is_cut(prev_content, content):
+            return FrameStart(cut=True)
+        return FrameStart((content + pair.reliable * pair.warp(prev_dream - prev_content)).clamp(0, 1))
 
-    def update(self, content: torch.Tensor, dreamed: torch.Tensor) -> None:
-        self.previous = (content, dreamed)
+    def update(self, content: torch.Tensor, result: torch.Tensor) -> None:
+        self.previous = (content, result)
+
+    def state(self) -> dict[str, torch.Tensor]:
+        if self.previous is None:
+            return {}
+        return {"content": on_cpu(self.previous[0]), "dream": on_cpu(self.previous[1])}
+
+    def restore(self, state: dict[str, torch.Tensor]) -> None:
+        self.previous = (state["content"], state["dream"]) if state else None
+
+
+class DreamWork(OneFrame):
+    """Video frames through the dreamer: a frame the prior gives a start for (a carried dream) gets
+    ``carried_steps`` per octave, the others are dreamed from their content with the full steps."""
+
+    def __init__(self, dreamer: Dreamer, size: tuple[int, int], carried_steps: int | None) -> None:
+        super().__init__(dreamer.device, size)
+        self.dreamer = dreamer
+        self.carried_steps = carried_steps
+
+    def frame(self, content: torch.Tensor, prior: FramePrior) -> Generator[object, None, torch.Tensor]:
+        start = prior.start(content)
+        steps = self.dreamer.run(content) if start.init is None else self.dreamer.run(start.init, self.carried_steps)
+        dreamed = yield from steps
+        prior.update(content, dreamed)
+        return dreamed

@@ -13,7 +13,7 @@ from ..media import read_image, same_kind, write_image
 from ..media.atomic import check_writable
 from ..progress import FrameProgress, drain
 from ..resize import fit_size, resize
-from ..stylize.run import OutputOptions
+from ..video import OutputOptions
 from .inference import FrameStylizer, InferenceOptions
 from .pipeline import iter_stylize_video
 

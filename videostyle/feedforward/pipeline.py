@@ -1,45 +1,91 @@
-"""Stylize a video with a trained network: decode, GPU work and encode overlap on three threads.
+"""Stylize a video with a trained network on the frame driver (videostyle.video): decode, GPU work
+and encode overlap on three threads.
 
-    decode thread --(bounded queue of pinned uint8 batches)--> caller's thread: upload, network,
-    optional stabilization, download into pinned memory --(bounded queue)--> encode thread (VideoWriter)
+    decode thread: frames into pinned uint8 batches --> caller's thread: upload, network, optional
+    stabilization, quantize, download into pinned memory --> encode thread: wait for the copy, encode
 
 The caller's thread only queues GPU work and moves on (copies are non_blocking from pinned memory;
 a CUDA event tells the encoder when a batch's pixels have arrived), so the GPU, the decoder and
-the encoder stay busy at the same time. On the CPU the same path runs in fp32 without pinning.
-Stopping for any reason (an error in any stage, Ctrl-C, the generator being closed) joins both
-threads and leaves no output file.
+the encoder stay busy at the same time. The network's float output goes through the stabilizer
+and is quantized once. On the CPU the same path runs in fp32 without pinning.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Generator, Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
-from fractions import Fraction
-from functools import partial
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from ..errors import InputError
-from ..media import Frame, VideoWriter, probe_video, read_frames
+from ..flow import FlowOptions
+from ..media import Frame
 from ..progress import FrameProgress
-from ..resize import fit_size
-from ..stylize.run import OutputOptions
+from ..resize import resize
+from ..video import FramePrior, FrameSink, FrameWork, IndependentFrames, OutputOptions, ResumePoint, iter_video, open_video
 from .inference import FrameStylizer, InferenceOptions
-from .stabilize import Stabilizer
-from .stages import Consumer, Producer
-
-QUEUED_BATCHES = 3  # per queue: enough to ride out jitter in any stage, few enough to bound memory
+from .stabilize import Stabilizer, blend
 
 
 @dataclass
-class FrameBatch:
-    """Consecutive frames as one (N, H, W, 3) uint8 tensor, with each frame's timestamp."""
+class HostBatch:
+    """Finished frames as one (N, H, W, 3) uint8 tensor on the host, ``ready`` once an async copy landed."""
 
     pixels: torch.Tensor
-    stamps: list[tuple[int, Fraction]]
-    ready: torch.cuda.Event | None = None  # set when ``pixels`` is filled by an asynchronous copy
+    ready: torch.cuda.Event | None = None
+
+
+class NetworkWork(FrameWork):
+    """Batches of frames through the network (and the prior: the stabilizer, or nothing) at ``size``."""
+
+    def __init__(self, engine: FrameStylizer, size: tuple[int, int], batch: int, source: str | os.PathLike) -> None:
+        self.engine = engine
+        self.size = size
+        self.batch = batch
+        self.source = source
+        self.pin = engine.device.type == "cuda"
+
+    def pack(self, frames: list[Frame]) -> torch.Tensor:
+        """Decode thread: the frames straight into one (pinned, when feeding a GPU) uint8 buffer."""
+        shape = frames[0].rgb.shape
+        if any(f.rgb.shape != shape for f in frames):
+            raise InputError(f"{self.source}: the frame size changes inside the video; cut it where it changes")
+        pixels = torch.empty((len(frames), *shape), dtype=torch.uint8, pin_memory=self.pin)
+        for row, frame in zip(pixels, frames):
+            row.copy_(torch.from_numpy(frame.rgb))
+        return pixels
+
+    def run(self, pixels: torch.Tensor, prior: FramePrior) -> Generator[object, None, HostBatch]:
+        yield from ()
+        with torch.inference_mode():
+            pixels = pixels.to(self.engine.device, non_blocking=True)
+            images = resize(pixels.permute(0, 3, 1, 2).float().div_(255), self.size)
+            out = self.engine.images(images)
+            frames = []
+            for content, stylized in zip(images.split(1), out.split(1)):
+                frames.append(blend(prior.start(content), stylized))
+                prior.update(content, frames[-1])
+            quantized = torch.cat(frames).mul_(255).round_().to(torch.uint8).permute(0, 2, 3, 1).contiguous()
+            return self.to_host(quantized)
+
+    def to_host(self, pixels: torch.Tensor) -> HostBatch:
+        """Start copying a batch back to (pinned) host memory without waiting for it."""
+        if not self.pin:
+            return HostBatch(pixels.cpu())
+        host = torch.empty(pixels.shape, dtype=torch.uint8, pin_memory=True)
+        host.copy_(pixels, non_blocking=True)
+        ready = torch.cuda.Event()
+        ready.record()
+        return HostBatch(host, ready)
+
+    def unpack(self, batch: HostBatch) -> np.ndarray:
+        """Encode thread: wait for the batch's copy; its frames in order."""
+        if batch.ready is not None:
+            batch.ready.synchronize()
+        return batch.pixels.numpy()
 
 
 def iter_stylize_video(
@@ -49,74 +95,21 @@ def iter_stylize_video(
     options: InferenceOptions = InferenceOptions(),
     output: OutputOptions = OutputOptions(),
     device: torch.device | str = "cpu",
+    sink: FrameSink | None = None,
+    resume: ResumePoint | None = None,
 ) -> Generator[FrameProgress, None, Path]:
-    """Stream ``source`` through the network into ``target`` with exact timing and the source's audio."""
+    """Stream ``source`` through the network into ``target`` with exact timing and the source's audio.
+
+    ``sink`` replaces the writer of ``target``; ``resume`` continues a stopped job (see videostyle.video).
+    """
     device = torch.device(device)
-    info = probe_video(source)
-    size = fit_size(info.height, info.width, output.size, even=True)
-    writer = VideoWriter(
-        target, like=info, audio_from=source, start=output.start, duration=output.duration,
-        crf=output.crf, preset=output.preset, overwrite=output.overwrite,
-    )
+    job = open_video(source, output)
+    sink = sink or job.writer(target)
     engine = model if isinstance(model, FrameStylizer) else FrameStylizer.from_file(model, options, device)[0]
-    stabilizer = None
+    prior: FramePrior = IndependentFrames()
     if options.stabilize:
-        stabilizer = Stabilizer(options.flow, options.stabilize_strength, device, options.flow_preset, options.flow_weights)
-    total = info.count_frames(output.start, output.duration)
-    cuda = device.type == "cuda"
-    batches = decode_batches(source, output.start, output.duration, options.frames_per_batch(device), pin=cuda)
-    with (
-        writer,
-        Producer(batches, QUEUED_BATCHES, "videostyle-decode") as decoded,
-        Consumer(partial(encode_batch, writer), QUEUED_BATCHES, "videostyle-encode") as encoder,
-    ):
-        for batch in decoded:
-            pixels = batch.pixels.to(device, non_blocking=True)
-            stylized = engine.frames(pixels, size)
-            if stabilizer is not None:
-                stylized = stabilizer(pixels, stylized)
-            encoder.put(to_host(stylized, batch.stamps, pin=cuda))
-            yield FrameProgress(writer.frames_written, total)
-        encoder.finish()
-    yield FrameProgress(writer.frames_written, total)
+        flow = FlowOptions(options.flow, options.flow_preset, options.flow_weights)
+        prior = Stabilizer(flow, options.stabilize_strength, device)
+    work = NetworkWork(engine, job.size, options.frames_per_batch(device), source)
+    yield from iter_video(job.frames(), work, sink, prior, job.total, resume)
     return Path(target)
-
-
-def decode_batches(
-    source: str | os.PathLike, start: float | None, duration: float | None, size: int, pin: bool
-) -> Iterator[FrameBatch]:
-    """Frames gathered ``size`` at a time straight into (pinned, when feeding a GPU) batch buffers."""
-    pixels: torch.Tensor | None = None
-    stamps: list[tuple[int, Fraction]] = []
-    for frame in read_frames(source, start, duration):
-        if pixels is None:
-            pixels = torch.empty((size, *frame.rgb.shape), dtype=torch.uint8, pin_memory=pin)
-        elif frame.rgb.shape != pixels.shape[1:]:
-            raise InputError(f"{source}: the frame size changes inside the video; cut it where it changes")
-        pixels[len(stamps)].copy_(torch.from_numpy(frame.rgb))
-        stamps.append((frame.pts, frame.time_base))
-        if len(stamps) == size:
-            yield FrameBatch(pixels, stamps)
-            pixels, stamps = None, []
-    if stamps and pixels is not None:
-        yield FrameBatch(pixels[: len(stamps)], stamps)
-
-
-def to_host(pixels: torch.Tensor, stamps: list[tuple[int, Fraction]], pin: bool) -> FrameBatch:
-    """Start copying a batch back to (pinned) host memory without waiting for it."""
-    if not pin:
-        return FrameBatch(pixels.cpu(), stamps)
-    host = torch.empty(pixels.shape, dtype=torch.uint8, pin_memory=True)
-    host.copy_(pixels, non_blocking=True)
-    ready = torch.cuda.Event()
-    ready.record()
-    return FrameBatch(host, stamps, ready)
-
-
-def encode_batch(writer: VideoWriter, batch: FrameBatch) -> None:
-    """Runs on the encode thread: wait for the batch's copy, then encode its frames in order."""
-    if batch.ready is not None:
-        batch.ready.synchronize()
-    array = batch.pixels.numpy()
-    for rgb, (pts, time_base) in zip(array, batch.stamps):
-        writer.write(Frame(rgb, pts, time_base))

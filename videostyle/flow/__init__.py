@@ -4,6 +4,7 @@ Convention: ``make_flow(...)(a, b)`` is flow (N,2,H,W) in pixels (dx, dy) with a
 ``warp(b, flow)`` then approximates ``a``; ``consistency_weights(flow a->b, flow b->a)`` says where.
 """
 
+from .carry import Carry, FlowOptions, carry
 from .consistency import consistency_weights, disocclusions, motion_boundaries
 from .estimator import FLOW_METHODS, FLOW_PRESETS, FlowEstimator, make_flow
 from .scene_cut import histogram_distance, is_scene_cut
@@ -12,7 +13,10 @@ from .warp import inside_frame, pixel_grid, warp
 __all__ = [
     "FLOW_METHODS",
     "FLOW_PRESETS",
+    "Carry",
+    "FlowOptions",
     "FlowEstimator",
+    "carry",
     "consistency_weights",
     "disocclusions",
     "histogram_distance",

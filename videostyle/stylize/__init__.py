@@ -1,7 +1,7 @@
 """Optimization-based style transfer for images and videos."""
 
+from ..video import FramePrior, IndependentFrames, PreviousFrame
 from .options import INITS, StyleOptions
-from .priors import FramePrior, IndependentFrames, PreviousFrame
 from .run import (
     OutputOptions,
     iter_stylize_file,

@@ -20,29 +20,36 @@ Flow is recomputed in each pass: it costs milliseconds, a stored flow field cost
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Generator, Iterable
+from collections.abc import Generator, Iterable, Iterator
 from fractions import Fraction
 from pathlib import Path
+from types import TracebackType
 
 import numpy as np
 import torch
 
-from ..errors import OptionError
-from ..media import Frame, VideoWriter, frame_to_tensor, tensor_to_frame
-from ..progress import FrameProgress, relay
-from ..resize import resize
-from .priors import FramePrior
+from ..flow import FlowEstimator
+from ..media import Frame, frame_to_tensor, tensor_to_frame
+from ..progress import FrameProgress, drain, relay
+from ..video import FramePrior, FrameSink, FrameStart, FrameWork, VideoJob, iter_video
 from .stylizer import Stylizer
-from .temporal import WarpedPrior, iter_frame, temporal_loss, warp_into
+from .temporal import StylizeWork, temporal_loss, warp_into
 from .temporal_options import TemporalOptions
 
 
 class FrameStore:
-    """Working-size frames by kind ("content", "result") and index, as uint8 .npy files in one folder."""
+    """Working-size frames by kind ("content", "result") and index, as uint8 .npy files in one folder.
+
+    It is also the first pass's frame sink: results arrive in order with their timestamps, and the
+    scene cuts the prior reported are remembered, since later passes must not carry across them.
+    """
 
     def __init__(self, folder: Path, device: torch.device) -> None:
         self.folder = folder
         self.device = device
+        self.stamps: list[tuple[int, Fraction]] = []
+        self.contents = 0
+        self.cuts: set[int] = set()
 
     def path(self, kind: str, index: int) -> Path:
         return self.folder / f"{kind}-{index:06d}.npy"
@@ -53,53 +60,73 @@ class FrameStore:
     def load(self, kind: str, index: int) -> torch.Tensor:
         return frame_to_tensor(np.load(self.path(kind, index)), self.device)
 
+    def keep(self, content: torch.Tensor, start: FrameStart) -> None:
+        """The first pass's content frame and whether a scene cut came before it."""
+        if start.cut:
+            self.cuts.add(self.contents)
+        self.save("content", self.contents, content)
+        self.contents += 1
+
+    def write(self, frame: Frame) -> None:
+        np.save(self.path("result", len(self.stamps)), frame.rgb)
+        self.stamps.append((frame.pts, frame.time_base))
+
+    def results(self) -> Iterator[Frame]:
+        for index, (pts, time_base) in enumerate(self.stamps):
+            yield Frame(np.load(self.path("result", index)), pts, time_base)
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> FrameStore:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        pass
+
+
+class Copy(FrameWork):
+    """Frames pass through unchanged: the final write of stored results."""
+
+    def run(self, frames: list[Frame], prior: FramePrior) -> Generator[object, None, list[np.ndarray]]:
+        yield from ()
+        return [f.rgb for f in frames]
+
 
 def iter_multipass(
     stylizer: Stylizer,
     prior: FramePrior,
-    frames: Iterable[Frame],
-    size: tuple[int, int],
-    writer: VideoWriter,
+    flow: FlowEstimator,
+    job: VideoJob,
+    sink: FrameSink,
     temporal: TemporalOptions,
-    total: int | None,
     workdir: Path,
 ) -> Generator[FrameProgress, None, None]:
-    """Stylize ``frames`` in ``temporal.passes`` alternating passes, then write them all to ``writer``.
+    """Stylize ``job``'s frames in ``temporal.passes`` alternating passes, then write them all to ``sink``.
 
+    The first pass is the single-pass method through ``prior``; later passes carry with ``flow``.
     Progress counts frame visits: ``done`` runs up to frames x passes.
     """
-    if not isinstance(prior, WarpedPrior):
-        raise OptionError("--passes needs the flow-warped temporal prior; drop --no-temporal or use --passes 1")
     passes = temporal.passes
-    visits = total * passes if total is not None else None
+    visits = job.total * passes if job.total is not None else None
     with tempfile.TemporaryDirectory(prefix=".videostyle-passes-", dir=workdir) as folder:
         store = FrameStore(Path(folder), stylizer.device)
-        stamps: list[tuple[int, Fraction]] = []
-        for index, frame in enumerate(frames):
-            content = resize(frame_to_tensor(frame.rgb, stylizer.device), size)
-            result = yield from iter_frame(
-                stylizer, prior, content, temporal, lambda step, done=index: FrameProgress(done, visits, step)
-            )
-            store.save("content", index, content)
-            store.save("result", index, result)
-            stamps.append((frame.pts, frame.time_base))
-            yield FrameProgress(index + 1, visits)
-        count = len(stamps)
+        first = StylizeWork(stylizer, job.size, temporal, keep=store.keep)
+        count = yield from iter_video(job.frames(), first, store, prior, visits)
         visits = count * passes
-        cuts = set(prior.cuts)
         for p in range(1, passes):
             order = range(count - 1, -1, -1) if p % 2 else range(count)
-            yield from iter_pass(stylizer, prior, store, order, cuts, temporal, p * count, visits)
-        for index, (pts, time_base) in enumerate(stamps):
-            writer.write(Frame(tensor_to_frame(store.load("result", index)), pts, time_base))
+            yield from iter_pass(stylizer, flow, store, order, temporal, p * count, visits)
+        drain(iter_video(store.results(), Copy(), sink))
 
 
 def iter_pass(
     stylizer: Stylizer,
-    prior: WarpedPrior,
+    flow: FlowEstimator,
     store: FrameStore,
     order: Iterable[int],
-    cuts: set[int],
     temporal: TemporalOptions,
     done: int,
     visits: int,
@@ -114,12 +141,12 @@ def iter_pass(
     for index in order:
         content, own = store.load("content", index), store.load("result", index)
         init, extra = own, None
-        if neighbour is not None and max(index, neighbour[0]) not in cuts:
-            warped = warp_into(prior.flow, content, neighbour[1], neighbour[2])
-            mix = temporal.blend * warped.reliable
+        if neighbour is not None and max(index, neighbour[0]) not in store.cuts:
+            warped = warp_into(flow, content, neighbour[1], neighbour[2])
+            mix = temporal.blend * warped.carry.reliable
             init = mix * warped.image + (1 - mix) * own
-            if prior.temporal_weight > 0:
-                extra = temporal_loss([warped], prior.temporal_weight, prior.gray)
+            if temporal.weight > 0:
+                extra = temporal_loss([warped], temporal.weight, options.preserve_color)
         steps = stylizer.run(content, init, extra, **settings)
         result = yield from relay(steps, lambda step, done=done: FrameProgress(done, visits, step))
         store.save("result", index, result)

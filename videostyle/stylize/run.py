@@ -8,38 +8,25 @@ from __future__ import annotations
 
 import os
 from collections.abc import Generator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 
 from ..errors import OptionError
-from ..flow import make_flow
-from ..media import Frame, VideoWriter, frame_to_tensor, probe_video, read_frames, read_image, same_kind, tensor_to_frame, write_image
+from ..flow import FlowEstimator
+from ..media import read_image, same_kind, write_image
 from ..media.atomic import check_writable
 from ..optim import Step
 from ..progress import FrameProgress, drain
 from ..resize import fit_size, resize
+from ..video import FramePrior, FrameSink, IndependentFrames, OutputOptions, PreviousFrame, ResumePoint, iter_video, open_video
 from .multipass import iter_multipass
 from .options import StyleOptions
-from .priors import FramePrior, IndependentFrames, PreviousFrame
 from .stylizer import Stylizer
-from .temporal import WarpedPrior, iter_frame
+from .temporal import StylizeWork, WarpedPrior
 from .temporal_options import TemporalOptions
 
 DEFAULT_CAP = 1024  # long side when --size is not given: optimization cost grows with pixels
-
-
-@dataclass(frozen=True)
-class OutputOptions:
-    """How and where results are written."""
-
-    size: int | None = None
-    overwrite: bool = False
-    start: float | None = None
-    duration: float | None = None
-    crf: int = 18
-    preset: str = "medium"
 
 
 def load_styles(styles: Sequence[str | os.PathLike | torch.Tensor]) -> list[torch.Tensor]:
@@ -75,12 +62,18 @@ def stylize_image(
 
 
 def make_prior(
-    options: StyleOptions, temporal: TemporalOptions = TemporalOptions(), device: torch.device | str = "cpu"
+    options: StyleOptions,
+    temporal: TemporalOptions = TemporalOptions(),
+    device: torch.device | str = "cpu",
+    flow: FlowEstimator | None = None,
 ) -> FramePrior:
-    """Independent frames (or plain previous-frame init) without temporal coherence, else the flow-warped prior."""
+    """Independent frames (or plain previous-frame init) without temporal coherence, else the flow-warped prior.
+
+    ``flow`` is the estimator to use (default: the one ``temporal`` names, made here).
+    """
     if not temporal.enabled:
         return PreviousFrame() if options.init == "previous" else IndependentFrames()
-    flow = make_flow(temporal.flow, device, temporal.flow_preset, temporal.flow_weights)
+    flow = flow or temporal.flow_options.estimator(device)
     init = options.init if options.init in ("warped", "previous") else "stylizer"
     return WarpedPrior(
         flow, temporal.weight, temporal.long_term, init, temporal.scene_cuts,
@@ -97,34 +90,28 @@ def iter_stylize_video(
     device: torch.device | str = "cpu",
     prior: FramePrior | None = None,
     temporal: TemporalOptions = TemporalOptions(),
+    sink: FrameSink | None = None,
+    resume: ResumePoint | None = None,
 ) -> Generator[FrameProgress, None, Path]:
     """Stream a video through the stylizer into ``target``: frames flow decoder -> stylizer -> encoder.
 
     Timestamps, frame rate and audio are kept; the output appears only when complete. ``temporal``
     ties frames together by optical flow; with several passes the frames wait on disk in between.
+    ``sink`` replaces the writer of ``target``; ``resume`` continues a stopped job (see videostyle.video).
     """
     device = torch.device(device)
-    info = probe_video(source)
-    size = fit_size(info.height, info.width, output.size, cap=DEFAULT_CAP, even=True)
-    writer = VideoWriter(
-        target, like=info, audio_from=source, start=output.start, duration=output.duration,
-        crf=output.crf, preset=output.preset, overwrite=output.overwrite,
-    )
+    job = open_video(source, output, cap=DEFAULT_CAP)
+    sink = sink or job.writer(target)
     stylizer = Stylizer(load_styles(styles), options, device)
-    prior = prior or make_prior(options, temporal, device)
-    total = info.count_frames(output.start, output.duration)
-    frames = read_frames(source, output.start, output.duration)
-    with writer:
-        if temporal.enabled and temporal.passes > 1:
-            yield from iter_multipass(stylizer, prior, frames, size, writer, temporal, total, Path(target).parent)
-        else:
-            for done, frame in enumerate(frames):
-                content = resize(frame_to_tensor(frame.rgb, device), size)
-                stylized = yield from iter_frame(
-                    stylizer, prior, content, temporal, lambda step, done=done: FrameProgress(done, total, step)
-                )
-                writer.write(Frame(tensor_to_frame(stylized), frame.pts, frame.time_base))
-                yield FrameProgress(done + 1, total)
+    if temporal.enabled and temporal.passes > 1:
+        if resume is not None:
+            raise OptionError("--passes cannot resume a stopped job; run it again from the start")
+        flow = temporal.flow_options.estimator(device)
+        prior = prior or make_prior(options, temporal, device, flow)
+        yield from iter_multipass(stylizer, prior, flow, job, sink, temporal, Path(target).parent)
+    else:
+        prior = prior or make_prior(options, temporal, device)
+        yield from iter_video(job.frames(), StylizeWork(stylizer, job.size, temporal), sink, prior, job.total, resume)
     return Path(target)
 
 

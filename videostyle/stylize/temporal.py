@@ -15,21 +15,17 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
-from typing import TypeVar
 
 import torch
 
-from ..flow import FlowEstimator, disocclusions, is_scene_cut, motion_boundaries, warp
+from ..flow import Carry, FlowEstimator, carry
 from ..objectives import Objective
 from ..objectives.temporal import TemporalLoss
-from ..optim import Step
-from ..progress import relay
+from ..video import FramePrior, FrameStart, OneFrame
+from ..video.prior import on_cpu
 from .color import luminance
-from .priors import FramePrior
 from .stylizer import Stylizer
 from .temporal_options import TemporalOptions
-
-E = TypeVar("E")
 
 
 def long_term_offsets(count: int) -> tuple[int, ...]:
@@ -39,13 +35,10 @@ def long_term_offsets(count: int) -> tuple[int, ...]:
 
 @dataclass
 class Warped:
-    """An earlier result brought into the current frame: where it is reliable, where it is missing, and
-    the flow that brought it (current frame -> earlier frame)."""
+    """An earlier result brought into the current frame, and how (where it is reliable, where missing)."""
 
     image: torch.Tensor
-    reliable: torch.Tensor
-    occluded: torch.Tensor
-    flow: torch.Tensor
+    carry: Carry
 
 
 def warp_into(
@@ -57,17 +50,14 @@ def warp_into(
     than the flow's accuracy then swims from frame to frame (a pure chain of bicubic warps measured
     twice the warping error of a bilinear one); the style loss restores the sharpness that bilinear loses.
     """
-    forward, backward = flow.both(content, earlier_content)
-    occluded = disocclusions(forward, backward)
-    reliable = ~(occluded | motion_boundaries(forward))
-    image = warp(earlier_result, forward).clamp(0, 1)
-    return Warped(image, reliable.to(content.dtype), occluded, forward)
+    pair = carry(flow, content, earlier_content)
+    return Warped(pair.warp(earlier_result).clamp(0, 1), pair)
 
 
 def temporal_loss(earlier: list[Warped], weight: float, gray: bool = False) -> Objective:
     """The temporal loss towards warped earlier results, closest first; ``gray`` for luminance-only transfer."""
     targets = torch.cat([w.image for w in earlier])
-    return TemporalLoss(luminance(targets) if gray else targets, closest_first([w.reliable for w in earlier])) * weight
+    return TemporalLoss(luminance(targets) if gray else targets, closest_first([w.carry.reliable for w in earlier])) * weight
 
 
 def closest_first(weights: list[torch.Tensor]) -> torch.Tensor:
@@ -77,15 +67,6 @@ def closest_first(weights: list[torch.Tensor]) -> torch.Tensor:
         out.append((c - covered).clamp_min(0))
         covered = covered + c
     return torch.cat(out)
-
-
-@dataclass
-class FrameStart:
-    """Where a frame's optimization starts: image (None: the stylizer's own), extra objective, per-pixel rate."""
-
-    init: torch.Tensor | None = None
-    extra: Objective | None = None
-    rate: torch.Tensor | None = None
 
 
 class WarpedPrior:
@@ -127,25 +108,21 @@ class WarpedPrior:
         self.cuts: list[int] = []
         """Indices of the frames where a scene cut reset the prior."""
 
-    def prepare(self, content: torch.Tensor) -> tuple[torch.Tensor | None, Objective | None]:
-        start = self.start(content)
-        return start.init, start.extra
-
     def start(self, content: torch.Tensor) -> FrameStart:
-        """``prepare`` with the per-pixel rate too: what ``iter_frame`` uses."""
+        self._place(content.device)
         self.frame += 1
         self.pending = torch.zeros_like(content[:, :1])
         if not self.history:
             return FrameStart()
         previous_content, previous_result = self.history[0]
         nearest = warp_into(self.flow, content, previous_content, previous_result)
-        if self.scene_cuts and is_scene_cut(previous_content, content, nearest.reliable):
+        if self.scene_cuts and nearest.carry.is_cut(previous_content, content):
             self.history.clear()
             self.cuts.append(self.frame)
-            return FrameStart()
+            return FrameStart(cut=True)
         init = self.initial(content, nearest, previous_result)
-        carried = warp(self.fresh, nearest.flow) if self.fresh is not None else self.pending
-        self.pending = torch.maximum(1 - nearest.reliable, self.FRESH_DECAY * carried)
+        carried = nearest.carry.warp(self.fresh) if self.fresh is not None else self.pending
+        self.pending = torch.maximum(1 - nearest.carry.reliable, self.FRESH_DECAY * carried)
         rate = None if init is None else self.reliable_rate + (1 - self.reliable_rate) * self.pending
         if self.temporal_weight == 0:
             return FrameStart(init, None, rate)
@@ -156,7 +133,7 @@ class WarpedPrior:
 
     def initial(self, content: torch.Tensor, nearest: Warped, previous_result: torch.Tensor) -> torch.Tensor | None:
         if self.init == "warped":
-            return torch.where(nearest.occluded, content, nearest.image)
+            return torch.where(nearest.carry.occluded, content, nearest.image)
         if self.init == "previous":
             return previous_result
         return None
@@ -165,20 +142,56 @@ class WarpedPrior:
         self.history.appendleft((content, stylized.detach()))
         self.fresh = self.pending
 
+    def state(self) -> dict[str, torch.Tensor]:
+        state = {"frame": torch.tensor([self.frame]), "cuts": torch.tensor(self.cuts, dtype=torch.long)}
+        for k, (content, result) in enumerate(self.history):
+            state[f"history.{k}.content"], state[f"history.{k}.result"] = on_cpu(content), on_cpu(result)
+        if self.fresh is not None:
+            state["fresh"] = on_cpu(self.fresh)
+        return state
 
-def iter_frame(
-    stylizer: Stylizer,
-    prior: FramePrior,
-    content: torch.Tensor,
-    temporal: TemporalOptions,
-    wrap: Callable[[Step], E],
-) -> Generator[E, None, torch.Tensor]:
-    """Stylize one video frame through ``prior``; a warm-started frame gets the warm iterations and its rates."""
-    start = prior.start(content) if isinstance(prior, WarpedPrior) else FrameStart(*prior.prepare(content))
-    iterations = None
-    if temporal.enabled and start.init is not None:
-        iterations = temporal.warm_steps(stylizer.options.iterations)
-    steps = stylizer.run(content, start.init, start.extra, iterations=iterations, rate=start.rate)
-    stylized = yield from relay(steps, wrap)
-    prior.update(content, stylized)
-    return stylized
+    def restore(self, state: dict[str, torch.Tensor]) -> None:
+        self.frame = int(state["frame"])
+        self.cuts = [int(c) for c in state["cuts"]]
+        count = sum(1 for key in state if key.endswith(".content"))
+        self.history.clear()
+        self.history.extend((state[f"history.{k}.content"], state[f"history.{k}.result"]) for k in range(count))
+        self.fresh = state.get("fresh")
+
+    def _place(self, device: torch.device) -> None:
+        """Move restored (CPU) memory to the device of the frames; a no-op once it is there."""
+        self.history = deque(((c.to(device), r.to(device)) for c, r in self.history), maxlen=self.history.maxlen)
+        if self.fresh is not None:
+            self.fresh = self.fresh.to(device)
+
+
+class StylizeWork(OneFrame):
+    """Video frames through the stylizer, each started where the prior says.
+
+    A warm-started frame gets the warm iterations and the prior's per-pixel rates. ``keep`` (if
+    given) sees each frame's working-size content and its start, e.g. to store them for more passes.
+    """
+
+    def __init__(
+        self,
+        stylizer: Stylizer,
+        size: tuple[int, int],
+        temporal: TemporalOptions,
+        keep: Callable[[torch.Tensor, FrameStart], None] | None = None,
+    ) -> None:
+        super().__init__(stylizer.device, size)
+        self.stylizer = stylizer
+        self.temporal = temporal
+        self.keep = keep
+
+    def frame(self, content: torch.Tensor, prior: FramePrior) -> Generator[object, None, torch.Tensor]:
+        start = prior.start(content)
+        if self.keep is not None:
+            self.keep(content, start)
+        iterations = None
+        if self.temporal.enabled and start.init is not None:
+            iterations = self.temporal.warm_steps(self.stylizer.options.iterations)
+        steps = self.stylizer.run(content, start.init, start.extra, iterations=iterations, rate=start.rate)
+        stylized = yield from steps
+        prior.update(content, stylized)
+        return stylized

@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from ..errors import OptionError
-from ..flow import FLOW_METHODS, FLOW_PRESETS
+from ..flow import FlowOptions
 
 
 @dataclass(frozen=True)
@@ -42,10 +42,7 @@ class TemporalOptions:
             value = getattr(self, f.name)
             if isinstance(value, float) and not math.isfinite(value):
                 raise OptionError(f"{f.name.replace('_', '-')} must be a finite number, not {value}")
-        if self.flow not in FLOW_METHODS:
-            raise OptionError(f"unknown flow method {self.flow!r}; choose one of {', '.join(FLOW_METHODS)}")
-        if self.flow_preset not in FLOW_PRESETS:
-            raise OptionError(f"unknown flow preset {self.flow_preset!r}; choose one of {', '.join(FLOW_PRESETS)}")
+        FlowOptions(self.flow, self.flow_preset, self.flow_weights)  # checks method and preset
         if not 0 <= self.weight <= 1e9:
             raise OptionError(f"--temporal-weight {self.weight} is out of range 0..1e9")
         if not 1 <= self.long_term <= 5:
@@ -60,6 +57,10 @@ class TemporalOptions:
             raise OptionError(f"--passes {self.passes} is out of range 1..20")
         if not 0 <= self.blend <= 1:
             raise OptionError(f"--pass-blend {self.blend} is out of range 0..1")
+
+    @property
+    def flow_options(self) -> FlowOptions:
+        return FlowOptions(self.flow, self.flow_preset, self.flow_weights)
 
     def warm_steps(self, iterations: int) -> int:
         """Iterations of a frame that starts from the warped previous result."""

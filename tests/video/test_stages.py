@@ -3,7 +3,7 @@ import time
 
 import pytest
 
-from videostyle.feedforward.stages import Consumer, Producer
+from videostyle.video.stages import Consumer, Producer
 
 
 def _workers() -> list[str]:

@@ -1,0 +1,69 @@
+"""Carrying a result from one video frame into the next: the one primitive every temporal feature uses.
+
+Stylize's warped prior, dream's flow carry, the feed-forward stabilizer and the warping-error metric
+all need the same three things about a pair of frames: the flow that brings the earlier frame onto
+the current grid, where that warp can be trusted (Ruder et al.'s forward-backward check: not where
+something was disoccluded or on a motion boundary) and whether the pair straddles a scene cut.
+``carry`` estimates the flow pair once and answers all three; ``FlowOptions`` names the estimator
+the same way for every command.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from ..errors import OptionError
+from .consistency import disocclusions, motion_boundaries
+from .estimator import FLOW_METHODS, FLOW_PRESETS, FlowEstimator, make_flow
+from .scene_cut import is_scene_cut
+from .warp import warp
+
+
+@dataclass(frozen=True)
+class FlowOptions:
+    """Which optical flow: ``method`` (dis, farneback, raft), speed/accuracy ``preset``, RAFT ``weights`` file."""
+
+    method: str = "dis"
+    preset: str = "medium"
+    weights: Path | None = None
+
+    def __post_init__(self) -> None:
+        if self.method not in FLOW_METHODS:
+            raise OptionError(f"unknown flow method {self.method!r}; choose one of {', '.join(FLOW_METHODS)}")
+        if self.preset not in FLOW_PRESETS:
+            raise OptionError(f"unknown flow preset {self.preset!r}; choose one of {', '.join(FLOW_PRESETS)}")
+
+    def estimator(self, device: torch.device | str = "cpu") -> FlowEstimator:
+        return make_flow(self.method, device, self.preset, self.weights)
+
+
+@dataclass(frozen=True)
+class Carry:
+    """How an earlier frame maps onto the current one.
+
+    ``flow`` (N,2,H,W) points from the current grid into the earlier frame; ``occluded`` (bool) marks
+    pixels the earlier frame did not see; ``reliable`` (float 0/1) is where a warp can be trusted.
+    """
+
+    flow: torch.Tensor
+    occluded: torch.Tensor
+    reliable: torch.Tensor
+
+    def warp(self, earlier: torch.Tensor, mode: str = "bilinear") -> torch.Tensor:
+        """``earlier`` (an image on the earlier frame's grid) brought onto the current grid."""
+        return warp(earlier, self.flow, mode)
+
+    def is_cut(self, earlier_content: torch.Tensor, content: torch.Tensor) -> bool:
+        """Whether the two content frames belong to different shots (then nothing should be carried)."""
+        return is_scene_cut(earlier_content, content, self.reliable)
+
+
+def carry(estimator: FlowEstimator, content: torch.Tensor, earlier_content: torch.Tensor) -> Carry:
+    """The flow pair between two (N,3,H,W) content frames, estimated once, and its consistency masks."""
+    forward, backward = estimator.both(content, earlier_content)
+    occluded = disocclusions(forward, backward)
+    reliable = ~(occluded | motion_boundaries(forward))
+    return Carry(forward, occluded, reliable.to(content.dtype))

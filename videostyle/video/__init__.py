@@ -1,0 +1,24 @@
+"""Running a job over a video: one frame driver for every engine, its output options and frame priors."""
+
+from .driver import FrameSink, FrameWork, ResumePoint, clock, iter_video
+from .options import OutputOptions
+from .prior import FramePrior, FrameStart, IndependentFrames, PreviousFrame
+from .source import VideoJob, open_video
+from .work import FrameList, OneFrame
+
+__all__ = [
+    "FramePrior",
+    "FrameList",
+    "FrameSink",
+    "FrameStart",
+    "FrameWork",
+    "IndependentFrames",
+    "OneFrame",
+    "OutputOptions",
+    "PreviousFrame",
+    "ResumePoint",
+    "VideoJob",
+    "clock",
+    "iter_video",
+    "open_video",
+]

@@ -1,0 +1,57 @@
+"""Ready-made kinds of per-frame work and sinks for the frame driver."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from types import TracebackType
+
+import numpy as np
+import torch
+
+from ..media import Frame, frame_to_tensor, tensor_to_frame
+from ..resize import resize
+from .driver import FrameWork
+from .prior import FramePrior
+
+
+class OneFrame(FrameWork):
+    """Optimization engines: one frame at a time, as a (1,3,H,W) float tensor of ``size`` on ``device``.
+
+    Subclasses implement ``frame(content, prior)``, a generator of the engine's steps that returns
+    the finished frame (and calls ``prior.start``/``prior.update`` for it).
+    """
+
+    def __init__(self, device: torch.device, size: tuple[int, int]) -> None:
+        self.device = device
+        self.size = size
+
+    def run(self, frames: list[Frame], prior: FramePrior) -> Generator[object, None, torch.Tensor]:
+        (frame,) = frames
+        return (yield from self.frame(resize(frame_to_tensor(frame.rgb, self.device), self.size), prior))
+
+    def frame(self, content: torch.Tensor, prior: FramePrior) -> Generator[object, None, torch.Tensor]:  # pragma: no cover
+        raise NotImplementedError
+
+    def unpack(self, result: torch.Tensor) -> list[np.ndarray]:
+        return [tensor_to_frame(result)]
+
+
+class FrameList:
+    """A sink that keeps the frames in memory (previews, galleries, tests)."""
+
+    def __init__(self) -> None:
+        self.frames: list[Frame] = []
+
+    def write(self, frame: Frame) -> None:
+        self.frames.append(frame)
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> FrameList:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        pass
