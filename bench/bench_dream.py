@@ -25,7 +25,7 @@ from videostyle.backbones import load_backbone
 from videostyle.device import resolve_device
 from videostyle.dream import DreamOptions, Dreamer, Motion, iter_dream_animation, parse_schedule
 from videostyle.progress import FrameProgress, drain
-from videostyle.stylize import OutputOptions
+from videostyle.video import OutputOptions
 
 
 def photo(width: int, height: int, device: torch.device) -> torch.Tensor:

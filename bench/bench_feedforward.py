@@ -35,7 +35,7 @@ from videostyle.feedforward.network import NetworkConfig, StyleNetwork, style_we
 from videostyle.feedforward.pipeline import iter_stylize_video
 from videostyle.media import Frame, VideoWriter, frame_to_tensor, read_frames, tensor_to_frame
 from videostyle.progress import drain
-from videostyle.stylize.run import OutputOptions
+from videostyle.video import OutputOptions
 
 FPS = Fraction(30)
 

@@ -113,11 +113,11 @@ def warm_start_table(clip: Path, stylizer: Stylizer, size: tuple[int, int], fram
     first_losses, first = run_losses(stylizer, contents[0], None, iterations)
     level = first_losses[-1]
     prior = WarpedPrior(make_flow("dis", stylizer.device, flow_preset), 0.0)
-    prior.prepare(contents[0])
+    prior.start(contents[0])
     prior.update(contents[0], first)
     cold, warm = [], []
     for content in contents[1:]:
-        init, _ = prior.prepare(content)
+        init = prior.start(content).init
         cold_losses, _ = run_losses(stylizer, content, None, iterations)
         warm_losses, result = run_losses(stylizer, content, init, iterations)
         prior.update(content, result)

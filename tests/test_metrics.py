@@ -2,7 +2,7 @@ import pytest
 import torch
 
 from videostyle.errors import InputError
-from videostyle.flow import make_flow
+from videostyle.flow import Carry, make_flow
 from videostyle.media import frame_to_tensor, read_frames
 from videostyle.metrics import pair_warping_error, sequence_warping_error, warping_error
 
@@ -33,13 +33,13 @@ def test_occluded_pixels_do_not_count():
     b[..., :, :2] = 1.0  # b differs only in columns that a's pixels, moving 2 px right, never reach
     forward = torch.zeros(1, 2, 8, 8)
     forward[:, 0] = 2.0
-    assert pair_warping_error(a, b, forward, -forward) == 0.0  # and a's last two columns leave the frame
+    assert pair_warping_error(a, b, Carry.from_flows(forward, -forward)) == 0.0  # and a's last two columns leave the frame
     b[..., :, 4:] = 1.0
-    assert pair_warping_error(a, b, forward, -forward) == pytest.approx(4 / 6)
+    assert pair_warping_error(a, b, Carry.from_flows(forward, -forward)) == pytest.approx(4 / 6)
     still = torch.zeros(1, 2, 8, 8)
     b2 = b.clone()
     b2[..., :, :] = 0.5
-    assert pair_warping_error(a, b2, still, still) == pytest.approx(0.25)  # mean over pixels and channels
+    assert pair_warping_error(a, b2, Carry.from_flows(still, still)) == pytest.approx(0.25)  # mean over pixels and channels
 
 
 def test_videos_of_different_lengths_are_an_input_error(moving_clip):

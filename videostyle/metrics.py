@@ -17,16 +17,16 @@ from dataclasses import dataclass, field
 import torch
 
 from .errors import InputError
-from .flow import FlowEstimator, consistency_weights, make_flow, warp
+from .flow import Carry, FlowEstimator, FlowOptions, carry
 from .media import frame_to_tensor, probe_video, read_frames
 from .progress import FrameProgress, drain
 from .resize import resize
 
 
-def pair_warping_error(a: torch.Tensor, b: torch.Tensor, forward: torch.Tensor, backward: torch.Tensor) -> float:
-    """Masked MSE between ``a`` and ``b`` warped onto it; ``forward`` is the flow a -> b, ``backward`` b -> a."""
-    mask = consistency_weights(forward, backward)
-    squared = (warp(b, forward) - a).pow(2) * mask
+def pair_warping_error(a: torch.Tensor, b: torch.Tensor, pair: Carry) -> float:
+    """Masked MSE between ``a`` and ``b`` warped onto it; ``pair`` carries b's frame onto a's grid."""
+    mask = pair.reliable
+    squared = (pair.warp(b) - a).pow(2) * mask
     count = float(mask.sum()) * a.shape[1]
     return float(squared.sum()) / count if count > 0 else float(squared.mean())
 
@@ -39,11 +39,9 @@ class WarpingError:
     pairs: int = 0
     totals: dict[str, float] = field(default_factory=dict)
 
-    def add(
-        self, forward: torch.Tensor, backward: torch.Tensor, frames: dict[str, tuple[torch.Tensor, torch.Tensor]]
-    ) -> None:
+    def add(self, pair: Carry, frames: dict[str, tuple[torch.Tensor, torch.Tensor]]) -> None:
         for name, (a, b) in frames.items():
-            self.totals[name] = self.totals.get(name, 0.0) + pair_warping_error(a, b, forward, backward)
+            self.totals[name] = self.totals.get(name, 0.0) + pair_warping_error(a, b, pair)
         self.pairs += 1
 
     def values(self) -> dict[str, float]:
@@ -64,8 +62,7 @@ def _iter_error(
     previous: tuple[torch.Tensor, torch.Tensor] | None = None
     for done, (source, stylized) in enumerate(pairs):
         if previous is not None:
-            forward, backward = flow.both(previous[0], source)
-            result.add(forward, backward, {"stylized": (previous[1], stylized), "input": (previous[0], source)})
+            result.add(carry(flow, previous[0], source), {"stylized": (previous[1], stylized), "input": (previous[0], source)})
         previous = (source, stylized)
         yield FrameProgress(done + 1, total)
     if result.pairs == 0:
@@ -91,7 +88,7 @@ def iter_warping_error(
     device = torch.device(device)
     info_in, info_out = probe_video(input_video), probe_video(stylized_video)
     size = (info_out.height, info_out.width)
-    estimator = make_flow(flow, device, preset, weights)
+    estimator = FlowOptions(flow, preset, weights).estimator(device)
 
     def frames() -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
         sources, results = read_frames(input_video, start, duration), read_frames(stylized_video)

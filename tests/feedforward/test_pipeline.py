@@ -13,7 +13,7 @@ from videostyle.feedforward.network import style_weights
 from videostyle.feedforward.pipeline import iter_stylize_video
 from videostyle.media import probe_video, read_frames, read_image
 from videostyle.progress import drain
-from videostyle.video import OutputOptions
+from videostyle.video import FrameList, OutputOptions, ResumePoint
 
 
 def _threads() -> list[str]:
@@ -115,3 +115,24 @@ def test_inference_options_are_checked():
         InferenceOptions(precision="fp8")
     assert InferenceOptions().frames_per_batch(torch.device("cpu")) == 1
     assert InferenceOptions().dtype(torch.device("cpu")) == torch.float32
+
+
+class StateAt(FrameList):
+    def wants_state(self, index):
+        return index == 3
+
+    def save_state(self, index, state):
+        self.state = state
+
+
+@pytest.mark.parametrize("batch", [1, 2])
+def test_a_resumed_stabilized_video_continues_with_the_same_frames(tmp_path, moving_clip, model_file, batch):
+    source = moving_clip(frames=7)
+    options = InferenceOptions(stabilize=True, batch_size=batch)
+    whole, rest = StateAt(), FrameList()
+    drain(iter_stylize_video(source, tmp_path / "o.mp4", model_file, options, sink=whole))
+    assert set(whole.state) == {"content", "output"}
+    drain(iter_stylize_video(source, tmp_path / "o.mp4", model_file, options, sink=rest, resume=ResumePoint(4, whole.state)))
+    assert len(rest.frames) == 3
+    for a, b in zip(whole.frames[4:], rest.frames):
+        assert a.pts == b.pts and np.array_equal(a.rgb, b.rgb)

@@ -8,6 +8,7 @@ from videostyle.errors import InputError, OptionError, OutputError
 from videostyle.media import probe_video, read_frames, write_image
 from videostyle.progress import FrameProgress, drain
 from videostyle.stylize import OutputOptions, StyleOptions, iter_stylize_file, iter_stylize_video
+from videostyle.video import FrameList, ResumePoint
 
 FAST = StyleOptions(iterations=2)
 
@@ -67,3 +68,31 @@ def test_garbage_video_is_an_input_error(tmp_path, stripes):
     with pytest.raises(InputError):
         drain(iter_stylize_video(bad, tmp_path / "o.mp4", [stripes], FAST, OutputOptions(), "cpu"))
     assert not (tmp_path / "o.mp4").exists()
+
+
+class StateAt(FrameList):
+    """A sink that keeps the frames and the prior's state after frame ``at``."""
+
+    def __init__(self, at: int) -> None:
+        super().__init__()
+        self.at = at
+
+    def wants_state(self, index):
+        return index == self.at
+
+    def save_state(self, index, state):
+        self.state = state
+
+
+def test_a_resumed_temporal_video_continues_with_the_same_frames(moving_clip, tmp_path, stripes):
+    source = moving_clip(frames=5)
+    options = StyleOptions(iterations=3, seed=0)
+    whole = StateAt(2)
+    drain(iter_stylize_video(source, tmp_path / "o.mp4", [stripes], options, OutputOptions(), "cpu", sink=whole))
+    rest = FrameList()
+    resume = ResumePoint(3, whole.state)
+    drain(iter_stylize_video(source, tmp_path / "o.mp4", [stripes], options, OutputOptions(), "cpu", sink=rest, resume=resume))
+    assert [f.pts for f in rest.frames] == [f.pts for f in whole.frames[3:]]
+    for a, b in zip(whole.frames[3:], rest.frames):
+        assert np.array_equal(a.rgb, b.rgb)
+    assert not (tmp_path / "o.mp4").exists()  # a sink replaces the writer

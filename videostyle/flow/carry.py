@@ -52,6 +52,13 @@ class Carry:
     occluded: torch.Tensor
     reliable: torch.Tensor
 
+    @classmethod
+    def from_flows(cls, forward: torch.Tensor, backward: torch.Tensor) -> Carry:
+        """From ``forward`` (current -> earlier) and ``backward`` (earlier -> current) flows."""
+        occluded = disocclusions(forward, backward)
+        reliable = ~(occluded | motion_boundaries(forward))
+        return cls(forward, occluded, reliable.to(forward.dtype))
+
     def warp(self, earlier: torch.Tensor, mode: str = "bilinear") -> torch.Tensor:
         """``earlier`` (an image on the earlier frame's grid) brought onto the current grid."""
         return warp(earlier, self.flow, mode)
@@ -63,7 +70,4 @@ class Carry:
 
 def carry(estimator: FlowEstimator, content: torch.Tensor, earlier_content: torch.Tensor) -> Carry:
     """The flow pair between two (N,3,H,W) content frames, estimated once, and its consistency masks."""
-    forward, backward = estimator.both(content, earlier_content)
-    occluded = disocclusions(forward, backward)
-    reliable = ~(occluded | motion_boundaries(forward))
-    return Carry(forward, occluded, reliable.to(content.dtype))
+    return Carry.from_flows(*estimator.both(content, earlier_content))
