@@ -16,9 +16,10 @@ from PIL import Image
 
 from videostyle.backbones import load_backbone
 from videostyle.dream import DreamOptions, Dreamer, Motion, iter_zoom_loop, parse_schedule
-from videostyle.media import read_image, tensor_to_frame
+from videostyle.media import frame_to_tensor, read_image, tensor_to_frame
 from videostyle.progress import drain
 from videostyle.resize import resize_long_side
+from videostyle.video import FrameList
 from videostyle.visualize import contact_sheet
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,10 +53,11 @@ def main() -> None:
     }
     save(contact_sheet(list(targets.values()), list(targets), columns=4), "dream_targets.jpg")
 
-    frames: list[torch.Tensor] = []
+    loop = FrameList()
     motion = Motion(zoom=parse_schedule("1.04"), rotate=parse_schedule("0.5"))
     zoomer = Dreamer(DreamOptions(octaves=2, steps=10, seed=0), "cpu", backbone=backbone)
-    drain(iter_zoom_loop(resize_long_side(photo, 224), zoomer, motion, 25, frames.append))
+    drain(iter_zoom_loop(resize_long_side(photo, 224), zoomer, motion, 25, loop))
+    frames = [frame_to_tensor(f.rgb) for f in loop.frames]
     picks = [0, 6, 12, 18, 24]
     save(contact_sheet([frames[i] for i in picks], [f"frame {i}" for i in picks], columns=5), "dream_zoom.jpg")
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import torch
 
 from .errors import InputError
-from .flow import Carry, FlowEstimator, FlowOptions, carry
+from .flow import DEFAULT_PRESET, Carry, FlowEstimator, FlowOptions, carry
 from .media import frame_to_tensor, probe_video, read_frames
 from .progress import FrameProgress, drain
 from .resize import resize
@@ -74,7 +74,7 @@ def iter_warping_error(
     input_video: str | os.PathLike,
     stylized_video: str | os.PathLike,
     flow: str = "dis",
-    preset: str = "medium",
+    preset: str = DEFAULT_PRESET,
     weights: str | os.PathLike | None = None,
     device: torch.device | str = "cpu",
     start: float | None = None,
@@ -122,7 +122,7 @@ def warping_error(
     input_video: str | os.PathLike,
     stylized_video: str | os.PathLike,
     flow: str = "dis",
-    preset: str = "medium",
+    preset: str = DEFAULT_PRESET,
     weights: str | os.PathLike | None = None,
     device: torch.device | str = "cpu",
     start: float | None = None,

@@ -131,7 +131,7 @@ def test_a_resumed_stabilized_video_continues_with_the_same_frames(tmp_path, mov
     options = InferenceOptions(stabilize=True, batch_size=batch)
     whole, rest = StateAt(), FrameList()
     drain(iter_stylize_video(source, tmp_path / "o.mp4", model_file, options, sink=whole))
-    assert set(whole.state) == {"content", "output"}
+    assert set(whole.state) == {"content", "result"}
     drain(iter_stylize_video(source, tmp_path / "o.mp4", model_file, options, sink=rest, resume=ResumePoint(4, whole.state)))
     assert len(rest.frames) == 3
     for a, b in zip(whole.frames[4:], rest.frames):

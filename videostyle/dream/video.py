@@ -15,37 +15,27 @@ import torch
 
 from ..flow import FlowEstimator, carry
 from ..video import FramePrior, FrameStart, OneFrame
-from ..video.prior import on_cpu
+from ..video.prior import LastPair
 from .dreamer import Dreamer
 
 
-class FlowCarry:
+class FlowCarry(LastPair):
     """A FramePrior: the previous dream difference, warped and masked, as the frame's start."""
 
     def __init__(self, estimator: FlowEstimator) -> None:
+        super().__init__()
         self.estimator = estimator
-        self.previous: tuple[torch.Tensor, torch.Tensor] | None = None
 
     def start(self, content: torch.Tensor) -> FrameStart:
         """Content + carried dream; nothing for the first frame and after a cut."""
-        if self.previous is None:
+        last = self.last(content.device)
+        if last is None:
             return FrameStart()
-        prev_content, prev_dream = (t.to(content.device) for t in self.previous)
+        prev_content, prev_dream = last
         pair = carry(self.estimator, content, prev_content)
         if pair.is_cut(prev_content, content):
             return FrameStart(cut=True)
         return FrameStart((content + pair.reliable * pair.warp(prev_dream - prev_content)).clamp(0, 1))
-
-    def update(self, content: torch.Tensor, result: torch.Tensor) -> None:
-        self.previous = (content, result)
-
-    def state(self) -> dict[str, torch.Tensor]:
-        if self.previous is None:
-            return {}
-        return {"content": on_cpu(self.previous[0]), "dream": on_cpu(self.previous[1])}
-
-    def restore(self, state: dict[str, torch.Tensor]) -> None:
-        self.previous = (state["content"], state["dream"]) if state else None
 
 
 class DreamWork(OneFrame):

@@ -16,20 +16,20 @@ import torch.nn.functional as F
 from ..flow import FlowOptions, carry, warp
 from ..resize import fit_size, resize
 from ..video import FrameStart
-from ..video.prior import on_cpu
+from ..video.prior import LastPair
 
 FLOW_LONG_SIDE = 640  # flow is smooth: estimating it on a smaller picture costs a fraction and loses little
 WARP_MODE = "bicubic"  # the carried output is warped again every frame: bilinear would blur its texture away
 
 
-class Stabilizer:
+class Stabilizer(LastPair):
     """A FramePrior for network output: ``start`` offers the previous output carried onto the frame
     (``init``) and per pixel how much of the new output to take (``rate``); see ``blend``."""
 
     def __init__(self, flow: FlowOptions, strength: float, device: torch.device) -> None:
+        super().__init__()  # remembers (content at flow size, output)
         self.estimator = flow.estimator(device)
         self.strength = strength
-        self.previous: tuple[torch.Tensor, torch.Tensor] | None = None  # (content at flow size, output)
         self.pending: torch.Tensor | None = None  # the current frame's content at flow size
 
     def start(self, content: torch.Tensor) -> FrameStart:
@@ -37,9 +37,10 @@ class Stabilizer:
         h, w = content.shape[-2:]
         small = resize(content, fit_size(h, w, min(FLOW_LONG_SIDE, max(h, w))))
         self.pending = small
-        if self.previous is None:
+        last = self.last(content.device)
+        if last is None:
             return FrameStart()
-        before, output = (t.to(content.device) for t in self.previous)
+        before, output = last
         pair = carry(self.estimator, small, before)  # flow: current grid -> previous frame
         if pair.is_cut(before, small):
             return FrameStart(cut=True)
@@ -48,15 +49,7 @@ class Stabilizer:
         return FrameStart(carried, rate=1 - weight)
 
     def update(self, content: torch.Tensor, result: torch.Tensor) -> None:
-        self.previous = (self.pending, result)  # type: ignore[assignment]
-
-    def state(self) -> dict[str, torch.Tensor]:
-        if self.previous is None:
-            return {}
-        return {"content": on_cpu(self.previous[0]), "output": on_cpu(self.previous[1])}
-
-    def restore(self, state: dict[str, torch.Tensor]) -> None:
-        self.previous = (state["content"], state["output"]) if state else None
+        super().update(self.pending, result)  # type: ignore[arg-type]
 
 
 def blend(start: FrameStart, output: torch.Tensor) -> torch.Tensor:

@@ -6,11 +6,12 @@ Convention: ``make_flow(...)(a, b)`` is flow (N,2,H,W) in pixels (dx, dy) with a
 
 from .carry import Carry, FlowOptions, carry
 from .consistency import consistency_weights, disocclusions, motion_boundaries
-from .estimator import FLOW_METHODS, FLOW_PRESETS, FlowEstimator, make_flow
+from .estimator import DEFAULT_PRESET, FLOW_METHODS, FLOW_PRESETS, FlowEstimator, make_flow
 from .scene_cut import histogram_distance, is_scene_cut
 from .warp import inside_frame, pixel_grid, warp
 
 __all__ = [
+    "DEFAULT_PRESET",
     "FLOW_METHODS",
     "FLOW_PRESETS",
     "Carry",

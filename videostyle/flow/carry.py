@@ -17,7 +17,7 @@ import torch
 
 from ..errors import OptionError
 from .consistency import disocclusions, motion_boundaries
-from .estimator import FLOW_METHODS, FLOW_PRESETS, FlowEstimator, make_flow
+from .estimator import DEFAULT_PRESET, FLOW_METHODS, FLOW_PRESETS, FlowEstimator, make_flow
 from .scene_cut import is_scene_cut
 from .warp import warp
 
@@ -27,7 +27,7 @@ class FlowOptions:
     """Which optical flow: ``method`` (dis, farneback, raft), speed/accuracy ``preset``, RAFT ``weights`` file."""
 
     method: str = "dis"
-    preset: str = "medium"
+    preset: str = DEFAULT_PRESET
     weights: Path | None = None
 
     def __post_init__(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import torch
 
-from .estimator import FlowEstimator, from_opencv, gray_uint8
+from .estimator import DEFAULT_PRESET, FlowEstimator, from_opencv, gray_uint8
 
 _PRESETS = {
     "ultrafast": cv2.DISOPTICAL_FLOW_PRESET_ULTRAFAST,
@@ -19,7 +19,7 @@ class DisFlow(FlowEstimator):
 
     name = "dis"
 
-    def __init__(self, preset: str = "fast") -> None:
+    def __init__(self, preset: str = DEFAULT_PRESET) -> None:
         self.preset = preset
         self.dis = cv2.DISOpticalFlow_create(_PRESETS[preset])
 

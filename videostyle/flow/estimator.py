@@ -15,6 +15,7 @@ from ..errors import OptionError
 
 FLOW_METHODS = ("dis", "farneback", "raft")
 FLOW_PRESETS = ("ultrafast", "fast", "medium")
+DEFAULT_PRESET = "medium"  # every command's default: the others are for speed on large frames
 _LUMA = (0.299, 0.587, 0.114)
 
 
@@ -55,7 +56,7 @@ def from_opencv(flow: np.ndarray, device: torch.device) -> torch.Tensor:
 def make_flow(
     method: str = "dis",
     device: torch.device | str = "cpu",
-    preset: str = "fast",
+    preset: str = DEFAULT_PRESET,
     weights: str | os.PathLike | None = None,
 ) -> FlowEstimator:
     """An estimator by name: dis (OpenCV DIS, default), farneback (OpenCV), raft (torchvision, local weights).

@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import torch
 
-from .estimator import FlowEstimator, from_opencv, gray_uint8
+from .estimator import DEFAULT_PRESET, FlowEstimator, from_opencv, gray_uint8
 
 # (pyramid levels, window size, iterations per level, poly_n, poly_sigma)
 _PRESETS = {
@@ -18,7 +18,7 @@ _PRESETS = {
 class FarnebackFlow(FlowEstimator):
     name = "farneback"
 
-    def __init__(self, preset: str = "fast") -> None:
+    def __init__(self, preset: str = DEFAULT_PRESET) -> None:
         self.preset = preset
         self.levels, self.winsize, self.iterations, self.poly_n, self.poly_sigma = _PRESETS[preset]
 

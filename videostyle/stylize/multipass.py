@@ -23,7 +23,6 @@ import tempfile
 from collections.abc import Generator, Iterable, Iterator
 from fractions import Fraction
 from pathlib import Path
-from types import TracebackType
 
 import numpy as np
 import torch
@@ -32,12 +31,13 @@ from ..flow import FlowEstimator
 from ..media import Frame, frame_to_tensor, tensor_to_frame
 from ..progress import FrameProgress, drain, relay
 from ..video import FramePrior, FrameSink, FrameStart, FrameWork, VideoJob, iter_video
+from ..video.work import MemorySink
 from .stylizer import Stylizer
 from .temporal import StylizeWork, temporal_loss, warp_into
 from .temporal_options import TemporalOptions
 
 
-class FrameStore:
+class FrameStore(MemorySink):
     """Working-size frames by kind ("content", "result") and index, as uint8 .npy files in one folder.
 
     It is also the first pass's frame sink: results arrive in order with their timestamps, and the
@@ -74,17 +74,6 @@ class FrameStore:
     def results(self) -> Iterator[Frame]:
         for index, (pts, time_base) in enumerate(self.stamps):
             yield Frame(np.load(self.path("result", index)), pts, time_base)
-
-    def close(self) -> None:
-        pass
-
-    def __enter__(self) -> FrameStore:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        pass
 
 
 class Copy(FrameWork):

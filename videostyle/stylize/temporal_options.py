@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from ..errors import OptionError
-from ..flow import FlowOptions
+from ..flow import DEFAULT_PRESET, FlowOptions
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class TemporalOptions:
 
     enabled: bool = True
     flow: str = "dis"
-    flow_preset: str = "medium"
+    flow_preset: str = DEFAULT_PRESET
     flow_weights: Path | None = None
     weight: float = 3.0e5
     long_term: int = 1

@@ -57,6 +57,31 @@ def on_cpu(tensor: torch.Tensor) -> torch.Tensor:
     return tensor.detach().to("cpu", copy=True)
 
 
+class LastPair:
+    """Base of priors that remember the last frame's content and result (dream carry, stabilizer)."""
+
+    def __init__(self) -> None:
+        self.previous: tuple[torch.Tensor, torch.Tensor] | None = None
+
+    def last(self, device: torch.device) -> tuple[torch.Tensor, torch.Tensor] | None:
+        """(content, result) of the last frame on ``device``, or None before the first."""
+        if self.previous is None:
+            return None
+        self.previous = (self.previous[0].to(device), self.previous[1].to(device))
+        return self.previous
+
+    def update(self, content: torch.Tensor, result: torch.Tensor) -> None:
+        self.previous = (content, result.detach())
+
+    def state(self) -> dict[str, torch.Tensor]:
+        if self.previous is None:
+            return {}
+        return {"content": on_cpu(self.previous[0]), "result": on_cpu(self.previous[1])}
+
+    def restore(self, state: dict[str, torch.Tensor]) -> None:
+        self.previous = (state["content"], state["result"]) if state else None
+
+
 class IndependentFrames:
     """Every frame starts from the engine's own init (content or noise): flickers, but needs nothing."""
 

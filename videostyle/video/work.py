@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from types import TracebackType
+from typing import Self
 
 import numpy as np
 import torch
@@ -36,7 +37,22 @@ class OneFrame(FrameWork):
         return [tensor_to_frame(result)]
 
 
-class FrameList:
+class MemorySink:
+    """Base of sinks with nothing to open or finish: ``with`` and ``close`` do nothing."""
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        pass
+
+
+class FrameList(MemorySink):
     """A sink that keeps the frames in memory (previews, galleries, tests)."""
 
     def __init__(self) -> None:
@@ -44,14 +60,3 @@ class FrameList:
 
     def write(self, frame: Frame) -> None:
         self.frames.append(frame)
-
-    def close(self) -> None:
-        pass
-
-    def __enter__(self) -> FrameList:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        pass
