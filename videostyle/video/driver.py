@@ -14,7 +14,9 @@ Resume and checkpoint contract (what a segmenting sink, such as the batch proces
   ``sink.wants_state(index)`` is True, the driver passes ``prior.state()`` (CPU tensors) to
   ``sink.save_state(index, state)``. The call is made on the encode thread, in order with the
   frames, right after ``sink.write`` of frame ``index``, so a sink can close a segment and store
-  its state together. A sink without these methods (``media.VideoWriter``) just gets frames.
+  its state together. ``wants_state`` itself is asked on the caller's thread as each frame is
+  finished, so it must depend on ``index`` alone. A sink without these methods
+  (``media.VideoWriter``) just gets frames.
 - ``resume=ResumePoint(frames_done, state)`` restores the prior from ``state``, decodes and drops
   the first ``frames_done`` frames without computing them, and continues at index ``frames_done``.
   The resumed frames are exactly those an uninterrupted run would have made from that point.
