@@ -189,6 +189,7 @@ class _AvSink:
                 self._video = _add_video_stream(self._out, ext, size, fps, time_base, crf, preset)
             else:
                 self._video = self._out.add_stream_from_template(template)
+                self._video.codec_context.framerate = fps  # a template carries no frame rate
             if audio is not None:
                 self._audio = open_audio_track(self._out, ext, *audio, window)
             self._out.start_encoding()  # every stream is added: write the header now
