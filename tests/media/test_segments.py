@@ -211,9 +211,10 @@ def test_killed_process_resumes(tmp_path: Path, source: Path) -> None:
 
 def test_variable_frame_rate_survives_the_join(tmp_path: Path) -> None:
     base = Fraction(1, 1000)
-    stamps = [0, 40, 80, 200, 240, 250, 260, 400, 440, 480, 700, 740, 780, 820, 1000, 1010, 1500, 1540]
+    # Dense runs followed by long gaps: a segment's own decode times would overlap the one before.
+    stamps = [0, 40, 80, 200, 240, 250, 260, 400, 440, 480, 700, 740, 780, 820, 990, 1000, 1010, 1020, 1500, 2000, 2040]
     frames = [Frame(np.full((48, 64, 3), 10 * i, np.uint8), pts, base) for i, pts in enumerate(stamps)]
-    like = VideoInfo(64, 48, Fraction(25), base, 1.6, len(stamps), 0, has_audio=False, audio_codec=None)
+    like = VideoInfo(64, 48, Fraction(25), base, 2.1, len(stamps), 0, has_audio=False, audio_codec=None)
     for name, writer in [
         ("plain.mp4", VideoWriter(tmp_path / "plain.mp4", like)),
         ("joined.mp4", SegmentedVideoWriter(tmp_path / "joined.mp4", tmp_path / "work", like, segment_seconds=0.3)),
@@ -254,3 +255,11 @@ def test_no_frames_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="no frames"), SegmentedVideoWriter(tmp_path / "o.mp4", tmp_path / "w", fps=24):
         pass
     assert not (tmp_path / "o.mp4").exists()
+
+
+def test_foreign_work_folder_is_left_alone(tmp_path: Path) -> None:
+    (tmp_path / "work").mkdir()
+    (tmp_path / "work" / "notes.txt").write_text("mine")
+    with pytest.raises(OutputError, match="not empty"):
+        SegmentedVideoWriter(tmp_path / "o.mp4", tmp_path / "work", fps=24)
+    assert (tmp_path / "work" / "notes.txt").read_text() == "mine"

@@ -264,9 +264,7 @@ class SegmentedVideoWriter:
         settings = self._settings()
         job = self.work_dir / _JOB
         if not job.exists():
-            if self.work_dir.exists():
-                shutil.rmtree(self.work_dir)
-            self.work_dir.mkdir(parents=True)
+            self._claim_work_dir()
             with _durable(job) as tmp:
                 tmp.write_text(json.dumps(settings))
             return []
@@ -285,6 +283,18 @@ class SegmentedVideoWriter:
                 leftover.unlink()
         return records
 
+    def _claim_work_dir(self) -> None:
+        """Create the work folder; refuse one holding anything but a torn ``job.json`` write."""
+        try:
+            self.work_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"cannot create folder {self.work_dir}: {exc.strerror}") from exc
+        entries = list(self.work_dir.iterdir())
+        if any(not entry.name.startswith(".job.") for entry in entries):
+            raise OutputError(f"{self.work_dir} is not empty and holds no videostyle job; choose another folder")
+        for entry in entries:
+            entry.unlink()
+
     def _join(self) -> None:
         """Copy every segment's packets into the final file, muxing the audio once, atomically."""
         ext = self.path.suffix.lower()
@@ -300,6 +310,8 @@ class SegmentedVideoWriter:
             for packet in _joined_packets(self._records, self._segment_path, bytes(template.codec_context.extradata)):
                 sink.mux_packet(packet)
             sink.finish()
+            _fsync(tmp)  # on disk before the segments it replaces are deleted
+        _fsync(self.path.parent)
 
     def _segment_path(self, number: int) -> Path:
         return self.work_dir / f"{number:06d}{_SEGMENT_EXT}"
