@@ -263,3 +263,18 @@ def test_foreign_work_folder_is_left_alone(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="not empty"):
         SegmentedVideoWriter(tmp_path / "o.mp4", tmp_path / "work", fps=24)
     assert (tmp_path / "work" / "notes.txt").read_text() == "mine"
+
+
+def test_bare_arrays_at_ntsc_rate_keep_exact_timing(tmp_path: Path) -> None:
+    """Zoom loops hand over arrays spaced 1/fps apart; 30000/1001 must stay exact across segments."""
+    ntsc = Fraction(30000, 1001)
+    for writer in (
+        VideoWriter(tmp_path / "plain.mp4", fps=ntsc),
+        SegmentedVideoWriter(tmp_path / "joined.mp4", tmp_path / "work", fps=ntsc, segment_seconds=0.25),
+    ):
+        with writer:
+            for level in range(20):
+                writer.write(np.full((32, 48, 3), level * 10, dtype=np.uint8))
+    times = [f.pts * f.time_base for f in read_frames(tmp_path / "joined.mp4")]
+    assert times == [f.pts * f.time_base for f in read_frames(tmp_path / "plain.mp4")]
+    assert times == [i / ntsc for i in range(20)] and probe_video(tmp_path / "joined.mp4").fps == ntsc
