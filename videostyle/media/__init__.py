@@ -4,6 +4,7 @@ from .atomic import atomic_output, check_writable
 from .audio import PcmAudio
 from .images import MAX_PIXELS, frame_to_tensor, read_image, tensor_to_frame, write_image
 from .kinds import IMAGE_EXTS, VIDEO_EXTS, media_kind, same_kind
+from .segments import ResumePoint, SegmentedVideoWriter
 from .video_reader import Frame, VideoInfo, probe_video, read_frames
 from .video_writer import X264_PRESETS, VideoWriter
 
@@ -14,6 +15,8 @@ __all__ = [
     "X264_PRESETS",
     "Frame",
     "PcmAudio",
+    "ResumePoint",
+    "SegmentedVideoWriter",
     "VideoInfo",
     "VideoWriter",
     "atomic_output",

@@ -131,9 +131,7 @@ class VideoWriter:
         """The frame's own timestamp in the output time base, or its index spaced 1/fps apart."""
         if isinstance(frame, np.ndarray):
             return round(self.frames_written / (self.fps * self.time_base))
-        if frame.time_base == self.time_base:
-            return frame.pts
-        return round(frame.pts * frame.time_base / self.time_base)
+        return rebase(frame, self.time_base)
 
     def _open_sink(self, width: int, height: int, first_pts: int) -> GifSink | _AvSink:
         self._size = (width, height)
@@ -158,7 +156,11 @@ class VideoWriter:
 
 
 class _AvSink:
-    """PyAV side of the writer: one video stream, optionally one audio stream fed in step."""
+    """PyAV side of the writer: one video stream, optionally one audio stream fed in step.
+
+    With ``template`` (a stream of an already encoded file) the video is not encoded here but copied:
+    its packets come through :meth:`mux_packet` and keep the template's codec parameters.
+    """
 
     def __init__(
         self,
@@ -171,8 +173,10 @@ class _AvSink:
         preset: str,
         audio: tuple[AudioSource, AudioMode] | None,
         window: Window,
+        template: av.video.stream.VideoStream | None = None,
     ):
         self._closed = False
+        self._encodes = template is None
         self._time_base = time_base
         self._audio: AudioTrack | None = None
         options = {"movflags": "+faststart"} if ext in (".mp4", ".mov") else {}
@@ -181,7 +185,11 @@ class _AvSink:
         except BROKEN_MEDIA as exc:
             raise OutputError(f"cannot write {tmp}: {describe(exc)}") from exc
         try:
-            self._video = _add_video_stream(self._out, ext, size, fps, time_base, crf, preset)
+            if template is None:
+                self._video = _add_video_stream(self._out, ext, size, fps, time_base, crf, preset)
+            else:
+                self._video = self._out.add_stream_from_template(template)
+                self._video.codec_context.framerate = fps  # a template carries no frame rate
             if audio is not None:
                 self._audio = open_audio_track(self._out, ext, *audio, window)
             self._out.start_encoding()  # every stream is added: write the header now
@@ -197,8 +205,14 @@ class _AvSink:
         yuv.time_base = self._time_base
         self._mux(self._video.encode(yuv))
 
+    def mux_packet(self, packet: av.Packet) -> None:
+        """Copy one already encoded video packet (templated sinks only)."""
+        packet.stream = self._video
+        self._mux([packet])
+
     def finish(self) -> None:
-        self._mux(self._video.encode(None))
+        if self._encodes:
+            self._mux(self._video.encode(None))
         if self._audio is not None:
             self._audio.finish()
         self.close()
@@ -217,6 +231,13 @@ class _AvSink:
                 stamp = packet.dts if packet.dts is not None else packet.pts
                 self._audio.mux_until(float(stamp * as_fraction(packet.time_base)))
             self._out.mux(packet)
+
+
+def rebase(frame: Frame, time_base: Fraction) -> int:
+    """``frame.pts`` expressed in ``time_base`` (exact when the bases match)."""
+    if frame.time_base == time_base:
+        return frame.pts
+    return round(frame.pts * frame.time_base / time_base)
 
 
 def _add_video_stream(
