@@ -53,7 +53,7 @@ class ResumePoint:
     """Where a job stands: frames already written for good, and the driver state after the last one."""
 
     frames_done: int
-    state: dict[str, torch.Tensor] | None
+    state: dict[str, torch.Tensor] | None = None
 
 
 @dataclass(frozen=True)

@@ -37,21 +37,13 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 import torch
 
-from ..media import Frame
+from ..media import Frame, ResumePoint
 from ..progress import FrameProgress, relay
 from .prior import FramePrior, FrameStart, IndependentFrames
 from .stages import Consumer, Producer
 
 QUEUED_BATCHES = 3  # per queue: enough to ride out jitter in any stage, few enough to bound memory
 Stamp = tuple[int, Fraction]
-
-
-@dataclass(frozen=True)
-class ResumePoint:
-    """Continue a job after its first ``frames_done`` frames, with the prior's saved ``state``."""
-
-    frames_done: int
-    state: dict[str, torch.Tensor] | None = None
 
 
 class FrameSink(Protocol):
