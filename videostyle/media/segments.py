@@ -82,7 +82,8 @@ class SegmentedVideoWriter:
 
     Frames are numbered from the first frame of the job (index 0); after a resume the first frame
     written must be frame ``resume_point().frames_done``. The segment ends after the frame that
-    completes ``segment_seconds`` (by pts); ``wants_state`` is True there, and ``save_state`` (or the
+    completes ``segment_seconds`` of frames at the nominal rate (counted, so a function of the index);
+    ``wants_state`` is True there, and ``save_state`` (or the
     next ``write``, which then stores no state) closes the segment for good.
     """
 
@@ -120,6 +121,7 @@ class SegmentedVideoWriter:
         self._start, self._duration = start, duration
         self._crf, self._preset, self._overwrite = crf, preset, overwrite
         self._segment_seconds = segment_seconds
+        self._per_segment = max(1, round(segment_seconds * self.fps))  # frames; by count, so the index decides
         self.audio_mode: AudioMode | None = plan_audio(audio_from, ext, start is not None or duration is not None)
         self._records = self._load()
         self._segment: VideoWriter | None = None
@@ -191,12 +193,15 @@ class SegmentedVideoWriter:
         self._segment.write(Frame(frame.rgb, pts - self._segment_first[1], self.time_base))
         self._last_pts = pts
         self.frames_written += 1
-        elapsed = (pts - self._segment_first[1]) * self.time_base + 1 / self.fps
-        self._due = elapsed >= self._segment_seconds - 1e-9
+        self._due = self.frames_written - self._segment_first[0] >= self._per_segment
 
     def wants_state(self, index: int) -> bool:
-        """True after the last frame of a segment: the driver then calls :meth:`save_state`."""
-        return self._due and index == self.frames_written - 1
+        """True for the last frame of a segment: the driver then calls :meth:`save_state` after writing it.
+
+        A function of the index alone, since the driver asks on its compute thread, before the frame
+        has reached this writer on the encode thread.
+        """
+        return (index + 1) % self._per_segment == 0
 
     def save_state(self, index: int, state: dict[str, torch.Tensor]) -> None:
         """Close the open segment after frame ``index`` (the last one written), storing ``state`` with it."""
