@@ -1,5 +1,7 @@
 from fractions import Fraction
 
+import pytest
+
 from videostyle.media import probe_video
 from videostyle.progress import drain
 from videostyle.video import FrameWork, OutputOptions, iter_video, open_video
@@ -17,6 +19,48 @@ def test_a_job_has_an_even_capped_size_the_trimmed_frames_and_a_writer_like_the_
     assert job.size == (30, 40) and job.total == 6
     frames = list(job.frames())
     assert len(frames) == 6
-    drain(iter_video(frames, Same(), job.writer(tmp_path / "copy.mp4")))
+    sink, resume = job.writer(tmp_path / "copy.mp4")
+    assert resume is None
+    drain(iter_video(frames, Same(), sink))
     info = probe_video(tmp_path / "copy.mp4")
     assert info.frame_count == 6 and info.has_audio and info.fps == Fraction(24)
+
+
+class Counting(Same):
+    """Copies frames, counts them, and fails once at frame ``fail_at`` (as a crash would)."""
+
+    def __init__(self, fail_at=None):
+        self.seen, self.fail_at = 0, fail_at
+
+    def run(self, packed, prior):
+        if self.seen == self.fail_at:
+            raise RuntimeError("crash")
+        self.seen += len(packed)
+        return (yield from super().run(packed, prior))
+
+
+def test_a_work_dir_resumes_after_the_last_finished_segment(clip, tmp_path):
+    source = clip(size=(64, 48), frames=72, fps=Fraction(24))  # 2 s segments: 48 + 24 frames
+    output = OutputOptions(work_dir=tmp_path / "work")
+    target = tmp_path / "out.mp4"
+    job = open_video(source, output)
+    sink, resume = job.writer(target)
+    with pytest.raises(RuntimeError):
+        drain(iter_video(job.frames(), Counting(fail_at=60), sink, resume=resume))
+    assert not target.exists()
+    sink, resume = open_video(source, output).writer(target)
+    assert resume is not None and resume.frames_done == 48
+    again = Counting()
+    drain(iter_video(job.frames(), again, sink, resume=resume))
+    assert again.seen == 24  # the finished segment was not recomputed
+    info = probe_video(target)
+    assert info.frame_count == 72 and info.has_audio and info.fps == Fraction(24)
+    assert not (tmp_path / "work").exists()
+
+
+def test_without_a_segmentable_container_the_work_dir_is_not_used(clip, tmp_path):
+    source = clip(size=(64, 48), frames=6, fps=Fraction(24))
+    job = open_video(source, OutputOptions(work_dir=tmp_path / "work"))
+    sink, resume = job.writer(tmp_path / "out.gif")
+    drain(iter_video(job.frames(), Same(), sink, resume=resume))
+    assert resume is None and (tmp_path / "out.gif").exists() and not (tmp_path / "work").exists()

@@ -17,12 +17,12 @@ import torch
 
 from ..errors import OptionError
 from ..flow import FlowOptions
-from ..media import VideoWriter, media_kind, read_image, write_image
+from ..media import media_kind, read_image, write_image
 from ..media.atomic import check_writable
 from ..optim import Step
 from ..progress import FrameProgress, drain
 from ..resize import fit_size, resize
-from ..video import FramePrior, FrameSink, IndependentFrames, OutputOptions, ResumePoint, iter_video, open_video
+from ..video import FramePrior, FrameSink, IndependentFrames, OutputOptions, ResumePoint, iter_video, open_sink, open_video
 from .animate import Motion, iter_zoom_loop
 from .dreamer import Dreamer
 from .options import DreamOptions
@@ -61,7 +61,9 @@ def iter_dream_animation(
         raise OptionError(f"--frames {frames} is out of range 1..100000")
     size = fit_size(*image.shape[-2:], output.size, cap=DEFAULT_CAP, even=True)
     start = resize(image.to(dreamer.device), size)
-    sink = sink or VideoWriter(target, fps=fps, crf=output.crf, preset=output.preset, overwrite=output.overwrite)
+    if sink is None:
+        sink, found = open_sink(target, output, fps=fps)
+        resume = resume or found
     yield from iter_zoom_loop(start, dreamer, motion, frames, sink, fps, resume)
     return Path(target)
 
@@ -83,7 +85,9 @@ def iter_dream_video(
     replaces the writer of ``target``; ``resume`` continues a stopped job (see videostyle.video).
     """
     job = open_video(source, output, cap=DEFAULT_CAP)
-    sink = sink or job.writer(target)
+    if sink is None:
+        sink, found = job.writer(target)
+        resume = resume or found
     work = DreamWork(dreamer, job.size, carried_steps)
     yield from iter_video(job.frames(), work, sink, prior, job.total, resume)
     return Path(target)

@@ -104,7 +104,9 @@ def iter_stylize_video(
     """
     device = torch.device(device)
     job = open_video(source, output)
-    sink = sink or job.writer(target)
+    if sink is None:
+        sink, found = job.writer(target)
+        resume = resume or found
     engine = model if isinstance(model, FrameStylizer) else FrameStylizer.from_file(model, options, device)[0]
     prior: FramePrior = IndependentFrames()
     if options.stabilize:

@@ -101,9 +101,12 @@ def iter_stylize_video(
     """
     device = torch.device(device)
     job = open_video(source, output, cap=DEFAULT_CAP)
-    sink = sink or job.writer(target)
+    multipass = temporal.enabled and temporal.passes > 1
+    if sink is None:  # every pass must finish before the first frame is written: nothing to resume
+        sink, found = job.writer(target, resumable=not multipass)
+        resume = resume or found
     stylizer = Stylizer(load_styles(styles), options, device)
-    if temporal.enabled and temporal.passes > 1:
+    if multipass:
         if resume is not None:
             raise OptionError("--passes cannot resume a stopped job; run it again from the start")
         flow = temporal.flow_options.estimator(device)

@@ -3,7 +3,7 @@
 from .driver import FrameSink, FrameWork, ResumePoint, clock, iter_video
 from .options import OutputOptions
 from .prior import FramePrior, FrameStart, IndependentFrames, PreviousFrame
-from .source import VideoJob, open_video
+from .source import VideoJob, open_sink, open_video
 from .work import FrameList, OneFrame
 
 __all__ = [
@@ -20,5 +20,6 @@ __all__ = [
     "VideoJob",
     "clock",
     "iter_video",
+    "open_sink",
     "open_video",
 ]

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
 class OutputOptions:
     """Long side ``size`` in pixels (None: the engine's default), ``overwrite``, the part of a video to
-    process (``start``, ``duration`` in seconds) and the H.264 ``crf`` and x264 ``preset``."""
+    process (``start``, ``duration`` in seconds) and the H.264 ``crf`` and x264 ``preset``.
+
+    ``work_dir`` makes a video job resumable: its output is written in segments in that folder, and a
+    rerun with the same folder continues after the last finished segment (see media.segments).
+    """
 
     size: int | None = None
     overwrite: bool = False
@@ -16,3 +21,4 @@ class OutputOptions:
     duration: float | None = None
     crf: int = 18
     preset: str = "medium"
+    work_dir: str | os.PathLike | None = None

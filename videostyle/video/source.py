@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from pathlib import Path
 
-from ..media import Frame, VideoInfo, VideoWriter, probe_video, read_frames
+from ..media import Frame, ResumePoint, SegmentedVideoWriter, VideoInfo, VideoWriter, probe_video, read_frames
+from ..media.segments import SEGMENTED_EXTS
+from .driver import FrameSink
 from ..resize import fit_size
 from .options import OutputOptions
 
@@ -24,13 +28,34 @@ class VideoJob:
     def frames(self) -> Iterator[Frame]:
         return read_frames(self.source, self.output.start, self.output.duration)
 
-    def writer(self, target: str | os.PathLike) -> VideoWriter:
-        """A writer for ``target`` with the source's timing and audio (trimmed like the frames)."""
-        out = self.output
-        return VideoWriter(
-            target, like=self.info, audio_from=self.source, start=out.start, duration=out.duration,
-            crf=out.crf, preset=out.preset, overwrite=out.overwrite,
-        )
+    def writer(self, target: str | os.PathLike, resumable: bool = True) -> tuple[FrameSink, ResumePoint | None]:
+        """A sink for ``target`` with the source's timing and audio (trimmed like the frames), and where
+        to resume; see :func:`open_sink`."""
+        return open_sink(target, self.output if resumable else replace(self.output, work_dir=None), like=self.info, audio_from=self.source)
+
+
+def open_sink(
+    target: str | os.PathLike,
+    output: OutputOptions,
+    *,
+    like: VideoInfo | None = None,
+    fps: Fraction | None = None,
+    audio_from: str | os.PathLike | None = None,
+) -> tuple[FrameSink, ResumePoint | None]:
+    """The writer of a video job and the point to resume from (None: start at frame 0).
+
+    With ``output.work_dir`` the output is written in resumable segments where the container allows
+    it (.mp4 .mov .mkv); .webm and .gif are written in one go, like every job without a work folder.
+    """
+    settings = dict(
+        fps=fps, audio_from=audio_from, start=output.start, duration=output.duration,
+        crf=output.crf, preset=output.preset, overwrite=output.overwrite,
+    )
+    if output.work_dir is None or Path(target).suffix.lower() not in SEGMENTED_EXTS:
+        return VideoWriter(target, like, **settings), None
+    writer = SegmentedVideoWriter(target, output.work_dir, like, **settings)
+    point = writer.resume_point()
+    return writer, (point if point.frames_done else None)
 
 
 def open_video(source: str | os.PathLike, output: OutputOptions, cap: int | None = None) -> VideoJob:
