@@ -9,7 +9,7 @@ from videostyle.media import probe_video, read_frames, write_image
 from videostyle.progress import FrameProgress, drain
 from videostyle.stylize import OutputOptions, StyleOptions, iter_stylize_file, iter_stylize_video
 
-FAST = StyleOptions(iterations=2)
+FAST = StyleOptions(steps=2)
 
 
 def test_video_streams_through_with_exact_timing_and_audio(clip, tmp_path, stripes):
@@ -30,7 +30,7 @@ def test_video_streams_through_with_exact_timing_and_audio(clip, tmp_path, strip
 def test_video_trim_and_previous_init(clip, tmp_path, stripes):
     source = clip(size=(64, 48), frames=12, fps=Fraction(24))
     target = tmp_path / "trim.mkv"
-    options = StyleOptions(iterations=2, init="previous")
+    options = StyleOptions(steps=2, init="previous")
     drain(iter_stylize_video(source, target, [stripes], options, OutputOptions(start=0.25, duration=0.25), "cpu"))
     frames = list(read_frames(target))
     assert len(frames) == 6 and frames[0].time == 0

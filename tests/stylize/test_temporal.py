@@ -154,7 +154,7 @@ def test_temporal_options_are_validated(kwargs, message):
 
 def test_warm_frames_take_fewer_iterations(moving_clip, tmp_path, stripes):
     source = moving_clip(frames=3)
-    options = StyleOptions(iterations=4)
+    options = StyleOptions(steps=4)
     events = list(iter_stylize_video(source, tmp_path / "o.mp4", [stripes], options, OutputOptions(), "cpu"))
     totals = {e.done: e.step.total for e in events if isinstance(e, FrameProgress) and e.step is not None}
     assert totals == {0: 4, 1: 2, 2: 2}
@@ -165,7 +165,7 @@ def test_multipass_video_keeps_timing_and_leaves_no_frames_behind(moving_clip, t
     target = tmp_path / "out" / "multi.mp4"
     target.parent.mkdir()
     temporal = TemporalOptions(passes=3, pass_iterations=1)
-    options = StyleOptions(iterations=2)
+    options = StyleOptions(steps=2)
     events = list(iter_stylize_video(source, target, [stripes], options, OutputOptions(), "cpu", temporal=temporal))
     done = [e.done for e in events if e.step is None]
     assert done == list(range(1, 16))
@@ -179,7 +179,7 @@ def test_multipass_needs_the_temporal_prior(moving_clip, tmp_path, stripes):
     temporal = TemporalOptions(passes=2)
     with pytest.raises(OptionError, match="--passes"):
         events = iter_stylize_video(
-            source, tmp_path / "o.mp4", [stripes], StyleOptions(iterations=1), OutputOptions(), "cpu",
+            source, tmp_path / "o.mp4", [stripes], StyleOptions(steps=1), OutputOptions(), "cpu",
             IndependentFrames(), temporal,
         )
         drain(events)

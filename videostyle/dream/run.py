@@ -106,12 +106,15 @@ def iter_dream_file(
     frames: int | None = None,
     fps: Fraction | None = None,
     flow: str | None = "dis",
+    flow_preset: str = "medium",
+    flow_weights: str | os.PathLike | None = None,
     carried_steps: int | None = None,
 ) -> Generator[Step | FrameProgress, None, Path]:
     """Image -> image, image -> zoom animation, or video -> video, chosen by the files' extensions.
 
     ``motion``, ``frames`` and ``fps`` shape the zoom loop (a still source and a video target);
-    ``flow`` (an estimator name, or None to dream every frame on its own) and ``carried_steps``
+    ``flow`` (an estimator name, or None to dream every frame on its own; ``flow_preset`` and
+    ``flow_weights`` as for stylize) and ``carried_steps``
     (steps per octave of a flow-carried frame; default a tenth of the steps, at least 1:
     more makes the dream grow stronger frame after frame) apply to video sources.
     """
@@ -133,7 +136,7 @@ def iter_dream_file(
     device = torch.device(device)
     dreamer = Dreamer(options, device, guide_image)
     if image is None:
-        prior: FramePrior = FlowCarry(make_flow(flow, device)) if flow is not None else IndependentFrames()
+        prior: FramePrior = FlowCarry(make_flow(flow, device, flow_preset, flow_weights)) if flow is not None else IndependentFrames()
         carried = carried_steps or max(1, options.steps // 10)
         return (yield from iter_dream_video(source, target, dreamer, prior, carried, output))
     if kind_out == "video":

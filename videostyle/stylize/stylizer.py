@@ -106,7 +106,7 @@ class Stylizer:
         each pixel's steps (a warm-started video frame moves its reliably warped pixels slowly).
         """
         opts = self.options
-        iterations = iterations or opts.iterations
+        iterations = iterations or opts.steps
         original = content
         if opts.preserve_color:
             content = luminance(content)
