@@ -17,12 +17,12 @@ import torch
 from ..backbones import Backbone
 from ..errors import OptionError
 from ..media import check_writable, media_kind, read_image, write_image
+from ..optim import renumber
 from ..progress import relay
 from ..resize import resize_long_side
 from .grid import contact_sheet
 from .invert import InvertOptions, invert_layers
 from .maximize import MaximizeOptions, maximize
-from .runs import renumber
 from .saliency import METHODS, saliency_figure
 from .targets import parse_targets
 from .texture import TextureOptions, synthesize_texture

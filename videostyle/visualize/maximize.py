@@ -18,11 +18,12 @@ import torch
 from ..backbones import Backbone
 from ..errors import OptionError
 from ..objectives import L2, TV_OPERATORS, Objective, PNorm, Scaled, Sum, TotalVariation
-from ..optim import OPTIMIZERS, FourierImage, ImageParam, PixelImage, Step, make_optimizer, optimize, step_decay
+from ..optim import (
+    OPTIMIZERS, FourierImage, ImageParam, PixelImage, ResultCarry, Step, coarse_to_fine, make_optimizer, optimize, step_decay,
+)
 from ..resize import fit_size, resize
 from .hooks import LangevinNoise, PeriodicBlur, StepWeight, chain
 from .tiling import Tiles
-from .runs import renumber
 from .transforms import Jitter, compose, make_generator
 
 Parameterization = Literal["pixels", "fourier"]
@@ -131,9 +132,8 @@ def maximize(
     net = backbone.truncated(target.layers)
     generator = make_generator(options.seed)
     sizes = options.sizes(1.0 if init is None else init.shape[-2] / init.shape[-1])
-    image = init
-    total = options.steps * len(sizes)
-    for k, size in enumerate(sizes):
+
+    def at_scale(image: torch.Tensor | None, k: int, size: tuple[int, int]) -> Generator[Step, None, torch.Tensor]:
         param = _parameterize(options, size, image, generator).to(device)
         prior, scheduled_tv = options.prior()
         objective = -target if prior is None else -target + prior
@@ -148,8 +148,8 @@ def maximize(
             LangevinNoise(options.langevin_noise, generator) if options.langevin_noise else None,
             StepWeight(scheduled_tv, options.tv_step, options.tv_step_every) if scheduled_tv is not None else None,
         ])
-        run = optimize(param, objective.to(device), net, options.steps, optimizer, transform, after_step, scheduler)
-        yield from map(renumber(k * options.steps, total), run)
-        image = param().detach()
-    assert image is not None
+        yield from optimize(param, objective.to(device), net, options.steps, optimizer, transform, after_step, scheduler)
+        return param().detach()
+
+    image = yield from coarse_to_fine(sizes, options.steps, ResultCarry(init), at_scale)
     return image.clamp(0, 1)
