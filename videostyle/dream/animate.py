@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import torch
 
+from ..optim import affine_warp
 from ..progress import FrameProgress, relay
 from .dreamer import Dreamer
 from .keyframes import Schedule
-from .transforms import affine_warp
 
 
 @dataclass(frozen=True)

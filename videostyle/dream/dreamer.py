@@ -12,14 +12,12 @@ from collections.abc import Generator
 
 import torch
 
-from ..backbones import Backbone, backbone_spec, load_backbone
-from ..optim import DetailCarry, PixelImage, Step, coarse_to_fine, make_optimizer, optimize
+from ..backbones import Backbone, backbone_spec, load_backbone, resolve_class
+from ..optim import DetailCarry, PixelImage, RandomRoll, Step, TiledObjective, coarse_to_fine, make_optimizer, optimize
 from ..resize import resize_long_side
-from .objective import dream_objective, resolve_class
+from .objective import dream_objective
 from .octaves import octave_sizes
 from .options import DreamOptions
-from .tiling import Tiled
-from .transforms import RandomRoll
 
 GUIDE_SIDE = 224
 """Long side the guide image is seen at: its motifs come out at the scale the network was trained on,
@@ -51,7 +49,7 @@ class Dreamer:
             self.generator.manual_seed(options.seed)
         else:
             self.generator.seed()
-        self.objective = Tiled(objective, self.backbone, options.tile, self.generator)
+        self.objective = TiledObjective(objective, self.backbone, options.tile, self.generator)
         self.jitter = RandomRoll(options.jitter, self.generator)
 
     def run(self, image: torch.Tensor, steps: int | None = None) -> Generator[Step, None, torch.Tensor]:

@@ -15,9 +15,8 @@ import torch
 from ..backbones import Backbone
 from ..errors import OptionError
 from ..objectives import TV_OPERATORS, ContentLoss, PNorm, TotalVariation
-from ..optim import OPTIMIZERS, PixelImage, Step, decay, make_optimizer, optimize, renumber
+from ..optim import OPTIMIZERS, Jitter, PixelImage, Step, decay, make_generator, make_optimizer, optimize, renumber
 from ..progress import relay
-from .transforms import Jitter, make_generator
 
 TV_PER_STRIDE = 3.0
 """Deeper layers keep less detail, so their inversions need a stronger smoothness prior: a weight

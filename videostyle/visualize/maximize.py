@@ -19,12 +19,11 @@ from ..backbones import Backbone
 from ..errors import OptionError
 from ..objectives import L2, TV_OPERATORS, Objective, PNorm, Scaled, Sum, TotalVariation
 from ..optim import (
-    OPTIMIZERS, FourierImage, ImageParam, PixelImage, ResultCarry, Step, coarse_to_fine, make_optimizer, optimize, step_decay,
+    OPTIMIZERS, FourierImage, ImageParam, Jitter, PixelImage, ResultCarry, Step, TileBatch, coarse_to_fine, compose,
+    make_generator, make_optimizer, optimize, step_decay,
 )
 from ..resize import fit_size, resize
 from .hooks import LangevinNoise, PeriodicBlur, StepWeight, chain
-from .tiling import Tiles
-from .transforms import Jitter, compose, make_generator
 
 Parameterization = Literal["pixels", "fourier"]
 
@@ -141,7 +140,7 @@ def maximize(
         scheduler = step_decay(optimizer, options.lr_decay_every, options.lr_decay_factor) if options.lr_decay_every else None
         transform = compose([
             Jitter(options.jitter, options.jitter_scale, options.jitter_rotate, generator),
-            Tiles(options.tile, options.pixel_rates) if max(size) > options.tile else None,
+            TileBatch(options.tile, options.pixel_rates) if max(size) > options.tile else None,
         ])
         after_step = chain([
             PeriodicBlur(options.blur_sigma, options.blur_every) if options.blur_sigma else None,
