@@ -28,7 +28,7 @@ bench: $(STAMP)
 
 # Regenerate samples/ (deterministic).
 samples: $(STAMP)
-	$(PY) -m videostyle.samples samples
+	$(PY) tools/samples.py samples
 
 clean:
 	rm -rf out .pytest_cache

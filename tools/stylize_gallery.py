@@ -1,6 +1,6 @@
 """Regenerate the README's style-transfer gallery from samples/ (CPU, a few minutes).
 
-    python docs/make_gallery.py
+    python tools/stylize_gallery.py
 """
 
 from __future__ import annotations
