@@ -7,8 +7,6 @@ from typing import Annotated, Literal
 
 import typer
 
-from ..backbones import Backbone as Net
-from ..backbones import backbone_spec, load_backbone
 from ..device import resolve_device
 from ..errors import OptionError
 from ..resize import fit_size
@@ -37,8 +35,8 @@ TvOperator = Literal[TV_OPERATORS]  # type: ignore[valid-type]
 _MAX, _INVERT, _TEXTURE = MaximizeOptions(), InvertOptions(), TextureOptions()
 
 
-def _backbone(name: str, weights: Path | None, offline: bool, device: str) -> Net:
-    return load_backbone(name, resolve_device(device), weights, download=not offline)
+def _network(name: str, weights: Path | None, offline: bool, device: str) -> commands.NetworkChoice:
+    return commands.NetworkChoice(name, weights, not offline, resolve_device(device))
 
 
 def texture_shape(size: int, aspect: float, width: int | None, height: int | None) -> tuple[int, int]:
@@ -115,7 +113,7 @@ def maximize(
         jitter=jitter, jitter_scale=jitter_scale, jitter_rotate=jitter_rotate,
         blur_sigma=blur, blur_every=blur_every, langevin_noise=langevin_noise, seed=seed,
     )  # fmt: skip
-    net = _backbone(backbone, weights, offline, device)
+    net = _network(backbone, weights, offline, device)
     events = commands.run_maximize(net, targets, output, options, init_image, samples, grid, overwrite)
     _finish(events, "maximize", quiet)
 
@@ -156,7 +154,7 @@ def invert(
         steps=steps, optimizer=optimizer, lr=lr, p_norm=p_norm, p_norm_weight=p_norm_weight, tv_beta=tv_beta,
         tv_weight=tv_weight, tv_operator=tv_operator, jitter=jitter, seed=seed,
     )  # fmt: skip
-    net = _backbone(backbone, weights, offline, device)
+    net = _network(backbone, weights, offline, device)
     _finish(commands.run_invert(net, image, names, output, options, size, overwrite), "invert", quiet)
 
 
@@ -183,11 +181,10 @@ def texture(
     quiet: Quiet = False,
 ) -> None:
     """Texture synthesis (Gatys): match the style image's Gram statistics from noise, at any size."""
-    names = split_names(layers) or backbone_spec(backbone).style_layers
     options = TextureOptions(steps=steps, optimizer=optimizer, lr=lr, tv_weight=tv_weight, seed=seed)
-    net = _backbone(backbone, weights, offline, device)
+    net = _network(backbone, weights, offline, device)
     shape = texture_shape(size, aspect, width, height)
-    events = commands.run_texture(net, style, output, names, shape, style_size, options, overwrite)
+    events = commands.run_texture(net, style, output, split_names(layers), shape, style_size, options, overwrite)
     _finish(events, "texture", quiet)
 
 
@@ -208,7 +205,7 @@ def saliency(
     quiet: Quiet = False,
 ) -> None:
     """Saliency maps: vanilla gradient (Simonyan), guided backprop (Springenberg), deconvnet (Zeiler & Fergus)."""
-    net = _backbone(backbone, weights, offline, device)
+    net = _network(backbone, weights, offline, device)
     methods = tuple(method) if method else METHODS
     _finish(commands.run_saliency(net, image, output, class_, methods, size, overwrite), "saliency", quiet)
 
@@ -232,7 +229,7 @@ def top_activations(
     quiet: Quiet = False,
 ) -> None:
     """The image patches that excite one unit most, beside their deconvnet projections (Zeiler & Fergus)."""
-    net = _backbone(backbone, weights, offline, device)
+    net = _network(backbone, weights, offline, device)
     events = commands.run_top_activations(net, folder, layer, channel, output, count, size, method, overwrite)
     _finish(events, f"top-activations {layer}:{channel}", quiet)
 
@@ -245,7 +242,7 @@ def layers(
     offline: Offline = False,
 ) -> None:
     """The backbone's layer names and output shapes, to choose targets and layers."""
-    net = _backbone(backbone, weights, offline, "cpu")
+    net = _network(backbone, weights, offline, "cpu").load()
     typer.echo(f"{net.name}, input {size} x {size}:")
     for info in layer_table(net, size):
         typer.echo(f"  {info.describe()}")
