@@ -18,7 +18,7 @@ venv: $(STAMP)
 # Stylize the sample clip on the CPU with the offline default backbone (< 3 min on 2 cores).
 run: $(STAMP)
 	$(PY) -m videostyle stylize samples/clip.mp4 -s samples/styles/stained_glass.png -o out/clip_stained_glass.mp4 \
-		--size 320 --iterations 80 --warm-iterations 10 --device cpu --overwrite
+		--size 320 --steps 80 --warm-steps 10 --device cpu --overwrite
 
 test: $(STAMP)
 	$(PY) -m pytest -q
@@ -28,7 +28,7 @@ bench: $(STAMP)
 
 # Regenerate samples/ (deterministic).
 samples: $(STAMP)
-	$(PY) -m videostyle.samples samples
+	$(PY) tools/samples.py samples
 
 clean:
 	rm -rf out .pytest_cache

@@ -1,7 +1,7 @@
 """Feed-forward video stylization: the project's pipeline against the encoder alone and a naive loop.
 
     python bench/bench_feedforward.py [--device cpu|cuda] [--size 1920x1080] [--frames 240]
-                                      [--preset veryfast] [--width 1.0] [--batch-size 8] [--compile]
+                                      [--preset veryfast] [--width-mult 1.0] [--batch-size 8] [--compile]
 
 Side by side in one run, on one synthetic clip (moving shapes, encoded first):
 
@@ -71,7 +71,7 @@ def main() -> None:
     parser.add_argument("--size", help="WIDTHxHEIGHT (default 1920x1080 on CUDA, 256x144 on the CPU)")
     parser.add_argument("--frames", type=int, help="clip length (default 240 on CUDA, 16 on the CPU)")
     parser.add_argument("--preset", default="veryfast")
-    parser.add_argument("--width", type=float, default=1.0, help="network width multiplier")
+    parser.add_argument("--width-mult", type=float, default=1.0, help="network width multiplier")
     parser.add_argument("--batch-size", type=int)
     parser.add_argument("--precision", default="auto", choices=("auto", "fp32", "fp16", "bf16"))
     parser.add_argument("--compile", action="store_true", help="torch.compile the network (CUDA)")
@@ -89,7 +89,7 @@ def main() -> None:
         network, _ = load_model(args.model, device)
     else:
         torch.manual_seed(0)
-        network = StyleNetwork(NetworkConfig(width=args.width)).to(device)
+        network = StyleNetwork(NetworkConfig(width=args.width_mult)).to(device)
     style = style_weights(network.config.styles)
     options = InferenceOptions(batch_size=args.batch_size, precision=args.precision, compile=args.compile)
     engine = FrameStylizer(network, style, device, options)

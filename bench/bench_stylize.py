@@ -59,7 +59,7 @@ def bench(name: str, size: int, reps: int, device: torch.device) -> tuple[float,
         feats = cut(x, layers)
         sum(f.float().mean() for f in feats.values()).backward()
 
-    stylizer = Stylizer([style], StyleOptions(backbone=name, iterations=reps + 1), device, backbone=backbone)
+    stylizer = Stylizer([style], StyleOptions(backbone=name, steps=reps + 1), device, backbone=backbone)
     steps = stylizer.run(image)
 
     def iteration() -> None:

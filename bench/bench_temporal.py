@@ -37,7 +37,8 @@ from videostyle.media import VideoWriter, frame_to_tensor, probe_video, read_fra
 from videostyle.metrics import warping_error
 from videostyle.progress import drain
 from videostyle.resize import fit_size, resize
-from videostyle.stylize import OutputOptions, StyleOptions, Stylizer, TemporalOptions, iter_stylize_video
+from videostyle.video import OutputOptions
+from videostyle.stylize import StyleOptions, Stylizer, TemporalOptions, iter_stylize_video
 from videostyle.stylize.temporal import WarpedPrior
 
 SAMPLE_CLIP = Path(__file__).resolve().parent.parent / "samples" / "clip.mp4"
@@ -98,7 +99,7 @@ def run_losses(
 ) -> tuple[list[float], torch.Tensor]:
     """Per-step (content + style + TV) loss, excluding any temporal term, and the result."""
     losses: list[float] = []
-    steps = stylizer.run(content, init, None, iterations=iterations)
+    steps = stylizer.run(content, init, None, steps=iterations)
     while True:
         try:
             step = next(steps)
@@ -109,7 +110,7 @@ def run_losses(
 
 def warm_start_table(clip: Path, stylizer: Stylizer, size: tuple[int, int], frames: int, flow_preset: str) -> None:
     contents = [resize(frame_to_tensor(f.rgb, stylizer.device), size) for f in islice(read_frames(clip), frames)]
-    iterations = stylizer.options.iterations
+    iterations = stylizer.options.steps
     first_losses, first = run_losses(stylizer, contents[0], None, iterations)
     level = first_losses[-1]
     prior = WarpedPrior(make_flow("dis", stylizer.device, flow_preset), 0.0)
@@ -164,7 +165,7 @@ def main() -> None:
         output = OutputOptions(size=args.size, duration=duration, crf=18, preset="medium")
         size = fit_size(info.height, info.width, args.size, even=True)
         style = read_image(args.style)
-        base = StyleOptions(iterations=args.iterations, seed=0)
+        base = StyleOptions(steps=args.iterations, seed=0)
         judge = Stylizer([style], base, device)
         print(f"clip {clip.name} ({args.frames} frames at {size[1]}x{size[0]}), style {args.style.name}, "
               f"{args.iterations} iterations, device {device}, torch threads {torch.get_num_threads()}\n")

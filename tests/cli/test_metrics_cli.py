@@ -12,7 +12,7 @@ def test_stylize_with_temporal_options_then_measure(moving_clip, tmp_path, capsy
 
     Image.new("RGB", (32, 32), (200, 40, 40)).save(style)
     steady, loose = tmp_path / "steady.mp4", tmp_path / "loose.mp4"
-    common = ["-s", style, "--iterations", "3", "--device", "cpu", "-q"]
+    common = ["-s", style, "--steps", "3", "--device", "cpu", "-q"]
     temporal = ["--temporal-weight", "1e5", "--long-term", "2", "--flow-preset", "fast"]
     assert main([str(a) for a in ["stylize", clip, "-o", steady, *common, *temporal]]) == 0
     assert main([str(a) for a in ["stylize", clip, "-o", loose, *common, "--no-temporal"]]) == 0

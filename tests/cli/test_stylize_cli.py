@@ -10,7 +10,7 @@ from videostyle.media import probe_video
 
 from . import run
 
-FAST = ["--iterations", "2", "--quiet", "--device", "cpu"]
+FAST = ["--steps", "2", "--quiet", "--device", "cpu"]
 
 
 def test_image_with_size_blend_and_preserve_color(files, capsys):

@@ -9,7 +9,7 @@ from videostyle.media import probe_video
 
 from . import run
 
-TINY = ["--steps", "2", "--size", "32", "--batch-size", "1", "--width", "0.125", "--device", "cpu", "--quiet"]
+TINY = ["--steps", "2", "--size", "32", "--batch-size", "1", "--width-mult", "0.125", "--device", "cpu", "--quiet"]
 
 
 def test_train_then_stylize_a_video_with_the_model(files, clip, capsys):

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from videostyle.dream import DreamOptions, Dreamer, dream_objective, parse_channel, parse_layer, resolve_class
+from videostyle.dream import DreamOptions, Dreamer, dream_objective, parse_channel, parse_layer
 from videostyle.errors import OptionError
 from videostyle.objectives import Channel, ClassLogit, FeatureDot, LayerEnergy
 from videostyle.progress import drain
@@ -19,18 +19,6 @@ def test_parse_layer_and_channel():
     for bad in ("block10", "block10:", "block10:-3", ":4", "block10:a"):
         with pytest.raises(OptionError):
             parse_channel(bad)
-
-
-def test_class_by_name_any_case_or_index_with_suggestions(lite0):
-    names = lite0.class_names
-    assert names[resolve_class("tabby", names)] == "tabby"
-    assert resolve_class("Tabby", names) == resolve_class("tabby", names) == resolve_class("281", names)
-    with pytest.raises(OptionError, match="did you mean: .*tabby"):
-        resolve_class("tabbby", names)
-    with pytest.raises(OptionError, match="out of range"):
-        resolve_class("1000", names)
-    with pytest.raises(OptionError, match="no class names"):
-        resolve_class("tabby", None)
 
 
 def test_objective_errors_name_the_problem(lite0):

@@ -8,7 +8,7 @@ from videostyle.dream import DreamOptions, Motion, Schedule, dream_file, iter_dr
 from videostyle.errors import InputError, OptionError, OutputError
 from videostyle.media import probe_video, read_frames
 from videostyle.progress import FrameProgress
-from videostyle.stylize import OutputOptions
+from videostyle.video import OutputOptions
 
 FAST = DreamOptions(octaves=1, steps=1, jitter=2, seed=0)
 

@@ -7,10 +7,11 @@ import pytest
 from videostyle.errors import InputError, OptionError, OutputError
 from videostyle.media import probe_video, read_frames, write_image
 from videostyle.progress import FrameProgress, drain
-from videostyle.stylize import OutputOptions, StyleOptions, iter_stylize_file, iter_stylize_video
+from videostyle.video import OutputOptions
+from videostyle.stylize import StyleOptions, iter_stylize_file, iter_stylize_video
 from videostyle.video import FrameList, ResumePoint
 
-FAST = StyleOptions(iterations=2)
+FAST = StyleOptions(steps=2)
 
 
 def test_video_streams_through_with_exact_timing_and_audio(clip, tmp_path, stripes):
@@ -31,7 +32,7 @@ def test_video_streams_through_with_exact_timing_and_audio(clip, tmp_path, strip
 def test_video_trim_and_previous_init(clip, tmp_path, stripes):
     source = clip(size=(64, 48), frames=12, fps=Fraction(24))
     target = tmp_path / "trim.mkv"
-    options = StyleOptions(iterations=2, init="previous")
+    options = StyleOptions(steps=2, init="previous")
     drain(iter_stylize_video(source, target, [stripes], options, OutputOptions(start=0.25, duration=0.25), "cpu"))
     frames = list(read_frames(target))
     assert len(frames) == 6 and frames[0].time == 0
@@ -86,7 +87,7 @@ class StateAt(FrameList):
 
 def test_a_resumed_temporal_video_continues_with_the_same_frames(moving_clip, tmp_path, stripes):
     source = moving_clip(frames=5)
-    options = StyleOptions(iterations=3, seed=0)
+    options = StyleOptions(steps=3, seed=0)
     whole = StateAt(2)
     drain(iter_stylize_video(source, tmp_path / "o.mp4", [stripes], options, OutputOptions(), "cpu", sink=whole))
     rest = FrameList()

@@ -20,7 +20,7 @@ def style_of(stylizer: Stylizer, image: torch.Tensor) -> float:
 
 
 def test_style_transfer_lowers_the_style_loss_substantially(photo, stripes, lite0):
-    stylizer = Stylizer([stripes], StyleOptions(iterations=100), torch.device("cpu"), backbone=lite0)
+    stylizer = Stylizer([stripes], StyleOptions(steps=100), torch.device("cpu"), backbone=lite0)
     steps = stylizer.run(photo)
     first = next(steps)
     result = drain(steps)
@@ -39,7 +39,7 @@ def test_scale_pyramid_halves_and_keeps_coarse_scales_meaningful():
 
 
 def test_lbfgs_and_multiscale_run_and_reach_full_size(photo, stripes, lite0):
-    opts = StyleOptions(iterations=4, optimizer="lbfgs", scales=2)
+    opts = StyleOptions(steps=4, optimizer="lbfgs", scales=2)
     steps = []
     photo = torch.nn.functional.interpolate(photo, size=(160, 256), mode="bilinear", align_corners=False)
     gen = Stylizer([stripes], opts, torch.device("cpu"), backbone=lite0).run(photo)
@@ -54,7 +54,7 @@ def test_lbfgs_and_multiscale_run_and_reach_full_size(photo, stripes, lite0):
 
 
 def test_preserve_color_keeps_the_content_chroma(photo, stripes, lite0):
-    opts = StyleOptions(iterations=5, preserve_color=True)
+    opts = StyleOptions(steps=5, preserve_color=True)
     result = drain(Stylizer([stripes], opts, torch.device("cpu"), backbone=lite0).run(photo))
     yiq_result, yiq_photo = rgb_to_yiq(result), rgb_to_yiq(photo)
     inside = (result > 0.01).all(1, keepdim=True) & (result < 0.99).all(1, keepdim=True)  # unclipped pixels
@@ -87,7 +87,7 @@ def test_blend_moves_the_target_between_styles(photo, stripes, lite0):
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"iterations": 0}, "iterations"),
+        ({"steps": 0}, "steps"),
         ({"style_weight": float("nan")}, "finite"),
         ({"content_weight": -1.0}, "content-weight"),
         ({"content_weight": 0.0, "style_weight": 0.0}, "nothing to optimize"),

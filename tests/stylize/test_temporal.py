@@ -156,7 +156,7 @@ def test_temporal_options_are_validated(kwargs, message):
 
 def test_warm_frames_take_fewer_iterations(moving_clip, tmp_path, stripes):
     source = moving_clip(frames=3)
-    options = StyleOptions(iterations=4)
+    options = StyleOptions(steps=4)
     events = list(iter_stylize_video(source, tmp_path / "o.mp4", [stripes], options, OutputOptions(), "cpu"))
     totals = {e.done: e.step.total for e in events if isinstance(e, FrameProgress) and e.step is not None}
     assert totals == {0: 4, 1: 2, 2: 2}
@@ -167,7 +167,7 @@ def test_multipass_video_keeps_timing_and_leaves_no_frames_behind(moving_clip, t
     target = tmp_path / "out" / "multi.mp4"
     target.parent.mkdir()
     temporal = TemporalOptions(passes=3, pass_iterations=1)
-    options = StyleOptions(iterations=2)
+    options = StyleOptions(steps=2)
     events = list(iter_stylize_video(source, target, [stripes], options, OutputOptions(), "cpu", temporal=temporal))
     done = [e.done for e in events if e.step is None]
     assert done == list(range(1, 16))
@@ -181,7 +181,7 @@ def test_multipass_cannot_resume(moving_clip, tmp_path, stripes):
     temporal = TemporalOptions(passes=2)
     with pytest.raises(OptionError, match="--passes"):
         events = iter_stylize_video(
-            source, tmp_path / "o.mp4", [stripes], StyleOptions(iterations=1), OutputOptions(), "cpu",
+            source, tmp_path / "o.mp4", [stripes], StyleOptions(steps=1), OutputOptions(), "cpu",
             temporal=temporal, resume=ResumePoint(1),
         )
         drain(events)
@@ -216,7 +216,7 @@ def test_temporal_mode_lowers_the_warping_error_of_a_pan_clearly(moving_clip, tm
     for enabled in (True, False):
         sink = FrameList()
         drain(iter_stylize_video(
-            source, tmp_path / "o.mp4", [stripes], StyleOptions(iterations=10, seed=0), OutputOptions(), "cpu",
+            source, tmp_path / "o.mp4", [stripes], StyleOptions(steps=10, seed=0), OutputOptions(), "cpu",
             temporal=TemporalOptions(enabled=enabled), sink=sink,
         ))
         outputs = [frame_to_tensor(f.rgb) for f in sink.frames]

@@ -50,7 +50,7 @@ def test_invert_texture_saliency_top_activations(tmp_path: Path, photo: Path) ->
     assert main(["visualize", "invert", str(photo), "--layers", "stem,block2", "--size", "32", *small,
                  "-o", str(tmp_path / "inv.png"), *COMMON]) == 0  # fmt: skip
     assert read_image(tmp_path / "inv.png").shape[-1] > 3 * 32
-    assert main(["visualize", "texture", str(photo), "--width", "40", "--height", "24", "--style-size", "32", *small,
+    assert main(["visualize", "texture", str(photo), "--size", "40", "--aspect", "1.6667", "--style-size", "32", *small,
                  "-o", str(tmp_path / "tex.png"), *COMMON]) == 0  # fmt: skip
     assert read_image(tmp_path / "tex.png").shape == (1, 3, 24, 40)
     assert main(["visualize", "saliency", str(photo), "--class", "tabby", "--size", "32",

@@ -8,7 +8,7 @@ import torch
 from videostyle.objectives import Scaled, TotalVariation
 from videostyle.optim import FourierImage, PixelImage
 from videostyle.visualize.hooks import LangevinNoise, PeriodicBlur, StepWeight, chain
-from videostyle.visualize.transforms import Jitter, compose
+from videostyle.optim import compose
 
 
 def test_blur_runs_only_every_k_steps_and_smooths() -> None:
@@ -56,24 +56,3 @@ def test_chain_and_compose_skip_missing_parts_and_keep_order() -> None:
     assert chain([None]) is None and compose([None, None]) is None
     double_then_add = compose([lambda x: 2 * x, None, lambda x: x + 1])
     assert double_then_add(torch.ones(1)).item() == 3
-
-
-def test_jitter_shifts_by_whole_pixels_and_does_nothing_when_off() -> None:
-    image = torch.rand(1, 3, 16, 20)
-    assert Jitter()(image) is image
-    shifted = Jitter(shift=3, generator=torch.Generator().manual_seed(5))(image)
-    assert shifted.shape == image.shape
-    matches = [
-        (dy, dx)
-        for dy in range(-3, 4)
-        for dx in range(-3, 4)
-        if torch.allclose(shifted[..., 4:-4, 4:-4], image[..., 4 + dy : 12 + dy, 4 + dx : 16 + dx], atol=1e-5)
-    ]
-    assert len(matches) == 1  # an exact integer shift inside the borders
-
-
-def test_jitter_with_scale_and_rotation_keeps_size_and_range() -> None:
-    image = torch.rand(2, 3, 24, 40)
-    out = Jitter(shift=4, scale=0.2, rotate=15, generator=torch.Generator().manual_seed(0))(image)
-    assert out.shape == image.shape and out.min() >= 0 and out.max() <= 1
-    assert not torch.allclose(out, image)

@@ -12,7 +12,7 @@ from videostyle.visualize.maximize import MaximizeOptions, maximize
 
 from .nets import conv_net
 
-STILL = dict(jitter=0, scale_jitter=0.0, rotate=0.0, size=16, tile=16, seed=3)
+STILL = dict(jitter=0, jitter_scale=0.0, jitter_rotate=0.0, size=16, tile=16, seed=3)
 
 
 def value(target: Objective, net, image: torch.Tensor) -> float:
@@ -46,15 +46,15 @@ def test_every_target_increases_within_a_few_steps(param: str, target: Objective
 def test_other_optimizers_and_priors_also_climb(optimizer: str) -> None:
     net = conv_net()
     options = MaximizeOptions(
-        steps=6, param="pixels", optimizer=optimizer, lr=0.02 if optimizer == "rmsprop" else 2.0, l2=0.01, p_reg=0.01,
-        p_reg_aux=0.01, p_norm_aux=2.0, tv_reg=0.01, tv_operator="sobel", tv_beta=1.5, lr_decay_every=2, **STILL,
+        steps=6, param="pixels", optimizer=optimizer, lr=0.02 if optimizer == "rmsprop" else 2.0, l2=0.01, p_norm_weight=0.01,
+        p_norm_aux_weight=0.01, p_norm_aux=2.0, tv_weight=0.01, tv_operator="sobel", tv_beta=1.5, lr_decay_every=2, **STILL,
     )  # fmt: skip
     before, image = first_and_result(net, ClassLogit(2), options)
     assert value(ClassLogit(2), net, image) > before
 
 
 def test_priors_appear_in_the_progress_breakdown() -> None:
-    options = MaximizeOptions(steps=2, param="pixels", l2=1.0, p_reg=1.0, p_reg_aux=1.0, tv_reg=1.0, **STILL)
+    options = MaximizeOptions(steps=2, param="pixels", l2=1.0, p_norm_weight=1.0, p_norm_aux_weight=1.0, tv_weight=1.0, **STILL)
     step = next(maximize(conv_net(), ClassLogit(0), options))
     assert set(step.parts) == {"class", "l2", "pnorm", "pnorm_aux", "tv"}
 

@@ -1,10 +1,10 @@
 """Pretrained CNNs with named layers, in a registry."""
 
 from .backbone import Backbone, Normalize
+from .classes import IMAGENET_CLASSES, resolve_class
 from .registry import (
     BACKBONES,
     DEFAULT_BACKBONE,
-    IMAGENET_CLASSES,
     BackboneSpec,
     backbone_spec,
     load_backbone,
@@ -19,4 +19,5 @@ __all__ = [
     "Normalize",
     "backbone_spec",
     "load_backbone",
+    "resolve_class",
 ]

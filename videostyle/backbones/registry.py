@@ -12,13 +12,13 @@ from torchvision import models
 
 from ..errors import OptionError, WeightsError
 from .backbone import Backbone, Normalize
+from .classes import IMAGENET_CLASSES
 from .efficientnet_lite import EfficientNetLite
 from .vgg import vgg_layer_names, vgg_stages
 from .weights import hub_checkpoint_path, load_into, load_state_dict, resolve_torchvision_weights
 
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
-IMAGENET_CLASSES: list[str] = list(models.VGG19_Weights.IMAGENET1K_V1.meta["categories"])
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import typer
 
 from ..errors import VideostyleError
+from .aliases import aliased
 from .dream import dream
 from .metrics import metrics
 from .models import models
@@ -26,11 +27,11 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-app.command()(stylize)
+app.command(cls=aliased("stylize"))(stylize)
 app.command()(models)
 app.command()(metrics)
-app.command()(dream)
-app.command()(train)
+app.command(cls=aliased("dream"))(dream)
+app.command(cls=aliased("train"))(train)
 app.add_typer(visualize_app, name="visualize")
 
 EXIT_FAILURE, EXIT_INTERRUPTED = 1, 130

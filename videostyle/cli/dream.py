@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from fractions import Fraction
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 import typer
 
 from ..device import resolve_device
 from ..dream import DreamOptions, Motion, iter_dream_file, parse_channel, parse_layer, parse_schedule
 from ..errors import OptionError
-from ..stylize import OutputOptions
-from .options import Backbone, Crf, Device, Duration, Offline, Overwrite, Preset, Quiet, Size, Start, Weights
+from ..flow import FlowOptions
+from ..video import OutputOptions
+from .options import (
+    WorkDir,
+    DEFAULT_BACKBONE, DEFAULT_FLOW, DEFAULT_FLOW_PRESET, Backbone, Crf, Device, Duration, FlowMethod, FlowPreset,
+    FlowWeights, Offline, Overwrite, Preset, Quiet, Size, Start, Weights,
+)
 from .render import run_with_progress
 
+_DREAM = DreamOptions()
 SCHEDULE_HELP = "A number, a START:END ramp over the animation, or FRAME:VALUE,FRAME:VALUE keyframes."
 
 
@@ -53,12 +59,18 @@ def dream(
     channel: Annotated[list[str] | None, typer.Option(help="One channel to amplify, LAYER:INDEX like block10:42; repeatable.")] = None,
     class_: Annotated[str | None, typer.Option("--class", help="ImageNet class to amplify, by name (tabby) or index (281).")] = None,
     guide: Annotated[Path | None, typer.Option(help="Guide image: grow its features on the dream layers.")] = None,
-    octaves: Annotated[int, typer.Option(min=1, max=12, help="Octaves (scales) dreamed, smallest first.")] = 4,
-    octave_scale: Annotated[float, typer.Option(min=1.05, max=4.0, help="Size ratio between octaves.")] = 1.4,
-    steps: Annotated[int, typer.Option(min=1, max=10_000, help="Gradient-ascent steps per octave.")] = 10,
-    step_size: Annotated[float, typer.Option(min=1e-5, max=1.0, help="Mean pixel change per step (pixels are 0..1).")] = 0.01,
-    jitter: Annotated[int, typer.Option(min=0, max=512, help="Random shift in pixels before each step.")] = 32,
-    tile: Annotated[int, typer.Option(min=64, max=8192, help="Larger images are dreamed in tiles of this size.")] = 1024,
+    octaves: Annotated[int, typer.Option(min=1, max=12, help="Octaves (scales) dreamed, smallest first.")] = _DREAM.octaves,
+    octave_scale: Annotated[
+        float, typer.Option(min=1.05, max=4.0, help="Size ratio between octaves.")
+    ] = _DREAM.octave_scale,
+    steps: Annotated[int, typer.Option(min=1, max=10_000, help="Gradient-ascent steps per octave.")] = _DREAM.steps,
+    step_size: Annotated[
+        float, typer.Option(min=1e-5, max=1.0, help="Mean pixel change per step (pixels are 0..1).")
+    ] = _DREAM.step_size,
+    jitter: Annotated[int, typer.Option(min=0, max=512, help="Random shift in pixels before each step.")] = _DREAM.jitter,
+    tile: Annotated[
+        int, typer.Option(min=64, max=8192, help="Tile side in pixels: larger images are dreamed tile by tile.")
+    ] = _DREAM.tile,
     size: Size = None,
     frames: Annotated[int | None, typer.Option(min=1, max=100_000, help="Zoom loop: frames to make from a still.")] = None,
     zoom: Annotated[str | None, typer.Option(help=f"Zoom loop: zoom per frame (>1 moves in; default 1.05). {SCHEDULE_HELP}")] = None,
@@ -67,15 +79,17 @@ def dream(
         str | None, typer.Option(help="Zoom loop: pixels dx,dy the picture moves per frame; ramps 0,0:4,2, keyframes 0:0,0;50:4,2.")
     ] = None,
     fps: Annotated[str | None, typer.Option(help="Zoom loop: frame rate, e.g. 30 or 30000/1001 (default 30).")] = None,
-    flow: Annotated[
-        Literal["dis", "farneback", "raft", "none"],
-        typer.Option(help="Video: optical flow that carries the dream along; none dreams every frame afresh."),
-    ] = "dis",
+    no_temporal: Annotated[
+        bool, typer.Option("--no-temporal", help="Video: dream every frame afresh (nothing carried along the flow).")
+    ] = False,
+    flow: FlowMethod = DEFAULT_FLOW,
+    flow_preset: FlowPreset = DEFAULT_FLOW_PRESET,
+    flow_weights: FlowWeights = None,
     carried_steps: Annotated[
         int | None, typer.Option(min=1, max=10_000, help="Video: steps per octave of a flow-carried frame (default steps/10, at least 1).")
     ] = None,
-    seed: Annotated[int | None, typer.Option(help="Random seed of the jitter, for repeatable dreams.")] = None,
-    backbone: Backbone = "efficientnet-lite0",
+    seed: Annotated[int | None, typer.Option(help="Random seed of the jitter, for repeatable dreams.")] = _DREAM.seed,
+    backbone: Backbone = DEFAULT_BACKBONE,
     weights: Weights = None,
     offline: Offline = False,
     device: Device = "auto",
@@ -84,6 +98,7 @@ def dream(
     crf: Crf = 18,
     preset: Preset = "medium",
     overwrite: Overwrite = False,
+    work_dir: WorkDir = None,
     quiet: Quiet = False,
 ) -> None:
     """DeepDream an image, make an endless zoom animation from a still, or dream a video."""
@@ -102,11 +117,14 @@ def dream(
         tile=tile,
         seed=seed,
     )
-    out = OutputOptions(size=size, overwrite=overwrite, start=start, duration=duration, crf=crf, preset=preset)
+    out = OutputOptions(
+        size=size, overwrite=overwrite, start=start, duration=duration, crf=crf, preset=preset, work_dir=work_dir
+    )
     events = iter_dream_file(
         input, output, options, out, resolve_device(device),
         guide=guide, motion=parse_motion(zoom, rotate, translate), frames=frames, fps=parse_fps(fps),
-        flow=None if flow == "none" else flow, carried_steps=carried_steps,
+        flow=None if no_temporal else FlowOptions(flow, flow_preset, flow_weights),
+        carried_steps=carried_steps,
     )
     result = run_with_progress(events, f"dream {input.name}", quiet)
     typer.echo(f"wrote {result}")

@@ -10,15 +10,15 @@ import typer
 
 from ..device import resolve_device
 from ..metrics import iter_warping_error
-from .options import Device, FlowMethod, FlowPreset, FlowWeights, Quiet
+from .options import DEFAULT_FLOW, DEFAULT_FLOW_PRESET, Device, FlowMethod, FlowPreset, FlowWeights, Quiet
 from .render import run_with_progress
 
 
 def metrics(
     input_video: Annotated[Path, typer.Argument(help="The video that was stylized.", show_default=False)],
     stylized_video: Annotated[Path, typer.Argument(help="The stylized video.", show_default=False)],
-    flow: FlowMethod = "dis",
-    flow_preset: FlowPreset = "medium",
+    flow: FlowMethod = DEFAULT_FLOW,
+    flow_preset: FlowPreset = DEFAULT_FLOW_PRESET,
     flow_weights: FlowWeights = None,
     device: Device = "auto",
     start: Annotated[float | None, typer.Option(min=0, help="Start time of the stylized part of the input.")] = None,

@@ -7,7 +7,9 @@ from typing import Annotated, Literal
 
 import typer
 
+from ..backbones import BACKBONES, DEFAULT_BACKBONE  # noqa: F401 - the commands import the default from here
 from ..errors import OptionError
+from ..flow import FLOW_METHODS, FLOW_PRESETS, FlowOptions
 
 Device = Annotated[str, typer.Option("--device", help="auto, cpu, cuda or cuda:N.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")]
@@ -22,8 +24,9 @@ Start = Annotated[float | None, typer.Option(min=0, help="Video: start time in s
 Duration = Annotated[float | None, typer.Option(min=0, help="Video: seconds to process.")]
 Crf = Annotated[int, typer.Option(min=0, max=51, help="H.264 quality (lower is better).")]
 Preset = Annotated[str, typer.Option(help="x264 preset, ultrafast..veryslow.")]
+# Choices come from the registries (Literal[tuple] lists the tuple's items), so they are written once.
 Backbone = Annotated[
-    Literal["efficientnet-lite0", "vgg19", "vgg16"],
+    Literal[tuple(BACKBONES)],  # type: ignore[valid-type]
     typer.Option("--backbone", help="Pretrained network; efficientnet-lite0 works offline."),
 ]
 
@@ -49,10 +52,21 @@ def split_floats(text: str | None, what: str) -> tuple[float, ...] | None:
 
 
 FlowMethod = Annotated[
-    Literal["dis", "farneback", "raft"],
+    Literal[FLOW_METHODS],  # type: ignore[valid-type]
     typer.Option("--flow", help="Optical flow: dis (fast, default), farneback, raft (needs local weights)."),
 ]
 FlowPreset = Annotated[
-    Literal["ultrafast", "fast", "medium"], typer.Option("--flow-preset", help="Flow speed/accuracy trade-off.")
+    Literal[FLOW_PRESETS],  # type: ignore[valid-type]
+    typer.Option("--flow-preset", help="Flow speed/accuracy trade-off."),
 ]
+DEFAULT_FLOW, DEFAULT_FLOW_PRESET = FlowOptions().method, FlowOptions().preset
+"""Every command that follows optical flow starts from these (stylize, dream, --stabilize)."""
 FlowWeights = Annotated[Path | None, typer.Option("--flow-weights", help="--flow raft: local state dict file.")]
+WorkDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--work-dir",
+        help="Video: write the output in resumable segments in this folder; a rerun with the same folder "
+        "continues after the last finished segment (.mp4 .mov .mkv).",
+    ),
+]

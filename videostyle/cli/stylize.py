@@ -11,14 +11,17 @@ from ..device import resolve_device
 from ..errors import OptionError
 from ..feedforward.files import iter_stylize_file as iter_stylize_with_model
 from ..feedforward.inference import InferenceOptions
-from ..stylize import OutputOptions, StyleOptions, TemporalOptions, iter_stylize_file
+from ..stylize import StyleOptions, TemporalOptions, iter_stylize_file
+from ..video import OutputOptions
+from ..stylize.options import INITS
 from .options import (
-    Backbone, Crf, Device, Duration, FlowMethod, FlowPreset, FlowWeights, Offline, Overwrite, Preset, Quiet, Size,
-    Start, Weights, split_floats, split_names,
+    WorkDir,
+    DEFAULT_BACKBONE, Backbone, Crf, Device, Duration, FlowMethod, FlowPreset, FlowWeights, Offline, Overwrite, Preset,
+    Quiet, Size, Start, Weights, split_floats, split_names,
 )
 from .render import run_with_progress
 
-
+_STYLE = StyleOptions()
 _TEMPORAL = TemporalOptions()
 
 
@@ -36,22 +39,26 @@ def stylize(
     stabilize: Annotated[bool, typer.Option(help="--model: blend in the previous frame along optical flow.")] = False,
     batch_size: Annotated[int | None, typer.Option(min=1, max=256, help="--model: frames per batch.")] = None,
     style_weights: Annotated[str | None, typer.Option(help="Blend weights of the styles, e.g. 0.7,0.3.")] = None,
-    style_scale: Annotated[float, typer.Option(help="Style image size relative to the working size.")] = 1.0,
-    preserve_color: Annotated[bool, typer.Option(help="Keep the content's colors (luminance-only transfer).")] = False,
+    style_scale: Annotated[float, typer.Option(help="Style image size relative to the working size.")] = _STYLE.style_scale,
+    preserve_color: Annotated[
+        bool, typer.Option(help="Keep the content's colors (luminance-only transfer).")
+    ] = _STYLE.preserve_color,
     size: Size = None,
-    iterations: Annotated[int, typer.Option(min=1, max=100_000, help="Optimization steps per image or frame.")] = 200,
-    content_weight: Annotated[float, typer.Option(min=0)] = 1.0,
-    style_weight: Annotated[float, typer.Option(min=0)] = 1.0e3,
-    tv_weight: Annotated[float, typer.Option(min=0, help="Total-variation smoothness weight.")] = 300.0,
-    optimizer: Annotated[Literal["adam", "lbfgs"], typer.Option(help="adam: fast steps; lbfgs: cleanest stills.")] = "adam",
-    lr: Annotated[float | None, typer.Option(help="Learning rate (default 0.02 for adam, 1 for lbfgs).")] = None,
+    steps: Annotated[int, typer.Option(min=1, max=100_000, help="Optimization steps per image or frame.")] = _STYLE.steps,
+    content_weight: Annotated[float, typer.Option(min=0)] = _STYLE.content_weight,
+    style_weight: Annotated[float, typer.Option(min=0)] = _STYLE.style_weight,
+    tv_weight: Annotated[float, typer.Option(min=0, help="Total-variation smoothness weight.")] = _STYLE.tv_weight,
+    optimizer: Annotated[
+        Literal["adam", "lbfgs"], typer.Option(help="adam: fast steps; lbfgs: cleanest stills.")
+    ] = _STYLE.optimizer,
+    lr: Annotated[float | None, typer.Option(help="Learning rate (default 0.02 for adam, 1 for lbfgs).")] = _STYLE.lr,
     init: Annotated[
-        Literal["warped", "content", "noise", "previous"],
+        Literal[INITS],  # type: ignore[valid-type]
         typer.Option(help="Start image. Video: warped = last result moved by optical flow; previous = as is."),
-    ] = "warped",
-    scales: Annotated[int, typer.Option(min=1, max=6, help="Coarse-to-fine scales (1 = single scale).")] = 1,
-    seed: Annotated[int | None, typer.Option(help="Random seed for noise init.")] = None,
-    backbone: Backbone = "efficientnet-lite0",
+    ] = _STYLE.init,
+    scales: Annotated[int, typer.Option(min=1, max=6, help="Coarse-to-fine scales (1 = single scale).")] = _STYLE.scales,
+    seed: Annotated[int | None, typer.Option(help="Random seed for noise init.")] = _STYLE.seed,
+    backbone: Backbone = DEFAULT_BACKBONE,
     weights: Weights = None,
     content_layers: Annotated[str | None, typer.Option(help="Comma-separated layer names.")] = None,
     style_layers: Annotated[str | None, typer.Option(help="Comma-separated layer names.")] = None,
@@ -66,27 +73,30 @@ def stylize(
     flow: FlowMethod = _TEMPORAL.flow,
     flow_preset: FlowPreset = _TEMPORAL.flow_preset,
     flow_weights: FlowWeights = None,
-    warm_iterations: Annotated[
-        int | None, typer.Option(min=1, max=100_000, help="Video: steps of a flow-warped frame (default iterations/2).")
-    ] = None,
+    warm_steps: Annotated[
+        int | None, typer.Option(min=1, max=100_000, help="Video: steps of a flow-warped frame (default steps/2).")
+    ] = _TEMPORAL.warm_iterations,
     long_term: Annotated[
         int, typer.Option(min=1, max=5, help="Video: earlier frames the temporal loss remembers (1, 2, 4, ... back).")
     ] = _TEMPORAL.long_term,
     passes: Annotated[
         int, typer.Option(min=1, max=20, help="Video: bidirectional passes (Ruder's multi-pass; frames wait on disk).")
     ] = _TEMPORAL.passes,
-    pass_iterations: Annotated[
+    pass_steps: Annotated[
         int | None, typer.Option(min=1, max=100_000, help="Video: steps per frame in passes after the first.")
-    ] = None,
+    ] = _TEMPORAL.pass_iterations,
     pass_blend: Annotated[
         float, typer.Option(min=0, max=1, help="Video, --passes: weight of the warped neighbour in each frame's start.")
     ] = _TEMPORAL.blend,
-    scene_cuts: Annotated[bool, typer.Option(help="Video: restart the temporal prior at detected scene cuts.")] = True,
+    scene_cuts: Annotated[
+        bool, typer.Option(help="Video: restart the temporal prior at detected scene cuts.")
+    ] = _TEMPORAL.scene_cuts,
     start: Start = None,
     duration: Duration = None,
     crf: Crf = 18,
     preset: Preset = "medium",
     overwrite: Overwrite = False,
+    work_dir: WorkDir = None,
     quiet: Quiet = False,
 ) -> None:
     """Stylize an image or a video by optimization (Gatys et al.) or with a trained network (--model)."""
@@ -100,7 +110,9 @@ def stylize(
             style_index=style_index, style_mix=mix, batch_size=batch_size, stabilize=stabilize,
             flow=flow, flow_preset=flow_preset, flow_weights=flow_weights,
         )
-        out = OutputOptions(size=size, overwrite=overwrite, start=start, duration=duration, crf=crf, preset=preset)
+        out = OutputOptions(
+            size=size, overwrite=overwrite, start=start, duration=duration, crf=crf, preset=preset, work_dir=work_dir
+        )
         events = iter_stylize_with_model(input, output, model, ff, out, resolve_device(device))
         typer.echo(f"wrote {run_with_progress(events, f'stylize {input.name}', quiet)}")
         return
@@ -115,7 +127,7 @@ def stylize(
         content_weight=content_weight,
         style_weight=style_weight,
         tv_weight=tv_weight,
-        iterations=iterations,
+        steps=steps,
         optimizer=optimizer,
         lr=lr,
         init=init,
@@ -132,13 +144,15 @@ def stylize(
         flow_weights=flow_weights,
         weight=temporal_weight,
         long_term=long_term,
-        warm_iterations=warm_iterations,
+        warm_iterations=warm_steps,
         passes=passes,
-        pass_iterations=pass_iterations,
+        pass_iterations=pass_steps,
         blend=pass_blend,
         scene_cuts=scene_cuts,
     )
-    out = OutputOptions(size=size, overwrite=overwrite, start=start, duration=duration, crf=crf, preset=preset)
+    out = OutputOptions(
+        size=size, overwrite=overwrite, start=start, duration=duration, crf=crf, preset=preset, work_dir=work_dir
+    )
     events = iter_stylize_file(input, output, style, options, out, resolve_device(device), temporal=temporal)
     result = run_with_progress(events, f"stylize {input.name}", quiet)
     typer.echo(f"wrote {result}")

@@ -11,8 +11,10 @@ from ..device import resolve_device
 from ..feedforward.checkpoint import checkpoint_path
 from ..feedforward.options import TrainOptions
 from ..feedforward.train import iter_train, preview_folder
-from .options import Backbone, Device, Offline, Overwrite, Quiet, Weights, split_names
+from .options import DEFAULT_BACKBONE, Backbone, Device, Offline, Overwrite, Quiet, Weights, split_names
 from .render import run_with_progress
+
+_TRAIN = TrainOptions()
 
 
 def train(
@@ -21,27 +23,29 @@ def train(
         list[Path], typer.Option("--data", help="Folder of images (e.g. COCO) or a video file; repeat to combine.")
     ],
     output: Annotated[Path, typer.Option("--output", "-o", help="Model file to write (.safetensors).")],
-    steps: Annotated[int, typer.Option(min=1, max=10_000_000, help="Training steps (batches).")] = 4000,
-    size: Annotated[int, typer.Option(min=32, max=2048, help="Side of the square training crops in pixels.")] = 256,
-    batch_size: Annotated[int, typer.Option(min=1, max=256, help="Crops per step.")] = 4,
-    content_weight: Annotated[float, typer.Option(min=0)] = 1.0,
-    style_weight: Annotated[float, typer.Option(min=0)] = 3.0,
-    tv_weight: Annotated[float, typer.Option(min=0, help="Total-variation smoothness weight.")] = 10.0,
+    steps: Annotated[int, typer.Option(min=1, max=10_000_000, help="Training steps (batches).")] = _TRAIN.steps,
+    size: Annotated[int, typer.Option(min=32, max=2048, help="Side of the square training crops in pixels.")] = _TRAIN.size,
+    batch_size: Annotated[int, typer.Option(min=1, max=256, help="Crops per step.")] = _TRAIN.batch_size,
+    content_weight: Annotated[float, typer.Option(min=0)] = _TRAIN.content_weight,
+    style_weight: Annotated[float, typer.Option(min=0)] = _TRAIN.style_weight,
+    tv_weight: Annotated[float, typer.Option(min=0, help="Total-variation smoothness weight.")] = _TRAIN.tv_weight,
     temporal_weight: Annotated[
         float, typer.Option(min=0, help="Stability across frames: trains on frame pairs (video) or shifted copies.")
-    ] = 0.0,
-    lr: Annotated[float, typer.Option(min=0, max=1, help="Adam learning rate.")] = 1e-3,
-    width: Annotated[float, typer.Option(min=0.125, max=4, help="Channel multiplier (0.5 = 4x fewer FLOPs).")] = 1.0,
-    style_scale: Annotated[float, typer.Option(help="Style image size relative to the crop size.")] = 1.0,
-    backbone: Backbone = "efficientnet-lite0",
+    ] = _TRAIN.temporal_weight,
+    lr: Annotated[float, typer.Option(min=0, max=1, help="Adam learning rate.")] = _TRAIN.lr,
+    width_mult: Annotated[
+        float, typer.Option(min=0.125, max=4, help="Channel multiplier of the network (0.5 = 4x fewer FLOPs).")
+    ] = _TRAIN.width,
+    style_scale: Annotated[float, typer.Option(help="Style image size relative to the crop size.")] = _TRAIN.style_scale,
+    backbone: Backbone = DEFAULT_BACKBONE,
     weights: Weights = None,
     content_layers: Annotated[str | None, typer.Option(help="Comma-separated layer names.")] = None,
     style_layers: Annotated[str | None, typer.Option(help="Comma-separated layer names.")] = None,
     offline: Offline = False,
-    checkpoint_every: Annotated[int, typer.Option(min=1, help="Save a checkpoint every N steps.")] = 200,
-    preview_every: Annotated[int, typer.Option(min=0, help="Write a preview image every N steps (0: never).")] = 200,
+    checkpoint_every: Annotated[int, typer.Option(min=1, help="Save a checkpoint every N steps.")] = _TRAIN.checkpoint_every,
+    preview_every: Annotated[int, typer.Option(min=0, help="Write a preview image every N steps (0: never).")] = _TRAIN.preview_every,
     resume: Annotated[bool, typer.Option(help="Continue from the checkpoint next to the output (MODEL.ckpt).")] = False,
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = _TRAIN.seed,
     device: Device = "auto",
     overwrite: Overwrite = False,
     quiet: Quiet = False,
@@ -56,7 +60,7 @@ def train(
         tv_weight=tv_weight,
         temporal_weight=temporal_weight,
         lr=lr,
-        width=width,
+        width=width_mult,
         style_scale=style_scale,
         backbone=backbone,
         weights=weights,

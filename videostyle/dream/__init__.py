@@ -1,24 +1,19 @@
 """DeepDream: amplify what a network sees in images, endless zoom animations, and flow-carried video."""
 
 from .animate import Motion, iter_zoom_loop
-from .ascent import NormalizedGradient
 from .dreamer import Dreamer
 from .keyframes import Schedule, parse_schedule
-from .objective import dream_objective, parse_channel, parse_layer, resolve_class
+from .objective import dream_objective, parse_channel, parse_layer
 from .options import DreamOptions
 from .run import dream_file, iter_dream_animation, iter_dream_file, iter_dream_image, iter_dream_video
-from .transforms import RandomRoll, affine_warp
 from .video import FlowCarry
 
 __all__ = [
     "DreamOptions",
     "Dreamer",
     "FlowCarry",
-    "RandomRoll",
     "Motion",
-    "NormalizedGradient",
     "Schedule",
-    "affine_warp",
     "dream_file",
     "dream_objective",
     "iter_dream_animation",
@@ -29,5 +24,4 @@ __all__ = [
     "parse_channel",
     "parse_layer",
     "parse_schedule",
-    "resolve_class",
 ]

@@ -14,11 +14,11 @@ from fractions import Fraction
 import torch
 
 from ..media import Frame
+from ..optim import affine_warp
 from ..progress import FrameProgress
 from ..video import FramePrior, FrameSink, OneFrame, PreviousFrame, ResumePoint, clock, iter_video
 from .dreamer import Dreamer
 from .keyframes import Schedule
-from .transforms import affine_warp
 
 
 @dataclass(frozen=True)

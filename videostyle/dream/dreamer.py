@@ -8,19 +8,16 @@ step, jitter as the loop's transform, and clipping to [0,1] by the pixel paramet
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Generator
 
 import torch
 
-from ..backbones import Backbone, backbone_spec, load_backbone
-from ..optim import PixelImage, Step, make_optimizer, optimize
+from ..backbones import Backbone, backbone_spec, load_backbone, resolve_class
+from ..optim import DetailCarry, PixelImage, RandomRoll, Step, TiledObjective, coarse_to_fine, make_optimizer, optimize
 from ..resize import resize_long_side
-from .objective import dream_objective, resolve_class
-from .octaves import iter_octaves, octave_sizes
+from .objective import dream_objective
+from .octaves import octave_sizes
 from .options import DreamOptions
-from .tiling import Tiled
-from .transforms import RandomRoll
 
 GUIDE_SIDE = 224
 """Long side the guide image is seen at: its motifs come out at the scale the network was trained on,
@@ -52,7 +49,7 @@ class Dreamer:
             self.generator.manual_seed(options.seed)
         else:
             self.generator.seed()
-        self.objective = Tiled(objective, self.backbone, options.tile, self.generator)
+        self.objective = TiledObjective(objective, self.backbone, options.tile, self.generator)
         self.jitter = RandomRoll(options.jitter, self.generator)
 
     def run(self, image: torch.Tensor, steps: int | None = None) -> Generator[Step, None, torch.Tensor]:
@@ -60,13 +57,12 @@ class Dreamer:
         opts = self.options
         steps = steps or opts.steps
         sizes = octave_sizes(*image.shape[-2:], opts.octaves, opts.octave_scale)
-        total = steps * len(sizes)
 
-        def dream(start: torch.Tensor, octave: int) -> Generator[Step, None, torch.Tensor]:
+        def dream(start: torch.Tensor | None, octave: int, size: tuple[int, int]) -> Generator[Step, None, torch.Tensor]:
+            assert start is not None
             param = PixelImage(start)
             optimizer = make_optimizer("normalized", param.parameters(), opts.step_size)
-            for step in optimize(param, self.objective, self.backbone, steps, optimizer, transform=self.jitter):
-                yield dataclasses.replace(step, index=octave * steps + step.index, total=total)
+            yield from optimize(param, self.objective, self.backbone, steps, optimizer, transform=self.jitter)
             return param().detach()
 
-        return (yield from iter_octaves(image, sizes, dream))
+        return (yield from coarse_to_fine(sizes, steps, DetailCarry(image, sizes[0]), dream))

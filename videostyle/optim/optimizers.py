@@ -9,6 +9,7 @@ from typing import Literal
 import torch
 
 from ..errors import OptionError
+from .ascent import NormalizedGradient
 
 OptimizerName = Literal["adam", "lbfgs", "normalized", "sgd", "rmsprop"]
 OPTIMIZERS: tuple[str, ...] = ("adam", "lbfgs", "normalized", "sgd", "rmsprop")
@@ -27,9 +28,7 @@ def make_optimizer(
         return torch.optim.Adam(params, lr=lr)
     if name == "lbfgs":
         return torch.optim.LBFGS(params, lr=lr, max_iter=1, history_size=50, line_search_fn="strong_wolfe")
-    if name == "normalized":  # DeepDream's step; imported here because videostyle.dream builds on this package
-        from ..dream.ascent import NormalizedGradient
-
+    if name == "normalized":
         return NormalizedGradient(params, lr=lr)
     if name == "sgd":
         return torch.optim.SGD(params, lr=lr)

@@ -123,7 +123,7 @@ def iter_pass(
     """One refinement pass over the stored frames in ``order``; a scene cut breaks the chain of neighbours."""
     options = stylizer.options
     settings = {
-        "iterations": temporal.pass_steps(options.iterations),
+        "steps": temporal.pass_steps(options.steps),
         "lr": options.learning_rate * temporal.reliable_rate,  # every pixel is already stylized: settle
     }
     neighbour: tuple[int, torch.Tensor, torch.Tensor] | None = None

@@ -29,7 +29,7 @@ class StyleOptions:
     content_weight: float = 1.0
     style_weight: float = 1.0e3
     tv_weight: float = 300.0
-    iterations: int = 200
+    steps: int = 200
     optimizer: str = "adam"
     lr: float | None = None
     init: str = "warped"
@@ -51,8 +51,8 @@ class StyleOptions:
                 raise OptionError(f"--{name.replace('_', '-')} {value} is out of range 0..1e9")
         if self.content_weight == 0 and self.style_weight == 0:
             raise OptionError("content and style weights are both 0: nothing to optimize")
-        if not 1 <= self.iterations <= 100_000:
-            raise OptionError(f"--iterations {self.iterations} is out of range 1..100000")
+        if not 1 <= self.steps <= 100_000:
+            raise OptionError(f"--steps {self.steps} is out of range 1..100000")
         if self.optimizer not in OPTIMIZERS:
             raise OptionError(f"unknown optimizer {self.optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
         if self.lr is not None and not 0 < self.lr <= 100:

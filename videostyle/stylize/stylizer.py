@@ -8,7 +8,6 @@ that video code can add temporal priors without touching this module.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Generator, Sequence
 
 import torch
@@ -16,7 +15,7 @@ import torch
 from ..backbones import Backbone, load_backbone
 from ..errors import OptionError
 from ..objectives import ContentLoss, Objective, StyleLoss, Sum, TotalVariation, blended_grams, gram
-from ..optim import PixelImage, RatedPixelImage, Step, decay, make_optimizer, optimize
+from ..optim import PixelImage, RatedPixelImage, ResultCarry, Step, coarse_to_fine, decay, make_optimizer, optimize
 from ..resize import resize, resize_long_side
 from .color import join_chroma, luminance, match_luminance
 from .options import StyleOptions
@@ -94,7 +93,7 @@ class Stylizer:
         content: torch.Tensor,
         init: torch.Tensor | None = None,
         extra: Objective | None = None,
-        iterations: int | None = None,
+        steps: int | None = None,
         lr: float | None = None,
         rate: torch.Tensor | None = None,
     ) -> Generator[Step, None, torch.Tensor]:
@@ -102,28 +101,28 @@ class Stylizer:
 
         With ``scales`` > 1 the image is optimized coarse to fine, each scale starting from the
         upsampled result of the previous one. ``extra`` terms (temporal losses) apply at full size only.
-        ``iterations`` and ``lr`` override the options' for this image; ``rate`` (1,1,H,W) in (0,1] scales
+        ``steps`` and ``lr`` override the options' for this image; ``rate`` (1,1,H,W) in (0,1] scales
         each pixel's steps (a warm-started video frame moves its reliably warped pixels slowly).
         """
         opts = self.options
-        iterations = iterations or opts.iterations
+        steps = steps or opts.steps
         original = content
         if opts.preserve_color:
             content = luminance(content)
             init = luminance(init) if init is not None else None
         image = init if init is not None else self.initial(content)
         sizes = scale_pyramid(tuple(content.shape[-2:]), opts.scales)
-        h, w = sizes[-1]
-        total = iterations * len(sizes)
-        for k, size in enumerate(sizes):
-            scaled = resize(content, size)
-            objective = self.objective(scaled)
-            if extra is not None and size == (h, w):
+
+        def at_scale(previous: torch.Tensor | None, k: int, size: tuple[int, int]) -> Generator[Step, None, torch.Tensor]:
+            assert previous is not None
+            objective = self.objective(resize(content, size))
+            if extra is not None and size == sizes[-1]:
                 objective = objective + extra
-            start = resize(image, size)
+            start = resize(previous, size)
             param = PixelImage(start) if rate is None else RatedPixelImage(start, resize(rate, size))
             optimizer = make_optimizer(opts.optimizer, param.parameters(), lr or opts.learning_rate)
-            for step in optimize(param, objective, self.backbone, iterations, optimizer, scheduler=decay(optimizer, iterations)):
-                yield dataclasses.replace(step, index=k * iterations + step.index, total=total)
-            image = param().detach()
+            yield from optimize(param, objective, self.backbone, steps, optimizer, scheduler=decay(optimizer, steps))
+            return param().detach()
+
+        image = yield from coarse_to_fine(sizes, steps, ResultCarry(image), at_scale)
         return join_chroma(image, original) if opts.preserve_color else image

@@ -190,8 +190,8 @@ class StylizeWork(OneFrame):
             self.keep(content, start)
         iterations = None
         if self.temporal.enabled and start.init is not None:
-            iterations = self.temporal.warm_steps(self.stylizer.options.iterations)
-        steps = self.stylizer.run(content, start.init, start.extra, iterations=iterations, rate=start.rate)
+            iterations = self.temporal.warm_steps(self.stylizer.options.steps)
+        steps = self.stylizer.run(content, start.init, start.extra, steps=iterations, rate=start.rate)
         stylized = yield from steps
         prior.update(content, stylized)
         return stylized

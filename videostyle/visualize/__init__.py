@@ -22,7 +22,6 @@ from .saliency import (
 )
 from .targets import Target, parse_targets
 from .texture import TextureOptions, synthesize_texture
-from .tiling import Tiles, tile_boxes
 from .top_activations import TopActivation, top_activations, top_activations_figure
 
 __all__ = [
@@ -32,7 +31,6 @@ __all__ = [
     "MaximizeOptions",
     "Target",
     "TextureOptions",
-    "Tiles",
     "TopActivation",
     "attribute",
     "contact_sheet",
@@ -49,7 +47,6 @@ __all__ = [
     "saliency_figure",
     "saliency_map",
     "synthesize_texture",
-    "tile_boxes",
     "top_activations",
     "top_activations_figure",
 ]

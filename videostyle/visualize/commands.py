@@ -7,6 +7,7 @@ yields the progress events of the work, and returns the paths it wrote.
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 import os
 import re
 from collections.abc import Generator, Sequence
@@ -14,21 +15,41 @@ from pathlib import Path
 
 import torch
 
-from ..backbones import Backbone
+from ..backbones import DEFAULT_BACKBONE, Backbone, backbone_spec, load_backbone
 from ..errors import OptionError
 from ..media import check_writable, media_kind, read_image, write_image
+from ..optim import renumber
 from ..progress import relay
 from ..resize import resize_long_side
 from .grid import contact_sheet
 from .invert import InvertOptions, invert_layers
 from .maximize import MaximizeOptions, maximize
-from .runs import renumber
 from .saliency import METHODS, saliency_figure
 from .targets import parse_targets
 from .texture import TextureOptions, synthesize_texture
 from .top_activations import top_activations, top_activations_figure
 
 Events = Generator[object, None, list[Path]]
+
+
+@dataclass(frozen=True)
+class NetworkChoice:
+    """Which backbone to load (``device`` already resolved): commands take this or a loaded Backbone."""
+
+    backbone: str = DEFAULT_BACKBONE
+    weights: str | os.PathLike | None = None
+    download: bool = True
+    device: torch.device = torch.device("cpu")
+
+    def load(self) -> Backbone:
+        return load_backbone(self.backbone, self.device, self.weights, self.download)
+
+
+Network = Backbone | NetworkChoice
+
+
+def _loaded(network: Network) -> Backbone:
+    return network.load() if isinstance(network, NetworkChoice) else network
 
 
 def _check_output(path: str | os.PathLike, overwrite: bool) -> Path:
@@ -51,7 +72,7 @@ def _load_image(path: str | os.PathLike, size: int, device: torch.device) -> tor
 
 
 def run_maximize(
-    backbone: Backbone,
+    network: Network,
     specs: Sequence[str],
     output: str | os.PathLike,
     options: MaximizeOptions = MaximizeOptions(),
@@ -61,6 +82,7 @@ def run_maximize(
     overwrite: bool = False,
 ) -> Events:
     """Maximize each target (``samples`` times, seeds counting up) into one sheet or one file each."""
+    backbone = _loaded(network)
     if samples < 1:
         raise OptionError(f"samples must be at least 1, got {samples}")
     output = Path(output)
@@ -86,7 +108,7 @@ def run_maximize(
 
 
 def run_invert(
-    backbone: Backbone,
+    network: Network,
     image: str | os.PathLike,
     layers: Sequence[str],
     output: str | os.PathLike,
@@ -95,6 +117,7 @@ def run_invert(
     overwrite: bool = False,
 ) -> Events:
     """Reconstruct the image from each layer; several layers go side by side after the original."""
+    backbone = _loaded(network)
     output = _check_output(output, overwrite)
     photo = _load_image(image, size, backbone.normalize.mean.device)
     results = yield from invert_layers(backbone, photo, layers, options)
@@ -104,16 +127,18 @@ def run_invert(
 
 
 def run_texture(
-    backbone: Backbone,
+    network: Network,
     style: str | os.PathLike,
     output: str | os.PathLike,
-    layers: Sequence[str],
+    layers: Sequence[str] | None = None,
     size: tuple[int, int] = (256, 256),
     style_size: int = 256,
     options: TextureOptions = TextureOptions(),
     overwrite: bool = False,
 ) -> Events:
-    """A texture of ``size`` (h, w) with the Gram statistics of the style image."""
+    """A texture of ``size`` (h, w) with the Gram statistics of the style image (default: the backbone's style layers)."""
+    backbone = _loaded(network)
+    layers = layers or backbone_spec(backbone.name).style_layers
     output = _check_output(output, overwrite)
     source = _load_image(style, style_size, backbone.normalize.mean.device)
     texture = yield from synthesize_texture(backbone, source, size, layers, options)
@@ -122,7 +147,7 @@ def run_texture(
 
 
 def run_saliency(
-    backbone: Backbone,
+    network: Network,
     image: str | os.PathLike,
     output: str | os.PathLike,
     target: str | None = None,
@@ -131,6 +156,7 @@ def run_saliency(
     overwrite: bool = False,
 ) -> Events:
     """Maps (top row) and overlays (bottom row) of each method, after the photo, labeled with the class."""
+    backbone = _loaded(network)
     output = _check_output(output, overwrite)
     unknown = [m for m in methods if m not in METHODS]
     if unknown or not methods:
@@ -148,7 +174,7 @@ def run_saliency(
 
 
 def run_top_activations(
-    backbone: Backbone,
+    network: Network,
     folder: str | os.PathLike,
     layer: str,
     channel: int,
@@ -159,6 +185,7 @@ def run_top_activations(
     overwrite: bool = False,
 ) -> Events:
     """The Zeiler & Fergus figure for one unit over a folder of images."""
+    backbone = _loaded(network)
     output = _check_output(output, overwrite)
     if method not in METHODS:
         raise OptionError(f"unknown projection method {method!r}; choose from {', '.join(METHODS)}")

@@ -15,10 +15,8 @@ import torch
 from ..backbones import Backbone
 from ..errors import OptionError
 from ..objectives import TV_OPERATORS, ContentLoss, PNorm, TotalVariation
-from ..optim import OPTIMIZERS, PixelImage, Step, decay, make_optimizer, optimize
+from ..optim import OPTIMIZERS, Jitter, PixelImage, Step, decay, make_generator, make_optimizer, optimize, renumber
 from ..progress import relay
-from .runs import renumber
-from .transforms import Jitter, make_generator
 
 TV_PER_STRIDE = 3.0
 """Deeper layers keep less detail, so their inversions need a stronger smoothness prior: a weight
@@ -33,8 +31,8 @@ class InvertOptions:
     steps: int = 200
     optimizer: str = "adam"
     lr: float = 0.05
-    alpha: float = 6.0  # α of the α-norm prior
-    alpha_weight: float = 1.0
+    p_norm: float = 6.0  # exponent α of the p-norm prior
+    p_norm_weight: float = 1.0
     tv_beta: float = 2.0
     tv_weight: float | None = None  # None: TV_PER_STRIDE x the layer's stride
     tv_operator: str = "naive"
@@ -48,7 +46,7 @@ class InvertOptions:
             raise OptionError(f"optimizer {self.optimizer!r} does not suit inversion; use adam, lbfgs, sgd or rmsprop")
         if self.tv_operator not in TV_OPERATORS:
             raise OptionError(f"unknown TV operator {self.tv_operator!r}; choose one of {', '.join(TV_OPERATORS)}")
-        if min(self.alpha_weight, self.tv_weight or 0, self.jitter or 0) < 0:
+        if min(self.p_norm_weight, self.tv_weight or 0, self.jitter or 0) < 0:
             raise OptionError("prior weights and jitter must not be negative")
 
 
@@ -60,8 +58,8 @@ def invert(
     with torch.no_grad():
         target = net(image, [layer])[layer]
     objective = ContentLoss(layer, target)
-    if options.alpha_weight:
-        objective = objective + PNorm(options.alpha, 0.5) * options.alpha_weight
+    if options.p_norm_weight:
+        objective = objective + PNorm(options.p_norm, 0.5) * options.p_norm_weight
     stride = min(image.shape[-1] / target.shape[-1] if target.dim() == 4 else image.shape[-1], 32)
     tv_weight = TV_PER_STRIDE * stride if options.tv_weight is None else options.tv_weight
     jitter = int(stride // 8) if options.jitter is None else options.jitter

@@ -18,12 +18,12 @@ import torch
 from ..backbones import Backbone
 from ..errors import OptionError
 from ..objectives import L2, TV_OPERATORS, Objective, PNorm, Scaled, Sum, TotalVariation
-from ..optim import OPTIMIZERS, FourierImage, ImageParam, PixelImage, Step, make_optimizer, optimize, step_decay
+from ..optim import (
+    OPTIMIZERS, FourierImage, ImageParam, Jitter, PixelImage, ResultCarry, Step, TileBatch, coarse_to_fine, compose,
+    make_generator, make_optimizer, optimize, step_decay,
+)
 from ..resize import fit_size, resize
 from .hooks import LangevinNoise, PeriodicBlur, StepWeight, chain
-from .tiling import Tiles
-from .runs import renumber
-from .transforms import Jitter, compose, make_generator
 
 Parameterization = Literal["pixels", "fourier"]
 
@@ -45,20 +45,20 @@ class MaximizeOptions:
     lr_decay_every: int = 0  # 0: constant learning rate
     lr_decay_factor: float = 0.5
     l2: float = 0.0
-    p_reg: float = 0.0
+    p_norm_weight: float = 0.0
     p_norm: float = 6.0
-    p_scale: float = 0.5
-    p_reg_aux: float = 0.0
+    p_norm_scale: float = 0.5
+    p_norm_aux_weight: float = 0.0
     p_norm_aux: float = 6.0
-    p_scale_aux: float = 0.5
-    tv_reg: float = 20.0  # cnn-vis has TV on by default too
+    p_norm_aux_scale: float = 0.5
+    tv_weight: float = 20.0  # cnn-vis has TV on by default too
     tv_beta: float = 2.0
     tv_operator: str = "naive"
-    tv_step: float = 0.0  # added to tv_reg every tv_step_every steps
+    tv_step: float = 0.0  # added to tv_weight every tv_step_every steps
     tv_step_every: int = 50
     jitter: int = 24  # pixels
-    scale_jitter: float = 0.2
-    rotate: float = 15.0  # degrees
+    jitter_scale: float = 0.2
+    jitter_rotate: float = 15.0  # degrees
     blur_sigma: float = 0.0
     blur_every: int = 4
     langevin_noise: float = 0.0
@@ -79,7 +79,7 @@ class MaximizeOptions:
             raise OptionError(f"unknown TV operator {self.tv_operator!r}; choose one of {', '.join(TV_OPERATORS)}")
         if self.blur_sigma and self.param != "pixels":
             raise OptionError("blur acts on pixels: use it with --param pixels (the Fourier basis is already smooth)")
-        weights = (self.lr, self.l2, self.p_reg, self.p_reg_aux, self.tv_reg, self.langevin_noise, self.blur_sigma)
+        weights = (self.lr, self.l2, self.p_norm_weight, self.p_norm_aux_weight, self.tv_weight, self.langevin_noise, self.blur_sigma)
         if min(weights) < 0 or self.lr == 0:
             raise OptionError("learning rate must be positive and regularizer weights, blur and noise not negative")
         if self.blur_every < 1 or self.tv_step_every < 1:
@@ -97,13 +97,13 @@ class MaximizeOptions:
         terms: list[Objective] = []
         if self.l2:
             terms.append(L2() * self.l2)
-        if self.p_reg:
-            terms.append(PNorm(self.p_norm, self.p_scale) * self.p_reg)
-        if self.p_reg_aux:
-            terms.append(PNorm(self.p_norm_aux, self.p_scale_aux, name="pnorm_aux") * self.p_reg_aux)
+        if self.p_norm_weight:
+            terms.append(PNorm(self.p_norm, self.p_norm_scale) * self.p_norm_weight)
+        if self.p_norm_aux_weight:
+            terms.append(PNorm(self.p_norm_aux, self.p_norm_aux_scale, name="pnorm_aux") * self.p_norm_aux_weight)
         tv = None
-        if self.tv_reg or self.tv_step:
-            tv = Scaled(TotalVariation(self.tv_beta, self.tv_operator), self.tv_reg)
+        if self.tv_weight or self.tv_step:
+            tv = Scaled(TotalVariation(self.tv_beta, self.tv_operator), self.tv_weight)
             terms.append(tv)
         return (Sum(terms) if terms else None), (tv if self.tv_step else None)
 
@@ -131,25 +131,24 @@ def maximize(
     net = backbone.truncated(target.layers)
     generator = make_generator(options.seed)
     sizes = options.sizes(1.0 if init is None else init.shape[-2] / init.shape[-1])
-    image = init
-    total = options.steps * len(sizes)
-    for k, size in enumerate(sizes):
+
+    def at_scale(image: torch.Tensor | None, k: int, size: tuple[int, int]) -> Generator[Step, None, torch.Tensor]:
         param = _parameterize(options, size, image, generator).to(device)
         prior, scheduled_tv = options.prior()
         objective = -target if prior is None else -target + prior
         optimizer = make_optimizer(options.optimizer, param.parameters(), options.lr, options.rmsprop_decay)
         scheduler = step_decay(optimizer, options.lr_decay_every, options.lr_decay_factor) if options.lr_decay_every else None
         transform = compose([
-            Jitter(options.jitter, options.scale_jitter, options.rotate, generator),
-            Tiles(options.tile, options.pixel_rates) if max(size) > options.tile else None,
+            Jitter(options.jitter, options.jitter_scale, options.jitter_rotate, generator),
+            TileBatch(options.tile, options.pixel_rates) if max(size) > options.tile else None,
         ])
         after_step = chain([
             PeriodicBlur(options.blur_sigma, options.blur_every) if options.blur_sigma else None,
             LangevinNoise(options.langevin_noise, generator) if options.langevin_noise else None,
             StepWeight(scheduled_tv, options.tv_step, options.tv_step_every) if scheduled_tv is not None else None,
         ])
-        run = optimize(param, objective.to(device), net, options.steps, optimizer, transform, after_step, scheduler)
-        yield from map(renumber(k * options.steps, total), run)
-        image = param().detach()
-    assert image is not None
+        yield from optimize(param, objective.to(device), net, options.steps, optimizer, transform, after_step, scheduler)
+        return param().detach()
+
+    image = yield from coarse_to_fine(sizes, options.steps, ResultCarry(init), at_scale)
     return image.clamp(0, 1)

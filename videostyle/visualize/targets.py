@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..backbones import Backbone
-from ..dream.objective import resolve_class
+from ..backbones import Backbone, resolve_class
 from ..errors import OptionError
 from ..objectives import Channel, ClassLogit, LayerAmplify, Neuron, Objective
 

@@ -14,8 +14,7 @@ import torch
 from ..backbones import Backbone
 from ..errors import OptionError
 from ..objectives import StyleLoss, TotalVariation, gram
-from ..optim import OPTIMIZERS, PixelImage, Step, decay, make_optimizer, optimize
-from .transforms import make_generator
+from ..optim import OPTIMIZERS, PixelImage, Step, decay, make_generator, make_optimizer, optimize
 
 
 @dataclass(frozen=True)

@@ -20,11 +20,11 @@ from ..backbones import Backbone
 from ..errors import InputError, OptionError
 from ..media import IMAGE_EXTS, read_image
 from ..objectives import Neuron
+from ..optim import Box
 from ..progress import FrameProgress
 from ..resize import resize_long_side
 from .grid import contact_sheet
 from .saliency import attribute, gradient_image
-from .tiling import Box
 
 MIN_PATCH = 8
 

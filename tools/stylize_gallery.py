@@ -1,6 +1,6 @@
 """Regenerate the README's style-transfer gallery from samples/ (CPU, a few minutes).
 
-    python docs/make_gallery.py
+    python tools/stylize_gallery.py
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ def main() -> None:
     content = vs.read_image(ROOT / "samples" / "photo.jpg")
     for name in STYLES:
         style = ROOT / "samples" / "styles" / f"{name}.png"
-        result = vs.stylize_image(content, [style], vs.StyleOptions(iterations=200), size=320)
+        result = vs.stylize_image(content, [style], vs.StyleOptions(steps=200), size=320)
         vs.write_image(result, IMAGES / f"stylize_cat_{name}.jpg", overwrite=True)
         Image.open(style).convert("RGB").resize((160, 160), Image.LANCZOS).save(IMAGES / f"style_{name}.jpg", quality=88)
 

@@ -1,6 +1,6 @@
 """Make the README's gallery of visualizations from samples/ (small JPEGs, a few minutes on a CPU).
 
-    python -m videostyle.visualize.gallery docs/images [--samples samples] [--device cpu] [--only NAME ...]
+    python tools/visualize_gallery.py docs/images [--samples samples] [--device cpu] [--only NAME ...]
 
 writes docs/images/visualize_<name>.jpg for each picture of PICTURES.
 
@@ -17,18 +17,18 @@ from pathlib import Path
 import torch
 from PIL import Image
 
-from ..backbones import Backbone, backbone_spec, load_backbone
-from ..device import resolve_device
-from ..media import atomic_output, frame_to_tensor, read_frames, read_image, tensor_to_frame, write_image
-from ..progress import drain
-from ..resize import resize_long_side
-from .grid import contact_sheet
-from .invert import InvertOptions, invert_layers
-from .maximize import MaximizeOptions, maximize
-from .saliency import saliency_figure
-from .targets import parse_targets
-from .texture import TextureOptions, synthesize_texture
-from .top_activations import top_activations, top_activations_figure
+from videostyle.backbones import Backbone, backbone_spec, load_backbone
+from videostyle.device import resolve_device
+from videostyle.media import atomic_output, frame_to_tensor, read_frames, read_image, tensor_to_frame, write_image
+from videostyle.progress import drain
+from videostyle.resize import resize_long_side
+from videostyle.visualize.grid import contact_sheet
+from videostyle.visualize.invert import InvertOptions, invert_layers
+from videostyle.visualize.maximize import MaximizeOptions, maximize
+from videostyle.visualize.saliency import saliency_figure
+from videostyle.visualize.targets import parse_targets
+from videostyle.visualize.texture import TextureOptions, synthesize_texture
+from videostyle.visualize.top_activations import top_activations, top_activations_figure
 
 CLASSES = ("goldfish", "flamingo", "tarantula", "pineapple")
 INVERT_LAYERS = ("stem", "block2", "block4", "block7", "block10", "block15", "head")

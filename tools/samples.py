@@ -2,7 +2,7 @@
 
 Everything is generated deterministically (fixed seeds) from freely licensed photos that ship with
 scikit-image and from procedural drawings, so the samples can be rebuilt anywhere with
-``python -m videostyle.samples samples``.
+``python tools/samples.py samples``.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from .errors import VideostyleError
-from .media.atomic import check_writable
-from .media.audio import PcmAudio
-from .media.images import frame_to_tensor, write_image
-from .media.video_writer import VideoWriter
+from videostyle.errors import VideostyleError
+from videostyle.media.atomic import check_writable
+from videostyle.media.audio import PcmAudio
+from videostyle.media.images import frame_to_tensor, write_image
+from videostyle.media.video_writer import VideoWriter
 
 STYLE_SIZE = 512
 CLIP_SIZE = (384, 256)
@@ -276,7 +276,7 @@ def generate(outdir: str | Path, overwrite: bool = False) -> list[Path]:
 
 
 def _main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m videostyle.samples", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python tools/samples.py", description=__doc__.splitlines()[0])
     parser.add_argument("outdir", type=Path, help="folder to write the samples into (e.g. samples)")
     parser.add_argument("--overwrite", action="store_true", help="replace existing sample files")
     args = parser.parse_args()

@@ -4,7 +4,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from videostyle import samples
+from tools import samples
 from videostyle.errors import OutputError
 from videostyle.media import probe_video, read_image
 

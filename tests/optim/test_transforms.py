@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from videostyle.dream import RandomRoll, affine_warp
+from videostyle.optim import Jitter, RandomRoll, affine_warp
 
 
 def ramp(h: int, w: int) -> torch.Tensor:
@@ -72,3 +72,24 @@ def test_jitter_is_a_bounded_roll():
     for _ in range(5):
         out = jitter(image)
         assert any(torch.equal(out, torch.roll(image, (dy, dx), (-2, -1))) for dy in range(-2, 3) for dx in range(-2, 3))
+
+
+def test_jitter_shifts_by_whole_pixels_and_does_nothing_when_off() -> None:
+    image = torch.rand(1, 3, 16, 20)
+    assert Jitter()(image) is image
+    shifted = Jitter(shift=3, generator=torch.Generator().manual_seed(5))(image)
+    assert shifted.shape == image.shape
+    matches = [
+        (dy, dx)
+        for dy in range(-3, 4)
+        for dx in range(-3, 4)
+        if torch.allclose(shifted[..., 4:-4, 4:-4], image[..., 4 + dy : 12 + dy, 4 + dx : 16 + dx], atol=1e-5)
+    ]
+    assert len(matches) == 1  # an exact integer shift inside the borders
+
+
+def test_jitter_with_scale_and_rotation_keeps_size_and_range() -> None:
+    image = torch.rand(2, 3, 24, 40)
+    out = Jitter(shift=4, scale=0.2, rotate=15, generator=torch.Generator().manual_seed(0))(image)
+    assert out.shape == image.shape and out.min() >= 0 and out.max() <= 1
+    assert not torch.allclose(out, image)

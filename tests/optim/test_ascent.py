@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from videostyle.dream import NormalizedGradient
+from videostyle.optim import NormalizedGradient
 from videostyle.optim import make_optimizer
 
 

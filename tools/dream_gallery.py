@@ -1,6 +1,6 @@
 """Regenerate the README's DeepDream pictures from samples/photo.jpg (CPU, about two minutes).
 
-    python docs/make_dream_gallery.py
+    python tools/dream_gallery.py
 
 Writes docs/images/dream_layers.jpg (one dream per layer of EfficientNet-Lite0, same settings, so
 the sheet shows what each depth hallucinates), dream_cat.jpg (the defaults), dream_targets.jpg (a
