@@ -35,6 +35,14 @@ class FrameProgress:
     step: Step | None = None
 
 
+@dataclass(frozen=True)
+class Resumed:
+    """A stopped job continues: its first ``frames_done`` frames are kept from the earlier run."""
+
+    frames_done: int
+    total: int | None
+
+
 def drain(events: Generator[object, None, T]) -> T:
     """Run a progress generator to the end and return its result (for callers who want no progress)."""
     while True:

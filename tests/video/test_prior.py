@@ -20,3 +20,19 @@ def test_a_saved_state_is_a_cpu_copy_that_later_frames_do_not_change():
     state = previous.state()
     result += 1  # the engine reuses its buffer
     assert state["previous"].device.type == "cpu" and float(state["previous"].sum()) == 0
+
+
+def test_with_generator_saves_and_restores_the_generator_with_the_prior():
+    import torch
+
+    from videostyle.video import PreviousFrame, WithGenerator
+
+    generator = torch.Generator().manual_seed(3)
+    prior = WithGenerator(PreviousFrame(), generator)
+    prior.update(torch.zeros(1, 3, 2, 2), torch.ones(1, 3, 2, 2))
+    state = prior.state()
+    expected = torch.rand(4, generator=generator)
+    other = WithGenerator(PreviousFrame(), torch.Generator().manual_seed(99))
+    other.restore(state)
+    assert torch.equal(torch.rand(4, generator=other.generator), expected)
+    assert torch.equal(other.start(torch.zeros(1, 3, 2, 2)).init, torch.ones(1, 3, 2, 2))

@@ -20,7 +20,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from ..progress import FrameProgress, Iteration
+from ..progress import FrameProgress, Iteration, Resumed
 
 stderr = Console(stderr=True)
 T = TypeVar("T")
@@ -80,6 +80,12 @@ class ProgressView:
         return f"it {step.index + 1}/{step.total}  {parts}"
 
     def update(self, event: object) -> None:
+        if isinstance(event, Resumed):  # said even without a terminal: the log of a batch job shows it
+            of = f" of {event.total}" if event.total is not None else ""
+            self.progress.console.print(f"resuming after frame {event.frames_done}{of}: finished segments kept", highlight=False)
+            if self.enabled:
+                self.progress.update(self._ensure(event.total, "fps"), completed=event.frames_done)
+            return
         if not self.enabled:
             return
         if isinstance(event, FrameProgress):

@@ -16,7 +16,7 @@ import torch
 from ..media import Frame
 from ..optim import affine_warp
 from ..progress import FrameProgress
-from ..video import FramePrior, FrameSink, OneFrame, PreviousFrame, ResumePoint, clock, iter_video
+from ..video import FramePrior, FrameSink, OneFrame, PreviousFrame, ResumePoint, WithGenerator, clock, iter_video
 from .dreamer import Dreamer
 from .keyframes import Schedule
 
@@ -72,4 +72,5 @@ def iter_zoom_loop(
     Resuming needs the state saved after the last frame done: the loop continues from that frame.
     """
     work = ZoomWork(image, dreamer, motion, frames)
-    return (yield from iter_video(clock(frames, fps), work, sink, PreviousFrame(), frames, resume))
+    prior = WithGenerator(PreviousFrame(), dreamer.generator)
+    return (yield from iter_video(clock(frames, fps), work, sink, prior, frames, resume))

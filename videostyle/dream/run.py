@@ -22,7 +22,7 @@ from ..media.atomic import check_writable
 from ..optim import Step
 from ..progress import FrameProgress, drain
 from ..resize import fit_size, resize
-from ..video import FramePrior, FrameSink, IndependentFrames, OutputOptions, ResumePoint, iter_video, open_sink, open_video
+from ..video import FramePrior, FrameSink, IndependentFrames, OutputOptions, ResumePoint, WithGenerator, iter_video, open_sink, open_video
 from .animate import Motion, iter_zoom_loop
 from .dreamer import Dreamer
 from .options import DreamOptions
@@ -89,7 +89,7 @@ def iter_dream_video(
         sink, found = job.writer(target)
         resume = resume or found
     work = DreamWork(dreamer, job.size, carried_steps)
-    yield from iter_video(job.frames(), work, sink, prior, job.total, resume)
+    yield from iter_video(job.frames(), work, sink, WithGenerator(prior, dreamer.generator), job.total, resume)
     return Path(target)
 
 

@@ -19,7 +19,7 @@ from ..media.atomic import check_writable
 from ..optim import Step
 from ..progress import FrameProgress, drain
 from ..resize import fit_size, resize
-from ..video import FramePrior, FrameSink, IndependentFrames, OutputOptions, PreviousFrame, ResumePoint, iter_video, open_video
+from ..video import FramePrior, FrameSink, IndependentFrames, OutputOptions, PreviousFrame, ResumePoint, WithGenerator, iter_video, open_video
 from .multipass import iter_multipass
 from .options import StyleOptions
 from .stylizer import Stylizer
@@ -113,7 +113,7 @@ def iter_stylize_video(
         prior = prior or make_prior(options, temporal, device, flow)
         yield from iter_multipass(stylizer, prior, flow, job, sink, temporal, Path(target).parent)
     else:
-        prior = prior or make_prior(options, temporal, device)
+        prior = WithGenerator(prior or make_prior(options, temporal, device), stylizer.generator)
         yield from iter_video(job.frames(), StylizeWork(stylizer, job.size, temporal), sink, prior, job.total, resume)
     return Path(target)
 

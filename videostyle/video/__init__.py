@@ -2,7 +2,7 @@
 
 from .driver import FrameSink, FrameWork, ResumePoint, clock, iter_video
 from .options import OutputOptions
-from .prior import FramePrior, FrameStart, IndependentFrames, PreviousFrame
+from .prior import FramePrior, FrameStart, IndependentFrames, PreviousFrame, WithGenerator
 from .source import VideoJob, open_sink, open_video
 from .work import FrameList, OneFrame
 
@@ -18,6 +18,7 @@ __all__ = [
     "PreviousFrame",
     "ResumePoint",
     "VideoJob",
+    "WithGenerator",
     "clock",
     "iter_video",
     "open_sink",

@@ -38,7 +38,7 @@ import numpy as np
 import torch
 
 from ..media import Frame, ResumePoint
-from ..progress import FrameProgress, relay
+from ..progress import FrameProgress, Resumed, relay
 from .prior import FramePrior, FrameStart, IndependentFrames
 from .stages import Consumer, Producer
 
@@ -130,7 +130,7 @@ def iter_video(
     prior: FramePrior | None = None,
     total: int | None = None,
     resume: ResumePoint | None = None,
-) -> Generator[FrameProgress, None, int]:
+) -> Generator[FrameProgress | Resumed, None, int]:
     """Run ``work`` over ``frames`` into ``sink``; yields progress, returns the number of frames done.
 
     ``total`` is the expected frame count for progress (None if unknown).
@@ -141,6 +141,8 @@ def iter_video(
         if resume.state is not None:
             recorder.restore(resume.state)
     done = recorder.index
+    if done:
+        yield Resumed(done, total)
     batches = _batches(frames, done, work)
     with (
         sink,

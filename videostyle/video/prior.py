@@ -118,3 +118,26 @@ class PreviousFrame:
 
     def restore(self, state: dict[str, torch.Tensor]) -> None:
         self.previous = state.get("previous")
+
+
+class WithGenerator:
+    """A prior whose state also holds a random generator the frame work draws from (jitter, tile
+    offsets), so a resumed job draws the same numbers an uninterrupted one would have."""
+
+    def __init__(self, prior: FramePrior, generator: torch.Generator) -> None:
+        self.prior = prior
+        self.generator = generator
+
+    def start(self, content: torch.Tensor) -> FrameStart:
+        return self.prior.start(content)
+
+    def update(self, content: torch.Tensor, result: torch.Tensor) -> None:
+        self.prior.update(content, result)
+
+    def state(self) -> dict[str, torch.Tensor]:
+        return {**self.prior.state(), "generator": self.generator.get_state()}
+
+    def restore(self, state: dict[str, torch.Tensor]) -> None:
+        rest = dict(state)
+        self.generator.set_state(rest.pop("generator"))
+        self.prior.restore(rest)
