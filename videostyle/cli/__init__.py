@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import typer
 
 from ..errors import VideostyleError
+from .batch import batch_app
 from .dream import dream
 from .metrics import metrics
 from .models import models
@@ -32,6 +33,7 @@ app.command()(metrics)
 app.command()(dream)
 app.command()(train)
 app.add_typer(visualize_app, name="visualize")
+app.add_typer(batch_app, name="batch")
 
 EXIT_FAILURE, EXIT_INTERRUPTED = 1, 130
 
