@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..cli.render import JSON_TAG, PROGRESS_ENV
+from ..progress import JSON_TAG, PROGRESS_ENV
 from .journal import state_dir
 from .validate import WORK_DIR_OPTION, Plan
 

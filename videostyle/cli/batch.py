@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import typer
+from rich.console import Console
 from rich.table import Table
 from typer.core import TyperGroup
 
@@ -163,9 +164,11 @@ def _run_command() -> Any:
 
 
 def _render(table: Table) -> str:
-    with stderr.capture() as capture:
-        stderr.print(table)
-    return capture.get().rstrip()
+    """The table as text for stdout: terminal width on a terminal, never truncated otherwise."""
+    console = Console(width=stderr.width if stderr.is_terminal else 10_000, force_terminal=stderr.is_terminal)
+    with console.capture() as capture:
+        console.print(table)
+    return "\n".join(line.rstrip() for line in capture.get().splitlines())
 
 
 def _usage(problems: list[str]) -> None:

@@ -98,5 +98,5 @@ def plan_table(plans: list[Plan]) -> Table:
         table.add_column(name, justify="right" if name in ("#", "frames") else "left")
     for number, plan in enumerate(plans, 1):
         frames = "?" if plan.frames is None else str(plan.frames)
-        table.add_row(str(number), plan.job.command, plan.job.input or "", str(plan.output), frames)
+        table.add_row(str(number), plan.job.command, plan.job.input or "", plan.job.output, frames)
     return table

@@ -27,15 +27,10 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from ..progress import FrameProgress, Iteration
+from ..progress import JSON_TAG, PROGRESS_ENV, FrameProgress, Iteration
 
 stderr = Console(stderr=True)
 T = TypeVar("T")
-
-PROGRESS_ENV = "VIDEOSTYLE_PROGRESS"
-"""Environment variable that switches progress to machine-readable JSON lines (value ``json``)."""
-JSON_TAG = "videostyle-progress"
-"""Key present in every JSON progress line, so a reader can tell them from messages."""
 
 
 class RateColumn(ProgressColumn):
