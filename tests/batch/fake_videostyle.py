@@ -5,7 +5,7 @@ and misbehaves on request through marker files in its working folder:
   block            wait until the file is gone (or the parent batch process dies)
   fail-once-NAME   exit 1 once for the job whose output is NAME (a transient failure)
   kill-once        SIGKILL itself once, mid-job
-  kill-parent-once SIGKILL its parent (a Ray worker) once, mid-job
+  kill-parent-once SIGKILL its parent (a Ray worker) and itself once, mid-job
 Every start is appended to ``calls.log``.
 """
 
@@ -42,8 +42,9 @@ def main(argv: list[str]) -> int:
         sys.stderr.write(json.dumps({JSON_TAG: 1, "done": done, "total": FRAMES, "fps": 10.0}) + "\n")
         sys.stderr.flush()
         if done == 2 and take(Path("kill-parent-once")):
-            os.kill(parent, signal.SIGKILL)
-        if done == 2 and take(Path("kill-once")):
+            os.kill(parent, signal.SIGKILL)  # the worker dies, and its child with it
+            os.kill(os.getpid(), signal.SIGKILL)
+        elif done == 2 and take(Path("kill-once")):
             os.kill(os.getpid(), signal.SIGKILL)
     if take(Path(f"fail-once-{out.name}")):
         sys.stderr.write("error: disk was busy\n")

@@ -24,8 +24,11 @@ class TransientFailure(Exception):
     """Raised inside a task so that Ray retries it; carries the child's outcome."""
 
     def __init__(self, outcome: Outcome) -> None:
-        super().__init__(outcome.error)
+        super().__init__(outcome)  # the only argument, so the exception pickles back whole
         self.outcome = outcome
+
+    def __str__(self) -> str:
+        return self.outcome.error or f"exited with code {self.outcome.returncode}"
 
 
 def import_ray() -> Any:
@@ -65,10 +68,8 @@ def run_ray(plans: list[Plan], life: Lifecycle, address: str | None = None) -> l
         plan = pending.pop(ref)
         try:
             outcome, _host = ray.get(ref)
-        except TransientFailure as failure:  # retries used up
-            outcome = failure.outcome
-        except Exception as exc:  # a task error or a worker lost for good
-            cause = getattr(exc, "cause", None)
+        except Exception as exc:  # retries used up (Ray wraps our TransientFailure), or a worker lost for good
+            cause = getattr(exc, "cause", exc)
             outcome = cause.outcome if isinstance(cause, TransientFailure) else Outcome(1, _first_line(exc), 0.0, None)
         results[plan.id] = life.finished(plan, outcome, attempts=1 + life.retries if not outcome.ok else 1)
     return [results[plan.id] for plan in plans]

@@ -84,10 +84,12 @@ def run_child(
                 if progress is None:
                     log_file.write(line)
                     last_error = line.strip() or last_error
-                elif "done" in progress:
+                elif "done" in progress:  # a frame was written
                     frames = progress["done"]
                     if on_progress is not None:
-                        on_progress(progress["done"], progress.get("total"), progress.get("fps"))
+                        on_progress(frames, progress.get("total"), progress.get("fps"))
+                elif frames is None and on_progress is not None and "step" in progress:  # images, training: steps
+                    on_progress(progress["step"], progress.get("steps"), None)
             returncode = child.wait()
         except BaseException:  # the batch itself is stopped: take the child down with it
             child.terminate()

@@ -130,10 +130,7 @@ class JsonProgress:
             step = event.step if isinstance(event, FrameProgress) else event
             if hasattr(step, "index") and hasattr(step, "total"):
                 self.last = now
-                fields = {"step": step.index + 1, "steps": step.total}
-                if not isinstance(event, FrameProgress):  # train and other step-only loops: steps are the frames
-                    fields.update(done=step.index + 1, total=step.total)
-                self._emit(**fields)
+                self._emit(step=step.index + 1, steps=step.total)
 
 
 def run_with_progress(events: Generator[object, None, T], label: str, quiet: bool) -> T:
