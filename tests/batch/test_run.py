@@ -110,3 +110,13 @@ def test_events_end_with_one_finish_per_job(inputs, image_jobs):
     run(image_jobs(2), program=FAKE, on_event=events.append)
     finished = [e.result.job for e in events if isinstance(e, JobFinished)]
     assert finished == ["out/j0.png", "out/j1.png"]
+
+
+def test_ray_executor_without_ray_is_one_line_saying_what_to_install(inputs, image_jobs, monkeypatch, capsys):
+    from videostyle.cli import main
+
+    monkeypatch.setitem(sys.modules, "ray", None)  # import ray -> ImportError
+    assert main(["batch", str(image_jobs(1)), "--executor", "ray"]) == 1
+    err = capsys.readouterr().err
+    assert err.strip() == "error: --executor ray needs Ray: pip install 'videostyle[ray]'"
+    assert calls(inputs) == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import typer
+from rich.markup import escape
 
 from ..errors import VideostyleError
 from .batch import batch_app
@@ -51,6 +52,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         stderr.print("interrupted; no partial output was kept")
         return EXIT_INTERRUPTED
     except VideostyleError as error:
-        stderr.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
+        stderr.print(f"[red]error:[/red] {escape(str(error))}", highlight=False, soft_wrap=True)
         return EXIT_FAILURE
     return 0

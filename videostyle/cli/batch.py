@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from typer.core import TyperGroup
 
@@ -108,8 +109,8 @@ def status(outdir: Annotated[Path, typer.Argument(help="Output folder of a batch
         detail = record.get("error") or (f"pid {record.get('pid')} on {record.get('host')}" if record.state == "running" else "")
         seconds = record.get("seconds")
         table.add_row(
-            record.job, record.state, str(record.get("frames", "")), f"{seconds:.1f}" if seconds is not None else "",
-            str(record.get("attempts", "")), detail,
+            escape(record.job), record.state, str(record.get("frames", "")), f"{seconds:.1f}" if seconds is not None else "",
+            str(record.get("attempts", "")), escape(detail),
         )
     typer.echo(_render(table))
     counts = {s: sum(r.state == s for r in records.values()) for s in ("done", "failed", "pending", "running")}
@@ -173,5 +174,5 @@ def _render(table: Table) -> str:
 
 def _usage(problems: list[str]) -> None:
     for problem in problems:
-        stderr.print(f"[red]error:[/red] {problem}", highlight=False, soft_wrap=True)
+        stderr.print(f"[red]error:[/red] {escape(problem)}", highlight=False, soft_wrap=True)
     raise typer.Exit(EXIT_USAGE)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from rich.console import Group
 from rich.live import Live
+from rich.markup import escape
 from rich.table import Table
 
 from ..batch import BatchStarted, JobFinished, JobProgress, JobResult, JobStarted
@@ -83,7 +84,7 @@ class BatchView:
             total = row.plan.frames if row.plan.frames is not None else "?"
             state = "[red]failed[/red]" if row.state == "failed" else row.state
             table.add_row(
-                row.plan.id, row.plan.job.command, state, f"{row.done}/{total}",
+                escape(row.plan.id), row.plan.job.command, state, f"{row.done}/{total}",
                 f"{row.fps:.2f}" if row.fps else "", f"{row.seconds:.1f}" if row.seconds is not None else "",
             )
         counts = {s: sum(r.state == s for r in self.rows.values()) for s in ("done", "skipped", "failed")}
@@ -98,5 +99,5 @@ def plan_table(plans: list[Plan]) -> Table:
         table.add_column(name, justify="right" if name in ("#", "frames") else "left")
     for number, plan in enumerate(plans, 1):
         frames = "?" if plan.frames is None else str(plan.frames)
-        table.add_row(str(number), plan.job.command, plan.job.input or "", plan.job.output, frames)
+        table.add_row(str(number), plan.job.command, escape(plan.job.input or ""), escape(plan.job.output), frames)
     return table
