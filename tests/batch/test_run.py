@@ -120,3 +120,21 @@ def test_ray_executor_without_ray_is_one_line_saying_what_to_install(inputs, ima
     err = capsys.readouterr().err
     assert err.strip() == "error: --executor ray needs Ray: pip install 'videostyle[ray]'"
     assert calls(inputs) == []
+
+
+def test_status_tells_an_interrupted_job_from_a_running_one(inputs, capsys):
+    from videostyle.batch.journal import Journal
+    from videostyle.cli import main
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    with Journal(inputs) as journal:
+        journal.running("a.png", "h", pid=dead.pid)
+        journal.running("b.png", "h")  # this process: alive
+        journal.write("c.png", "failed", error="error: bad clip", seconds=1.5)
+    assert main(["batch", "status", str(inputs)]) == 0
+    out = capsys.readouterr().out
+    lines = {line.split()[0]: line for line in out.splitlines() if line.endswith(".png") or ".png " in line}
+    assert f"interrupted (batch pid {dead.pid} is gone)" in lines["a.png"]
+    assert f"batch pid {os.getpid()} on" in lines["b.png"] and "error: bad clip" in lines["c.png"]
+    assert "0 done, 1 failed, 0 pending, 2 running" in out

@@ -7,6 +7,9 @@
 
 from __future__ import annotations
 
+import inspect
+import os
+import socket
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -37,7 +40,8 @@ class BatchGroup(TyperGroup):
 
 batch_app = typer.Typer(
     cls=BatchGroup, no_args_is_help=True,
-    help="Many jobs in one command: a manifest (batch JOBS.toml), a sweep (batch stylize), resumable.",
+    help="Many jobs in one command, resumable: `batch JOBS.toml` (same as `batch run JOBS.toml`), a sweep "
+    "(`batch stylize`), or `batch status OUT`.",
 )
 
 Output = Annotated[Path | None, typer.Option("--output", "-o", help="Output folder (default: the manifest's folder).")]
@@ -68,14 +72,14 @@ def run_manifest(
     add_help_option=False,
 )
 def sweep(args: Annotated[list[str] | None, typer.Argument(help="INPUTS... -s STYLES... -o OUT [options]")] = None) -> None:
-    """Stylize every input (files or folders) with every style: INPUTS... -s STYLE... -o OUT [stylize options].
+    """Stylize every input (files or folders) with every style: INPUTS... -s STYLE... -o OUT, then stylize options.
 
     Outputs are named INPUT__STYLE.ext; the manifest is saved as OUT/batch.toml to repeat or resume the run.
     Batch options (--dry-run, --retries, --executor, --gpus, --ray-address) are accepted too.
     """
     args = list(args or [])
     if not args or "--help" in args or "-h" in args:
-        typer.echo(sweep.__doc__)
+        typer.echo(inspect.cleandoc(sweep.__doc__ or ""))
         return
     inputs, styles, batch_argv, style_argv = _split_sweep(args)
     if not inputs or not styles or not any(a in ("-o", "--output") for a in batch_argv):
@@ -106,7 +110,7 @@ def status(outdir: Annotated[Path, typer.Argument(help="Output folder of a batch
     for name in ("job", "state", "frames", "seconds", "attempts", "detail"):
         table.add_column(name, justify="right" if name in ("frames", "seconds", "attempts") else "left")
     for record in records.values():
-        detail = record.get("error") or (f"pid {record.get('pid')} on {record.get('host')}" if record.state == "running" else "")
+        detail = record.get("error") or (_running_detail(record) if record.state == "running" else "")
         seconds = record.get("seconds")
         table.add_row(
             escape(record.job), record.state, str(record.get("frames", "")), f"{seconds:.1f}" if seconds is not None else "",
@@ -115,6 +119,19 @@ def status(outdir: Annotated[Path, typer.Argument(help="Output folder of a batch
     typer.echo(_render(table))
     counts = {s: sum(r.state == s for r in records.values()) for s in ("done", "failed", "pending", "running")}
     typer.echo(", ".join(f"{n} {s}" for s, n in counts.items()))
+
+
+def _running_detail(record: Any) -> str:
+    """Where a running job runs; a batch on this host that died (kill -9, reboot) shows as interrupted."""
+    pid, host = record.get("pid"), record.get("host")
+    if host == socket.gethostname() and isinstance(pid, int):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return f"interrupted (batch pid {pid} is gone); rerun the batch to resume"
+        except PermissionError:
+            pass
+    return f"batch pid {pid} on {host}"
 
 
 def _execute(
