@@ -36,14 +36,14 @@ def test_defaults_apply_per_command_and_jobs_override(tmp_path):
 def test_structural_problems_are_listed_together(tmp_path):
     path = tmp_path / "jobs.toml"
     path.write_text(
-        'jobs = 1\n[[job]]\ncommand = "paint"\noutput = "a.png"\n[[job]]\ncommand = "stylize"\n'
+        'jobs = 1\n[defaults.paint]\nsize = 3\n[[job]]\ncommand = "paint"\noutput = "a.png"\n[[job]]\ncommand = "stylize"\n'
         '[[job]]\ncommand = "dream"\noutput = "x.png"\n[[job]]\ncommand = "dream"\noutput = "x.png"\n'
     )
     with pytest.raises(ManifestError) as error:
         load_manifest(path)
     text = str(error.value)
-    assert len(error.value.problems) == 4
-    assert "'jobs'" in text and "'paint'" in text and "job 2: missing output" in text and "x.png appears in 2 jobs" in text
+    assert len(error.value.problems) == 5
+    assert "[defaults.paint]" in text and "'jobs'" in text and "'paint'" in text and "job 2: missing output" in text and "x.png appears in 2 jobs" in text
 
 
 def test_dumped_manifest_is_valid_toml_with_escapes(tmp_path):

@@ -86,6 +86,11 @@ def manifest_from_dict(data: dict[str, Any], base: Path) -> Manifest:
     """Build a Manifest from parsed TOML (also used by sweeps)."""
     problems = [f"unknown top-level key {key!r}; use [defaults] and [[job]]" for key in data if key not in ("defaults", "job")]
     defaults = data.get("defaults", {})
+    problems += [
+        f"[defaults.{key}]: no command {key!r}; use one of {', '.join(COMMANDS)}"
+        for key, value in defaults.items()
+        if isinstance(value, dict) and key not in COMMANDS
+    ]
     entries = data.get("job", [])
     if not entries:
         problems.append("the manifest has no [[job]] entries")
