@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -9,7 +10,7 @@ from pathlib import Path
 
 from .events import JobFinished, JobProgress, JobResult, JobStarted
 from .journal import Journal, sha256_file, state_dir
-from .runner import Outcome, child_argv
+from .runner import Outcome, child_argv, work_dir
 from .validate import Plan
 
 Emit = Callable[[object], None]
@@ -52,6 +53,7 @@ class Lifecycle:
         frames = outcome.frames if outcome.frames is not None else plan.frames
         with self._lock:
             if outcome.ok:
+                shutil.rmtree(work_dir(plan, self.outdir), ignore_errors=True)  # the segments are in the output now
                 self.journal.write(
                     plan.id, "done", hash=plan.options_hash, output=str(plan.output), size=plan.output.stat().st_size,
                     sha256=sha256_file(plan.output), seconds=round(outcome.seconds, 3), frames=frames, attempts=attempts,

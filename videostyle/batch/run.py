@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal
@@ -11,6 +12,7 @@ from .events import BatchStarted, JobFinished, JobResult
 from .journal import Journal, is_done
 from .lifecycle import Lifecycle
 from .manifest import Manifest, ManifestError, load_manifest
+from .runner import work_dir
 from .validate import Plan, validate
 
 Executor = Literal["local", "ray"]
@@ -49,6 +51,9 @@ def run(
         done = {plan.id for plan in plans if is_done(journal.records.get(plan.id), plan.output, plan.options_hash)}
         todo = [plan for plan in plans if plan.id not in done]
         for plan in todo:
+            record = journal.records.get(plan.id)
+            if record is not None and record.get("hash") != plan.options_hash:  # segments made with other options
+                shutil.rmtree(work_dir(plan, folder), ignore_errors=True)
             journal.write(plan.id, "pending", hash=plan.options_hash)
         emit(BatchStarted(tuple(plans), tuple(sorted(done))))
         results = {}

@@ -46,11 +46,16 @@ def default_program() -> tuple[str, ...]:
     return (sys.executable, "-m", "videostyle")
 
 
+def work_dir(plan: Plan, outdir: Path) -> Path:
+    """Where a video job keeps its finished segments and their temporal state between runs."""
+    return state_dir(outdir) / "work" / plan.job.slug
+
+
 def child_argv(plan: Plan, outdir: Path, overwrite: bool) -> list[str]:
     """The job's argv plus what the batch adds: the work folder for frame-level resume, --overwrite for its own outputs."""
     argv = list(plan.argv)
     if plan.resumable:  # the one place where a video job gets its resume folder
-        argv += [WORK_DIR_OPTION, str(state_dir(outdir) / "work" / plan.job.slug)]
+        argv += [WORK_DIR_OPTION, str(work_dir(plan, outdir))]
     if overwrite and "--overwrite" not in argv:
         argv.append("--overwrite")
     return argv
