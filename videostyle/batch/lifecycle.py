@@ -26,10 +26,12 @@ class Lifecycle:
     emit: Emit
     retries: int = 0
     program: Sequence[str] | None = None
+    replace: frozenset[str] = frozenset()
+    """Jobs whose existing output this batch made earlier (and so may replace)."""
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def argv(self, plan: Plan) -> list[str]:
-        return child_argv(plan, self.outdir, overwrite=plan.id in self.journal.records)
+        return child_argv(plan, self.outdir, overwrite=plan.id in self.replace)
 
     def log(self, plan: Plan) -> Path:
         return state_dir(self.outdir) / "logs" / f"{plan.job.slug}.log"

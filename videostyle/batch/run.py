@@ -48,21 +48,16 @@ def run(
         import_ray()  # fail before touching anything
     with Journal(folder) as journal:
         _refuse_foreign_outputs(plans, journal)
+        ours = frozenset(plan.id for plan in plans if plan.output.exists())  # the check above: these are the batch's
         done = {plan.id for plan in plans if is_done(journal.records.get(plan.id), plan.output, plan.options_hash)}
         todo = [plan for plan in plans if plan.id not in done]
-        for plan in todo:
-            record = journal.records.get(plan.id)
-            if record is not None and record.get("hash") != plan.options_hash:  # segments made with other options
-                shutil.rmtree(work_dir(plan, folder), ignore_errors=True)
-            journal.write(plan.id, "pending", hash=plan.options_hash)
+        _mark_pending(todo, journal, folder)
         emit(BatchStarted(tuple(plans), tuple(sorted(done))))
-        results = {}
+        results = {plan.id: _skipped(plan, journal) for plan in plans if plan.id in done}
         for plan in plans:
-            if plan.id in done:
-                record = journal.records[plan.id]
-                results[plan.id] = JobResult(plan.id, "skipped", str(plan.output), record.get("seconds", 0.0), record.get("frames"))
+            if plan.id in results:
                 emit(JobFinished(plan, results[plan.id]))
-        life = Lifecycle(folder, manifest.base, journal, emit, retries, program)
+        life = Lifecycle(folder, manifest.base, journal, emit, retries, program, ours)
         if todo and executor == "ray":
             from .ray_executor import run_ray
 
@@ -75,6 +70,20 @@ def run(
             ran = []
         results.update((r.job, r) for r in ran)
     return [results[plan.id] for plan in plans]
+
+
+def _mark_pending(todo: list[Plan], journal: Journal, folder: Path) -> None:
+    """Record the jobs to run; a job whose options changed loses the segments it made with the old ones."""
+    for plan in todo:
+        record = journal.records.get(plan.id)
+        if record is not None and record.get("hash") != plan.options_hash:
+            shutil.rmtree(work_dir(plan, folder), ignore_errors=True)
+        journal.write(plan.id, "pending", hash=plan.options_hash)
+
+
+def _skipped(plan: Plan, journal: Journal) -> JobResult:
+    record = journal.records[plan.id]
+    return JobResult(plan.id, "skipped", str(plan.output), record.get("seconds", 0.0), record.get("frames"))
 
 
 def _refuse_foreign_outputs(plans: list[Plan], journal: Journal) -> None:
