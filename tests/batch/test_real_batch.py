@@ -2,7 +2,6 @@
 
 import contextlib
 import io
-import json
 
 import pytest
 from PIL import Image
@@ -26,17 +25,17 @@ JOBS = [
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
-    """Run the six jobs once with the real CLI; (exit code, stdout, stderr, folder)."""
+    """Run the six jobs once with the real CLI; (exit code, stdout, stderr, folder, journal right after)."""
     folder = make_inputs(tmp_path_factory.mktemp("real"))
     path = write_jobs(folder / "jobs.toml", JOBS, DEFAULTS)
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main(["batch", str(path)])
-    return code, out.getvalue(), err.getvalue(), folder
+    return code, out.getvalue(), err.getvalue(), folder, read_records(folder)
 
 
 def test_broken_input_fails_alone_and_the_rest_finish(batch):
-    code, out, err, folder = batch
+    code, out, err, folder, _ = batch
     assert code == 3, err
     assert "5 done, 0 skipped, 1 failed" in out
     [failed] = [line for line in err.splitlines() if line.startswith("failed")]
@@ -50,7 +49,7 @@ def test_broken_input_fails_alone_and_the_rest_finish(batch):
 
 
 def test_journal_records_every_job(batch):
-    *_, folder = batch
+    *_, folder, _ = batch
     records = read_records(folder)
     assert {job: r.state for job, r in records.items()} == {
         job["output"]: "failed" if "broken" in job["output"] else "done" for job in JOBS
@@ -60,7 +59,7 @@ def test_journal_records_every_job(batch):
 
 
 def test_status_shows_states_and_times(batch, capsys):
-    *_, folder = batch
+    *_, folder, _ = batch
     assert main(["batch", "status", str(folder)]) == 0
     out = capsys.readouterr().out
     assert "5 done, 1 failed, 0 pending, 0 running" in out
@@ -68,7 +67,7 @@ def test_status_shows_states_and_times(batch, capsys):
 
 
 def test_rerun_does_no_work_and_a_changed_job_reruns(batch):
-    *_, folder = batch
+    *_, folder, _ = batch
     finished = [job for job in JOBS if "broken" not in job["output"]]
     path = write_jobs(folder / "finished.toml", finished, DEFAULTS)  # same jobs, same options, same outputs
     before = read_records(folder)
@@ -82,7 +81,8 @@ def test_rerun_does_no_work_and_a_changed_job_reruns(batch):
 
 def test_batch_table_for_the_report(batch):
     """Not an assertion of speed: prints the table of the real run (pytest -s shows it)."""
-    *_, folder = batch
-    rows = {job: (r.state, r.get("frames"), r.get("seconds")) for job, r in read_records(folder).items()}
-    print(json.dumps(rows, indent=1))
-    assert all(seconds is not None for _, _, seconds in rows.values())
+    *_, records = batch
+    print("\njob | state | frames | seconds")
+    for job, record in records.items():
+        print(f"{job} | {record.state} | {record.get('frames')} | {record.get('seconds')}")
+    assert all(record.get("seconds") is not None for record in records.values())
