@@ -20,6 +20,7 @@ class Row:
     plan: Plan
     state: str = "pending"
     done: int = 0
+    total: int | None = None
     fps: float | None = None
     seconds: float | None = None
     error: str | None = None
@@ -47,12 +48,13 @@ class BatchView:
 
     def __call__(self, event: object) -> None:
         if isinstance(event, BatchStarted):
-            self.rows = {plan.id: Row(plan) for plan in event.plans}
+            self.rows = {plan.id: Row(plan, total=plan.frames) for plan in event.plans}
         elif isinstance(event, JobStarted):
             self.rows[event.plan.id].state = "running" if event.attempt == 1 else f"retry {event.attempt - 1}"
         elif isinstance(event, JobProgress):
             row = self.rows[event.plan.id]
             row.done, row.fps = event.done, event.fps
+            row.total = event.total if event.total is not None else row.total
         elif isinstance(event, JobFinished):
             self._finish(self.rows[event.plan.id], event.result)
         if self.live is not None:
@@ -61,7 +63,8 @@ class BatchView:
     def _finish(self, row: Row, result: JobResult) -> None:
         row.state, row.seconds, row.error = result.state, result.seconds, result.error
         if result.state != "failed":
-            row.done = result.frames or row.plan.frames or row.done
+            row.done = result.frames or row.total or row.done
+            row.total = max(row.total or 0, row.done)
         if not self.live_mode:
             tail = f": {result.error}" if result.error else f"  {row.done} frames  {result.seconds:.1f} s"
             stderr.print(f"{result.state:7} {row.plan.id}{tail}", highlight=False, soft_wrap=True, markup=False)
@@ -70,7 +73,7 @@ class BatchView:
         """Frames left over the rate of the frames done in this run (jobs skipped as done do not count)."""
         ran = [r for r in self.rows.values() if r.state not in ("pending", "skipped")]
         done = sum(r.done for r in ran)
-        left = sum(max(0, (r.plan.frames or 0) - r.done) for r in self.rows.values() if r.state in ("pending", "running") or r.state.startswith("retry"))
+        left = sum(max(0, (r.total or 0) - r.done) for r in self.rows.values() if r.state in ("pending", "running") or r.state.startswith("retry"))
         elapsed = time.monotonic() - self.started
         if not done or not left:
             return "--" if left else "0 s"
@@ -81,7 +84,7 @@ class BatchView:
         for name in ("job", "command", "state", "frames", "fps", "seconds"):
             table.add_column(name, justify="right" if name in ("frames", "fps", "seconds") else "left")
         for row in self.rows.values():
-            total = row.plan.frames if row.plan.frames is not None else "?"
+            total = row.total if row.total is not None else "?"
             state = "[red]failed[/red]" if row.state == "failed" else row.state
             table.add_row(
                 escape(row.plan.id), row.plan.job.command, state, f"{row.done}/{total}",
