@@ -48,10 +48,13 @@ def test_dry_run_shows_the_table_with_estimated_frames(inputs, capsys):
         {"command": "stylize", "input": "clip.mp4", "output": "out/clip.mp4", "style": ["style.png"]},
         {"command": "dream", "input": "content.png", "output": "out/zoom.mp4", "frames": 7},
         {"command": "stylize", "input": "broken.mp4", "output": "out/broken.mp4", "style": ["style.png"]},
+        {"command": "train", "input": "clip.mp4", "output": "out/m.safetensors", "style": ["style.png"], "steps": 5},
     ]
     path = write_jobs(inputs / "jobs.toml", jobs)
     assert main(["batch", str(path), "--dry-run"]) == 0
     out = capsys.readouterr().out
-    rows = {line.split()[3].rsplit("/", 1)[-1]: line.split()[-1] for line in out.splitlines()[1:5]}
-    assert rows == {"a.png": "1", "clip.mp4": "4", "zoom.mp4": "7", "broken.mp4": "?"}  # broken: it fails when it runs
-    assert "4 jobs are valid" in out and not state_dir(inputs).exists()
+    rows = {line.split()[-2]: line.split()[-1] for line in out.splitlines()[1:6]}
+    assert rows == {  # broken: it fails when it runs; train: its steps
+        "out/a.png": "1", "out/clip.mp4": "4", "out/zoom.mp4": "7", "out/broken.mp4": "?", "out/m.safetensors": "5",
+    }
+    assert "5 jobs are valid" in out and not state_dir(inputs).exists()
