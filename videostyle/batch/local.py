@@ -7,7 +7,7 @@ import threading
 
 from .events import JobResult
 from .lifecycle import Lifecycle
-from .runner import run_child
+from .runner import run_child, terminate_children
 from .validate import Plan
 
 
@@ -32,8 +32,12 @@ def run_local(plans: list[Plan], life: Lifecycle, gpus: int = 0) -> list[JobResu
     threads = [threading.Thread(target=worker, args=(gpu,), daemon=True) for gpu in range(gpus)]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join()
+    try:
+        for thread in threads:
+            thread.join()
+    except BaseException:  # interrupted: the workers' children must not outlive the batch
+        terminate_children()
+        raise
     return [results[plan.id] for plan in plans]
 
 

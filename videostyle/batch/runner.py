@@ -83,6 +83,7 @@ def run_child(
             )
         except OSError as exc:
             return Outcome(1, f"cannot start the job: {exc}", 0.0, None)
+        _children.add(child)
         try:
             for line in child.stderr:  # type: ignore[union-attr]
                 progress = _progress(line)
@@ -100,10 +101,22 @@ def run_child(
             child.terminate()
             child.wait()
             raise
+        finally:
+            _children.discard(child)
     error = None if returncode == 0 else (last_error or f"exited with code {returncode}")
     if returncode < 0:
         error = f"killed by signal {-returncode}"
     return Outcome(returncode, error, time.monotonic() - started, frames)
+
+
+_children: set[subprocess.Popen] = set()
+"""Children running now, in any thread, so that a stopped batch can stop them all."""
+
+
+def terminate_children() -> None:
+    """Stop every running child (the batch was interrupted while worker threads ran jobs)."""
+    for child in list(_children):
+        child.terminate()
 
 
 def _progress(line: str) -> dict | None:
