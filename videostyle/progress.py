@@ -12,6 +12,11 @@ A = TypeVar("A")
 B = TypeVar("B")
 T = TypeVar("T")
 
+PROGRESS_ENV = "VIDEOSTYLE_PROGRESS"
+"""Environment variable that makes the CLI write progress as JSON lines on stderr (value ``json``), for batch runs."""
+JSON_TAG = "videostyle-progress"
+"""Key present in every JSON progress line, so a reader can tell them from messages."""
+
 
 class Iteration(Protocol):
     """Any step-wise progress: an optimization Step, a training step. Reading ``parts`` may sync the GPU."""

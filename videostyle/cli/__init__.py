@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import typer
+from rich.markup import escape
 
 from ..errors import VideostyleError
 from .aliases import aliased
+from .batch import batch_app
 from .dream import dream
 from .metrics import metrics
 from .models import models
@@ -33,6 +35,7 @@ app.command()(metrics)
 app.command(cls=aliased("dream"))(dream)
 app.command(cls=aliased("train"))(train)
 app.add_typer(visualize_app, name="visualize")
+app.add_typer(batch_app, name="batch")
 
 EXIT_FAILURE, EXIT_INTERRUPTED = 1, 130
 
@@ -50,6 +53,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         stderr.print("interrupted; no partial output was kept")
         return EXIT_INTERRUPTED
     except VideostyleError as error:
-        stderr.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
+        stderr.print(f"[red]error:[/red] {escape(str(error))}", highlight=False, soft_wrap=True)
         return EXIT_FAILURE
     return 0

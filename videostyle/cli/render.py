@@ -1,7 +1,14 @@
-"""Render the library's progress events with rich, on stderr, only when stderr is a terminal."""
+"""Render the library's progress events with rich, on stderr, only when stderr is a terminal.
+
+With ``VIDEOSTYLE_PROGRESS=json`` in the environment (set by ``videostyle batch`` for its child processes)
+each event is instead one JSON object per line on stderr, for a parent process to read.
+"""
 
 from __future__ import annotations
 
+import json
+import os
+import sys
 import time
 from collections.abc import Generator
 from types import TracebackType
@@ -20,7 +27,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from ..progress import FrameProgress, Iteration, Resumed
+from ..progress import JSON_TAG, PROGRESS_ENV, FrameProgress, Iteration, Resumed
 
 stderr = Console(stderr=True)
 T = TypeVar("T")
@@ -100,9 +107,47 @@ class ProgressView:
             self.progress.update(task, completed=event.index + 1, **({"info": info} if info else {}))
 
 
+class JsonProgress:
+    """One JSON object per line on stderr: frames done/total with fps, or the step inside a frame (throttled)."""
+
+    REFRESH_S = 0.5
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.started = time.monotonic()
+        self.last = 0.0
+        self.kept = 0  # frames a resumed job did not compute again: not part of its speed
+
+    def __enter__(self) -> JsonProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def _emit(self, **fields: object) -> None:
+        sys.stderr.write(json.dumps({JSON_TAG: 1, "label": self.label, **fields}) + "\n")
+        sys.stderr.flush()
+
+    def update(self, event: object) -> None:
+        now = time.monotonic()
+        if isinstance(event, Resumed):
+            self.kept = event.frames_done
+            self._emit(resumed=event.frames_done, done=event.frames_done, total=event.total)
+        elif isinstance(event, FrameProgress) and event.step is None:
+            elapsed = now - self.started
+            fps = (event.done - self.kept) / elapsed if elapsed > 0 else None
+            self._emit(done=event.done, total=event.total, fps=fps)
+        elif now - self.last >= self.REFRESH_S:
+            step = event.step if isinstance(event, FrameProgress) else event
+            if hasattr(step, "index") and hasattr(step, "total"):
+                self.last = now
+                self._emit(step=step.index + 1, steps=step.total)
+
+
 def run_with_progress(events: Generator[object, None, T], label: str, quiet: bool) -> T:
     """Drive a library generator to its end, showing its events; returns its result."""
-    with ProgressView(label, quiet) as view:
+    json_mode = os.environ.get(PROGRESS_ENV) == "json"
+    with JsonProgress(label) if json_mode else ProgressView(label, quiet) as view:
         while True:
             try:
                 view.update(next(events))

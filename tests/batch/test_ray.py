@@ -1,0 +1,36 @@
+"""The Ray executor on a local Ray instance: same journal, retries after a killed child or a killed worker."""
+
+import pytest
+
+from videostyle.batch import read_records, run
+
+from .conftest import FAKE, calls
+
+ray = pytest.importorskip("ray")
+
+
+@pytest.fixture(scope="module")
+def local_ray():
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    yield
+    ray.shutdown()
+
+
+def test_ray_batch_retries_killed_child_and_worker_and_a_local_run_resumes_it(local_ray, inputs, image_jobs):
+    path = image_jobs(3)
+    (inputs / "kill-once").touch()  # one job's child process is SIGKILLed mid-job
+    (inputs / "kill-parent-once").touch()  # one job's Ray worker process is SIGKILLed mid-job
+    results = run(path, executor="ray", retries=2, program=FAKE)
+    assert [r.state for r in results] == ["done"] * 3, [r.error for r in results]
+    assert not (inputs / "kill-once").exists() and not (inputs / "kill-parent-once").exists()
+    assert len(calls(inputs)) == 5  # three jobs, two of them started twice
+    assert all(record.state == "done" for record in read_records(inputs).values())
+    assert [r.state for r in run(path, program=FAKE)] == ["skipped"] * 3  # the local executor resumes a Ray run
+
+
+def test_ray_batch_reports_a_failure_after_its_retries(local_ray, inputs, image_jobs):
+    path = image_jobs(2)
+    (inputs / "fail-once-j0.png").touch()
+    results = run(path, executor="ray", retries=0, program=FAKE)
+    assert [r.state for r in results] == ["failed", "done"]
+    assert results[0].error == "error: disk was busy"

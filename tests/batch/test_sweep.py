@@ -1,0 +1,47 @@
+"""Sweeps: inputs (files and folders, recursively, media only) x styles, named INPUT__STYLE.ext, saved as batch.toml."""
+
+from pathlib import Path
+
+from videostyle.batch import load_manifest, sweep_manifest, write_manifest
+from videostyle.cli import main
+
+
+def _tree(inputs: Path) -> Path:
+    clips = inputs / "clips"
+    (clips / "sub").mkdir(parents=True)
+    (clips / "a.png").write_bytes((inputs / "content.png").read_bytes())
+    (clips / "sub" / "b.mp4").write_bytes((inputs / "clip.mp4").read_bytes())
+    (clips / "notes.txt").write_text("not media")
+    styles = inputs / "styles"
+    styles.mkdir()
+    for name in ("starry", "wave"):
+        (styles / f"{name}.png").write_bytes((inputs / "style.png").read_bytes())
+    return inputs
+
+
+def test_sweep_names_and_saved_manifest(inputs, tmp_path):
+    _tree(inputs)
+    manifest = sweep_manifest([inputs / "clips", inputs / "content.png"], [inputs / "styles"], tmp_path / "out", {"size": 32})
+    names = sorted(job.output for job in manifest.jobs)
+    assert names == [
+        "a__starry.png", "a__wave.png", "content__starry.png", "content__wave.png", "sub/b__starry.mp4", "sub/b__wave.mp4",
+    ]
+    saved = load_manifest(write_manifest(manifest, tmp_path / "out" / "batch.toml"))
+    assert saved.jobs == manifest.jobs and saved.base == manifest.base
+    assert all(job.options["size"] == 32 and Path(job.options["style"][0]).is_absolute() for job in saved.jobs)
+
+
+def test_sweep_cli_dry_run_parses_stylize_options(inputs, tmp_path, capsys):
+    _tree(inputs)
+    code = main([
+        "batch", "stylize", str(inputs / "clips"), "-s", str(inputs / "styles" / "wave.png"), "--size", "32",
+        "--no-temporal", "-o", str(tmp_path / "out"), "--dry-run", "--iterations", "2",
+    ])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "a__wave.png" in out and "b__wave.mp4" in out and "2 jobs are valid" in out
+
+
+def test_sweep_cli_reports_a_bad_stylize_option(inputs, tmp_path, capsys):
+    code = main(["batch", "stylize", str(inputs / "content.png"), "-s", str(inputs / "style.png"), "-o", str(tmp_path), "--size", "9"])
+    assert code == 2 and "--size" in capsys.readouterr().err

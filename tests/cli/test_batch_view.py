@@ -1,0 +1,28 @@
+"""The batch view: a table of jobs with frames, fps and the batch's ETA; one line per finished job off a terminal."""
+
+from rich.console import Console
+
+from videostyle.batch import BatchStarted, JobFinished, JobProgress, JobResult, JobStarted, prepare
+from videostyle.cli.batch_view import BatchView
+
+from ..batch.conftest import make_inputs, write_jobs
+
+
+def test_table_counts_frames_and_estimates_the_rest(tmp_path, capsys):
+    folder = make_inputs(tmp_path)
+    jobs = [{"command": "stylize", "input": "clip.mp4", "output": f"o{i}.mp4", "style": ["style.png"]} for i in range(2)]
+    _, _, (first, second) = prepare(write_jobs(folder / "jobs.toml", jobs))
+    view = BatchView(live_mode=False)
+    view(BatchStarted((first, second), ()))
+    view(JobStarted(first, 1, "local"))
+    view(JobProgress(first, 2, 4, 1.5))
+    view.started -= 10  # 2 frames in 10 s: 6 frames left take 30 s
+    assert view.eta() == "30 s"
+    view(JobFinished(first, JobResult(first.id, "done", str(first.output), 12.0, 4)))
+    view(JobFinished(second, JobResult(second.id, "failed", str(second.output), 1.0, None, "error: bad clip")))
+    console = Console(width=200, record=True)
+    console.print(view.render())
+    text = console.export_text()
+    assert "o0.mp4" in text and "4/4" in text and "1 done, 0 skipped, 1 failed of 2" in text
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == ["done    o0.mp4  4 frames  12.0 s", "failed  o1.mp4: error: bad clip"]

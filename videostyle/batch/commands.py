@@ -1,0 +1,48 @@
+"""The CLI's own click commands, so a job's options are parsed exactly as the command line would parse them.
+
+typer ships its own copy of click (``typer._click``); older typer versions use the ``click`` package.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+try:  # typer >= 0.26 vendors click
+    from typer._click.core import Command, Context, ParameterSource
+    from typer._click.exceptions import ClickException
+except ImportError:  # pragma: no cover - older typer
+    from click import ClickException, Command, Context  # type: ignore[no-redef]
+    from click.core import ParameterSource  # type: ignore[no-redef]
+
+__all__ = ["COMMANDS", "ClickException", "Command", "Context", "ParameterSource", "command", "find_param", "parse"]
+
+COMMANDS = ("stylize", "dream", "train")
+"""The commands a batch job may run."""
+
+
+@cache
+def command(name: str) -> Command:
+    """The click command behind ``videostyle NAME``."""
+    import typer
+
+    from ..cli import app
+
+    group = typer.main.get_command(app)
+    found = group.commands.get(name) if name in COMMANDS else None  # type: ignore[attr-defined]
+    if found is None:
+        raise KeyError(name)
+    return found
+
+
+def find_param(cmd: Command, opt: str) -> Any | None:
+    """The option of ``cmd`` spelled ``opt`` (e.g. ``--no-temporal``), primary or secondary name; None if none."""
+    for param in cmd.params:
+        if opt in param.opts or opt in getattr(param, "secondary_opts", ()):
+            return param
+    return None
+
+
+def parse(name: str, argv: list[str]) -> Context:
+    """Parse ``argv`` with command ``name`` without running it; raises ClickException on bad usage."""
+    return command(name).make_context(name, list(argv), resilient_parsing=False)

@@ -1,0 +1,186 @@
+"""Batch manifests: a TOML file of jobs, each a command line of the CLI written as a table.
+
+    [defaults]            # options for every job
+    device = "cpu"
+    [defaults.stylize]    # options for the jobs of one command
+    steps = 100
+    [[job]]
+    command = "stylize"
+    input = "clips/a.mp4"
+    output = "a__starry.mp4"
+    style = ["styles/starry.jpg"]
+    no-temporal = true
+
+Keys are the CLI's long option names without ``--``; lists repeat the option; ``false`` gives a flag's
+``--no-`` form. Relative inputs and option paths are relative to the manifest's folder, outputs to the
+output folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import VideostyleError
+from .commands import COMMANDS, ParameterSource, command, find_param, parse
+
+RESERVED = ("command", "input", "output")
+Value = str | int | float | bool | list
+
+
+class ManifestError(VideostyleError):
+    """A manifest or some of its jobs are invalid; the message lists every problem, one per line."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass(frozen=True)
+class Job:
+    """One job: a CLI command, its input and output, and its options (defaults already merged in)."""
+
+    command: str
+    input: str | None
+    output: str
+    options: dict[str, Value] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        """Stable name of the job: its output path (outputs are unique within a batch)."""
+        return self.output
+
+    @property
+    def slug(self) -> str:
+        """The id made safe as a file name (work folders, logs)."""
+        return re.sub(r"[^A-Za-z0-9._-]+", "_", self.output).strip("_") or "job"
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """Jobs plus the folder their relative paths start from."""
+
+    jobs: tuple[Job, ...]
+    base: Path
+    defaults: dict[str, Any] = field(default_factory=dict)
+
+
+def load_manifest(path: str | os.PathLike) -> Manifest:
+    """Read a manifest file; structural problems (not option values) are reported all at once."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ManifestError([f"manifest {path} does not exist"]) from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ManifestError([f"manifest {path}: {exc}"]) from None
+    return manifest_from_dict(data, path.resolve().parent)
+
+
+def manifest_from_dict(data: dict[str, Any], base: Path) -> Manifest:
+    """Build a Manifest from parsed TOML (also used by sweeps)."""
+    problems = [f"unknown top-level key {key!r}; use [defaults] and [[job]]" for key in data if key not in ("defaults", "job")]
+    defaults = data.get("defaults", {})
+    problems += [
+        f"[defaults.{key}]: no command {key!r}; use one of {', '.join(COMMANDS)}"
+        for key, value in defaults.items()
+        if isinstance(value, dict) and key not in COMMANDS
+    ]
+    entries = data.get("job", [])
+    if not entries:
+        problems.append("the manifest has no [[job]] entries")
+    jobs = []
+    for number, entry in enumerate(entries, 1):
+        name = entry.get("command")
+        if name not in COMMANDS:
+            problems.append(f"job {number}: command must be one of {', '.join(COMMANDS)}, not {name!r}")
+            continue
+        if not isinstance(entry.get("output"), str):
+            problems.append(f"job {number}: missing output = \"FILE\"")
+            continue
+        shared = {k: v for k, v in defaults.items() if not isinstance(v, dict)}
+        options = {**shared, **defaults.get(name, {}), **{k: v for k, v in entry.items() if k not in RESERVED}}
+        jobs.append(Job(name, entry.get("input"), entry["output"], options))
+    outputs = [job.output for job in jobs]
+    problems += [f"output {out} appears in {outputs.count(out)} jobs" for out in sorted(set(outputs)) if outputs.count(out) > 1]
+    if problems:
+        raise ManifestError(problems)
+    return Manifest(tuple(jobs), base, defaults)
+
+
+def options_to_argv(name: str, options: dict[str, Value]) -> list[str]:
+    """``{"steps": 50, "style": ["a.png"], "no-temporal": True}`` -> ``--steps 50 --style a.png --no-temporal``.
+
+    Unknown names are passed on as ``--name`` so the command's own parser reports them (with suggestions).
+    """
+    cmd = command(name)
+    argv: list[str] = []
+    for key, value in options.items():
+        opt = f"--{key}"
+        if isinstance(value, bool):
+            argv += _flag(find_param(cmd, opt), opt, value)
+        else:
+            for item in value if isinstance(value, list) else [value]:
+                argv += [opt, str(item)]
+    return argv
+
+
+def _flag(param: Any, opt: str, value: bool) -> list[str]:
+    if param is None or not getattr(param, "is_flag", False):
+        return [opt] if value else [opt, "false"]  # the parser then says what is wrong
+    secondary = list(getattr(param, "secondary_opts", ()))
+    if opt in secondary:
+        return [opt] if value else param.opts[:1]
+    if value:
+        return [opt]
+    return secondary[:1]  # a single-name flag is off by default
+
+
+def argv_to_options(name: str, argv: list[str], ignore: tuple[str, ...] = ()) -> dict[str, Value]:
+    """The inverse of options_to_argv: the options given in ``argv`` (validated) as manifest keys."""
+    ctx = parse(name, argv)
+    options: dict[str, Value] = {}
+    for param in command(name).params:
+        if param.name in ignore or ctx.get_parameter_source(param.name) != ParameterSource.COMMANDLINE:
+            continue
+        value = ctx.params[param.name]
+        key = param.opts[0].lstrip("-")
+        if isinstance(value, (list, tuple)):
+            options[key] = [str(v) for v in value]
+        elif isinstance(value, (bool, int, float)):
+            options[key] = value
+        else:
+            options[key] = str(value)
+    return options
+
+
+def dumps_manifest(defaults: dict[str, Value], jobs: list[Job]) -> str:
+    """TOML text of a manifest (the small subset manifests use: strings, numbers, booleans, lists)."""
+    lines = ["[defaults]", *(_pair(k, v) for k, v in defaults.items())]
+    for job in jobs:
+        lines += ["", "[[job]]", _pair("command", job.command)]
+        if job.input is not None:
+            lines.append(_pair("input", job.input))
+        lines.append(_pair("output", job.output))
+        lines += [_pair(k, v) for k, v in job.options.items() if defaults.get(k) != v]
+    return "\n".join(lines) + "\n"
+
+
+def _pair(key: str, value: Value) -> str:
+    name = key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key)
+    return f"{name} = {_value(value)}"
+
+
+def _value(value: Value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(_value(v) for v in value) + "]"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return json.dumps(str(value), ensure_ascii=False)

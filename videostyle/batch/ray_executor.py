@@ -1,0 +1,80 @@
+"""The Ray executor: each job a Ray task that runs the same child process on a worker of the cluster.
+
+The head process (this one) keeps the journal; tasks only run the child and return its outcome. A task
+whose child failed transiently raises, so Ray retries it (``max_retries``), as it does when a worker dies.
+Outputs must be on a path every node sees.
+"""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+from typing import Any
+
+from ..errors import VideostyleError
+from .events import JobResult
+from .lifecycle import Lifecycle
+from .runner import Outcome, run_child
+from .validate import Plan
+
+INSTALL_HINT = "--executor ray needs Ray: pip install 'videostyle[ray]'"
+
+
+class TransientFailure(Exception):
+    """Raised inside a task so that Ray retries it; carries the child's outcome."""
+
+    def __init__(self, outcome: Outcome) -> None:
+        super().__init__(outcome)  # the only argument, so the exception pickles back whole
+        self.outcome = outcome
+
+    def __str__(self) -> str:
+        return self.outcome.error or f"exited with code {self.outcome.returncode}"
+
+
+def import_ray() -> Any:
+    try:
+        import ray
+    except ImportError:
+        raise VideostyleError(INSTALL_HINT) from None
+    return ray
+
+
+def _task(argv: list[str], cwd: str, log: str, program: list[str] | None) -> tuple[Outcome, str]:
+    """Body of the Ray task, on the worker."""
+    outcome = run_child(argv, Path(cwd), Path(log), program=program)
+    if outcome.transient:
+        raise TransientFailure(outcome)
+    return outcome, socket.gethostname()
+
+
+def run_ray(plans: list[Plan], life: Lifecycle, address: str | None = None) -> list[JobResult]:
+    """Submit every plan as a task (GPU jobs ask for one GPU), record each as it completes."""
+    ray = import_ray()
+    if not ray.is_initialized():
+        ray.init(address=address, log_to_driver=False)
+    remote = ray.remote(_task)
+    pending: dict[Any, Plan] = {}
+    for plan in plans:
+        options = remote.options(
+            num_gpus=1 if plan.device.startswith("cuda") else 0, num_cpus=1,
+            max_retries=life.retries, retry_exceptions=[TransientFailure],
+        )
+        life.started(plan, 1, "ray")
+        program = list(life.program) if life.program else None
+        pending[options.remote(life.argv(plan), str(life.cwd), str(life.log(plan)), program)] = plan
+    results: dict[str, JobResult] = {}
+    while pending:
+        (ref,), _ = ray.wait(list(pending), num_returns=1)
+        plan = pending.pop(ref)
+        try:
+            outcome, _host = ray.get(ref)
+        except Exception as exc:  # retries used up (Ray wraps our TransientFailure), or a worker lost for good
+            cause = getattr(exc, "cause", exc)
+            outcome = cause.outcome if isinstance(cause, TransientFailure) else Outcome(1, _first_line(exc), 0.0, None)
+        results[plan.id] = life.finished(plan, outcome, attempts=1 + life.retries if not outcome.ok else 1)
+    return [results[plan.id] for plan in plans]
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = [line for line in str(exc).splitlines() if line.strip()]
+    return lines[-1].strip() if lines else type(exc).__name__

@@ -1,0 +1,100 @@
+"""``videostyle.batch.run``: validate every job, skip those already done, run the rest, return the results."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Literal
+
+from .events import BatchStarted, JobFinished, JobResult
+from .journal import Journal, is_done
+from .lifecycle import Lifecycle
+from .manifest import Manifest, ManifestError, load_manifest
+from .runner import work_dir
+from .validate import Plan, validate
+
+Executor = Literal["local", "ray"]
+
+
+def prepare(manifest: Manifest | str | os.PathLike, outdir: str | os.PathLike | None = None) -> tuple[Manifest, Path, list[Plan]]:
+    """Load and validate: the manifest, the output folder (default: the manifest's folder) and every job's plan."""
+    if not isinstance(manifest, Manifest):
+        manifest = load_manifest(manifest)
+    folder = Path(outdir).resolve() if outdir is not None else manifest.base
+    return manifest, folder, validate(manifest, folder)
+
+
+def run(
+    manifest: Manifest | str | os.PathLike,
+    outdir: str | os.PathLike | None = None,
+    executor: Executor = "local",
+    retries: int = 0,
+    gpus: int = 0,
+    ray_address: str | None = None,
+    on_event: Callable[[object], None] | None = None,
+    program: Sequence[str] | None = None,
+) -> list[JobResult]:
+    """Run a batch; every job is validated before any starts. Results are in manifest order.
+
+    ``program`` replaces ``python -m videostyle`` as the child command (tests use a stand-in).
+    """
+    manifest, folder, plans = prepare(manifest, outdir)
+    emit = on_event or (lambda event: None)
+    if executor == "ray":
+        from .ray_executor import import_ray
+
+        import_ray()  # fail before touching anything
+    with Journal(folder) as journal:
+        _refuse_foreign_outputs(plans, journal)
+        ours = frozenset(plan.id for plan in plans if plan.output.exists())  # the check above: these are the batch's
+        done = {plan.id for plan in plans if is_done(journal.records.get(plan.id), plan.output, plan.options_hash)}
+        todo = [plan for plan in plans if plan.id not in done]
+        _mark_pending(todo, journal, folder)
+        emit(BatchStarted(tuple(plans), tuple(sorted(done))))
+        results = {plan.id: _skipped(plan, journal) for plan in plans if plan.id in done}
+        for plan in plans:
+            if plan.id in results:
+                emit(JobFinished(plan, results[plan.id]))
+        life = Lifecycle(folder, manifest.base, journal, emit, retries, program, ours)
+        if todo and executor == "ray":
+            from .ray_executor import run_ray
+
+            ran = run_ray(todo, life, ray_address)
+        elif todo:
+            from .local import run_local
+
+            ran = run_local(todo, life, gpus)
+        else:
+            ran = []
+        results.update((r.job, r) for r in ran)
+    return [results[plan.id] for plan in plans]
+
+
+def _mark_pending(todo: list[Plan], journal: Journal, folder: Path) -> None:
+    """Record the jobs to run; a job whose options changed loses the segments it made with the old ones."""
+    for plan in todo:
+        record = journal.records.get(plan.id)
+        if record is not None and record.get("hash") != plan.options_hash:
+            shutil.rmtree(work_dir(plan, folder), ignore_errors=True)
+        journal.write(plan.id, "pending", hash=plan.options_hash)
+
+
+def _skipped(plan: Plan, journal: Journal) -> JobResult:
+    record = journal.records[plan.id]
+    return JobResult(plan.id, "skipped", str(plan.output), record.get("seconds", 0.0), record.get("frames"))
+
+
+def _refuse_foreign_outputs(plans: list[Plan], journal: Journal) -> None:
+    """An existing output that this batch did not make is the user's: never replace it silently."""
+    foreign = [
+        f"job {plan.id}: {plan.output} already exists and was not made by this batch; remove it or set overwrite = true"
+        for plan in plans
+        if plan.output.exists() and plan.id not in journal.records and "--overwrite" not in plan.argv
+    ]
+    if foreign:
+        raise ManifestError(foreign)
+
+
+__all__ = ["Executor", "prepare", "run"]

@@ -1,0 +1,129 @@
+"""Run one job as a child process of the CLI, reading its JSON progress lines from stderr.
+
+The child is ``python -m videostyle COMMAND ARGS`` with ``VIDEOSTYLE_PROGRESS=json``; its stderr goes to a
+log file beside the journal, and its last non-progress line is the job's one-line error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..progress import JSON_TAG, PROGRESS_ENV
+from .journal import state_dir
+from .validate import WORK_DIR_OPTION, Plan
+
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = (130, 143, 129)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A finished child process: exit code, last message and wall time."""
+
+    returncode: int
+    error: str | None
+    seconds: float
+    frames: int | None
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+    @property
+    def transient(self) -> bool:
+        """Worth retrying: anything but success, a usage error or an interruption (a killed child counts)."""
+        return self.returncode not in (0, EXIT_USAGE, *EXIT_INTERRUPTED)
+
+
+def default_program() -> tuple[str, ...]:
+    return (sys.executable, "-m", "videostyle")
+
+
+def work_dir(plan: Plan, outdir: Path) -> Path:
+    """Where a video job keeps its finished segments and their temporal state between runs."""
+    return state_dir(outdir) / "work" / plan.job.slug
+
+
+def child_argv(plan: Plan, outdir: Path, overwrite: bool) -> list[str]:
+    """The job's argv plus what the batch adds: the work folder for frame-level resume, --overwrite for its own outputs."""
+    argv = list(plan.argv)
+    if plan.resumable:  # the one place where a video job gets its resume folder
+        argv += [WORK_DIR_OPTION, str(work_dir(plan, outdir))]
+    if overwrite and "--overwrite" not in argv:
+        argv.append("--overwrite")
+    return argv
+
+
+def run_child(
+    argv: Sequence[str],
+    cwd: Path,
+    log: Path,
+    env: dict[str, str] | None = None,
+    on_progress: Callable[[int, int | None, float | None], None] | None = None,
+    program: Sequence[str] | None = None,
+) -> Outcome:
+    """Run the child to its end; ``on_progress(done, total, fps)`` is called for each progress line."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    last_error, frames = None, None
+    child_env = {**os.environ, **(env or {}), PROGRESS_ENV: "json"}
+    with open(log, "a", encoding="utf-8") as log_file:
+        log_file.write(f"$ {' '.join(argv)}\n")
+        try:
+            child = subprocess.Popen(
+                [*(program or default_program()), *argv], cwd=cwd, env=child_env, stdin=subprocess.DEVNULL,
+                stdout=log_file, stderr=subprocess.PIPE, text=True, errors="replace",
+            )
+        except OSError as exc:
+            return Outcome(1, f"cannot start the job: {exc}", 0.0, None)
+        _children.add(child)
+        try:
+            for line in child.stderr:  # type: ignore[union-attr]
+                progress = _progress(line)
+                if progress is None:
+                    log_file.write(line)
+                    last_error = line.strip() or last_error
+                elif "done" in progress:  # a frame was written
+                    frames = progress["done"]
+                    if on_progress is not None:
+                        on_progress(frames, progress.get("total"), progress.get("fps"))
+                elif frames is None and on_progress is not None and "step" in progress:  # images, training: steps
+                    on_progress(progress["step"], progress.get("steps"), None)
+            returncode = child.wait()
+        except BaseException:  # the batch itself is stopped: take the child down with it
+            child.terminate()
+            child.wait()
+            raise
+        finally:
+            _children.discard(child)
+    error = None if returncode == 0 else (last_error or f"exited with code {returncode}")
+    if returncode < 0:
+        error = f"killed by signal {-returncode}"
+    return Outcome(returncode, error, time.monotonic() - started, frames)
+
+
+_children: set[subprocess.Popen] = set()
+"""Children running now, in any thread, so that a stopped batch can stop them all."""
+
+
+def terminate_children() -> None:
+    """Stop every running child (the batch was interrupted while worker threads ran jobs)."""
+    for child in list(_children):
+        child.terminate()
+
+
+def _progress(line: str) -> dict | None:
+    if not line.startswith("{"):
+        return None
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError:
+        return None
+    return data if isinstance(data, dict) and JSON_TAG in data else None

@@ -1,0 +1,61 @@
+"""Sweeps: every input (files, or folders searched recursively) with every style, as a manifest.
+
+Outputs are named ``<input stem>__<style stem><input extension>`` and keep the input's sub-folder, so
+``clips/a/x.mp4`` with ``starry.jpg`` becomes ``OUT/a/x__starry.mp4``. The manifest is written to
+``OUT/batch.toml`` so the same run can be repeated or resumed with ``videostyle batch OUT/batch.toml``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..media import IMAGE_EXTS, VIDEO_EXTS
+from ..media.atomic import atomic_output
+from .manifest import Job, Manifest, ManifestError, Value, dumps_manifest
+
+MANIFEST_NAME = "batch.toml"
+
+
+def find_media(paths: list[Path], exts: frozenset[str]) -> tuple[list[tuple[Path, Path]], list[str]]:
+    """(file, path relative to the folder it was found in) for each media file, and the paths that do not exist."""
+    found, missing = [], []
+    for path in paths:
+        if path.is_dir():
+            found += [(p, p.relative_to(path)) for p in sorted(path.rglob("*")) if p.is_file() and p.suffix.lower() in exts]
+        elif path.is_file():
+            found.append((path, Path(path.name)))
+        else:
+            missing.append(f"{path} does not exist")
+    return found, missing
+
+
+def sweep_manifest(
+    inputs: list[Path], styles: list[Path], outdir: Path, options: dict[str, Value], command: str = "stylize"
+) -> Manifest:
+    """The cross product of inputs and styles with shared ``options`` (outputs relative to ``outdir``)."""
+    sources, problems = find_media(inputs, IMAGE_EXTS | VIDEO_EXTS)
+    style_files, missing = find_media(styles, IMAGE_EXTS)
+    problems += missing
+    if not sources and not problems:
+        problems.append(f"no images or videos found in {' '.join(map(str, inputs))}")
+    if not style_files and not problems:
+        problems.append(f"no style images found in {' '.join(map(str, styles))}")
+    if problems:
+        raise ManifestError(problems)
+    jobs = [
+        Job(command, str(source.resolve()), (rel.parent / f"{rel.stem}__{style.stem}{rel.suffix}").as_posix(),
+            {**options, "style": [str(style.resolve())]})
+        for source, rel in sources
+        for style, _ in style_files
+    ]
+    return Manifest(tuple(jobs), outdir.resolve(), dict(options))
+
+
+def write_manifest(manifest: Manifest, path: Path) -> Path:
+    """Save the manifest a sweep ran (atomically), to repeat or resume it."""
+    with atomic_output(path, overwrite=True) as tmp:
+        tmp.write_text(dumps_manifest(manifest.defaults, list(manifest.jobs)), encoding="utf-8")
+    return path
+
+
+__all__ = ["MANIFEST_NAME", "find_media", "sweep_manifest", "write_manifest"]
