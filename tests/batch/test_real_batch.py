@@ -14,12 +14,12 @@ from .conftest import FAKE, calls, make_inputs, write_jobs
 
 DEFAULTS = {"device": "cpu", "size": 32, "seed": 0}
 JOBS = [
-    {"command": "stylize", "input": "content.png", "output": "out/content__style.png", "style": ["style.png"], "iterations": 2},
-    {"command": "stylize", "input": "clip.mp4", "output": "out/clip__style.mp4", "style": ["style.png"], "iterations": 2},
+    {"command": "stylize", "input": "content.png", "output": "out/content__style.png", "style": ["style.png"], "steps": 2},
+    {"command": "stylize", "input": "clip.mp4", "output": "out/clip__style.mp4", "style": ["style.png"], "steps": 2},
     {"command": "stylize", "input": "clip.mp4", "output": "out/clip__model.mp4", "model": "model.safetensors"},
     {"command": "dream", "input": "content.png", "output": "out/zoom.mp4", "frames": 3, "steps": 1, "octaves": 1},
     {"command": "dream", "input": "content.png", "output": "out/dream.png", "steps": 1, "octaves": 1},
-    {"command": "stylize", "input": "broken.mp4", "output": "out/broken__style.mp4", "style": ["style.png"], "iterations": 2},
+    {"command": "stylize", "input": "broken.mp4", "output": "out/broken__style.mp4", "style": ["style.png"], "steps": 2},
 ]
 
 

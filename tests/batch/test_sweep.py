@@ -35,7 +35,7 @@ def test_sweep_cli_dry_run_parses_stylize_options(inputs, tmp_path, capsys):
     _tree(inputs)
     code = main([
         "batch", "stylize", str(inputs / "clips"), "-s", str(inputs / "styles" / "wave.png"), "--size", "32",
-        "--no-temporal", "-o", str(tmp_path / "out"), "--dry-run", "--iterations", "2",
+        "--no-temporal", "-o", str(tmp_path / "out"), "--dry-run", "--steps", "2",
     ])
     out = capsys.readouterr().out
     assert code == 0, out
