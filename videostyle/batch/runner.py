@@ -90,6 +90,9 @@ def run_child(
                 if progress is None:
                     log_file.write(line)
                     last_error = line.strip() or last_error
+                elif "resumed" in progress:  # a rerun keeps the frames of the finished segments
+                    log_file.write(f"resuming after frame {progress['resumed']}\n")
+                    frames = progress["resumed"]
                 elif "done" in progress:  # a frame was written
                     frames = progress["done"]
                     if on_progress is not None:
