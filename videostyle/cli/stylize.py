@@ -29,8 +29,15 @@ def stylize(
         list[Path] | None, typer.Option("--style", "-s", help="Style image; repeat to blend several.")
     ] = None,
     model: Annotated[
-        Path | None, typer.Option(help="Trained style network (videostyle train): feed-forward, milliseconds a frame.")
+        Path | None,
+        typer.Option(
+            help="Style network, milliseconds a frame: a file from `videostyle train` (or `train --arbitrary`, "
+            "with -s), builtin:arbitrary (with -s) or builtin:0..25 (see `videostyle models`)."
+        ),
     ] = None,
+    alpha: Annotated[
+        float, typer.Option(min=0, max=1, help="--model with -s: style strength, 0 = the content's own style.")
+    ] = 1.0,
     style_index: Annotated[int | None, typer.Option(min=0, help="--model: which of its styles.")] = None,
     style_mix: Annotated[str | None, typer.Option(help="--model: blend of its styles, e.g. 0.5,0.5.")] = None,
     stabilize: Annotated[bool, typer.Option(help="--model: blend in the previous frame along optical flow.")] = False,
@@ -91,14 +98,11 @@ def stylize(
 ) -> None:
     """Stylize an image or a video by optimization (Gatys et al.) or with a trained network (--model)."""
     if model is not None:
-        if style:
-            raise OptionError(
-                "-s/--style does not apply with --model (its styles are built in); use --style-index or --style-mix"
-            )
         mix = split_floats(style_mix, "--style-mix")
         ff = InferenceOptions(
             style_index=style_index, style_mix=mix, batch_size=batch_size, stabilize=stabilize,
-            flow=flow, flow_preset=flow_preset, flow_weights=flow_weights,
+            flow=flow, flow_preset=flow_preset, flow_weights=flow_weights, style_images=tuple(style or ()),
+            style_blend=split_floats(style_weights, "--style-weights"), alpha=alpha, preserve_color=preserve_color,
         )
         out = OutputOptions(size=size, overwrite=overwrite, start=start, duration=duration, crf=crf, preset=preset)
         events = iter_stylize_with_model(input, output, model, ff, out, resolve_device(device))
