@@ -41,6 +41,9 @@ def stylize(
     style_index: Annotated[int | None, typer.Option(min=0, help="--model: which of its styles.")] = None,
     style_mix: Annotated[str | None, typer.Option(help="--model: blend of its styles, e.g. 0.5,0.5.")] = None,
     stabilize: Annotated[bool, typer.Option(help="--model: blend in the previous frame along optical flow.")] = False,
+    stabilize_strength: Annotated[
+        float, typer.Option(min=0, max=0.99, help="--stabilize: weight of the warped previous frame.")
+    ] = 0.7,
     batch_size: Annotated[int | None, typer.Option(min=1, max=256, help="--model: frames per batch.")] = None,
     style_weights: Annotated[str | None, typer.Option(help="Blend weights of the styles, e.g. 0.7,0.3.")] = None,
     style_scale: Annotated[float, typer.Option(help="Style image size relative to the working size.")] = 1.0,
@@ -101,6 +104,7 @@ def stylize(
         mix = split_floats(style_mix, "--style-mix")
         ff = InferenceOptions(
             style_index=style_index, style_mix=mix, batch_size=batch_size, stabilize=stabilize,
+            stabilize_strength=stabilize_strength,
             flow=flow, flow_preset=flow_preset, flow_weights=flow_weights, style_images=tuple(style or ()),
             style_blend=split_floats(style_weights, "--style-weights"), alpha=alpha, preserve_color=preserve_color,
         )

@@ -13,8 +13,11 @@ from collections.abc import Callable
 
 import torch
 
+from ..backbones import load_backbone
 from ..errors import OptionError
 from ..media import read_image
+from .adain import AdaINNetwork
+from .adain_file import is_adain_file, load_decoder
 from .builtin import ARBITRARY, is_builtin, load_arbitrary_network, load_multistyle_network, parse_builtin
 from .builtin.magenta import STYLES_26
 from .inference import FrameStylizer, InferenceOptions
@@ -24,7 +27,12 @@ from .network import style_weights
 def special_stylizer(
     model: str | os.PathLike, options: InferenceOptions, device: torch.device
 ) -> FrameStylizer | None:
-    """A FrameStylizer for ``builtin:NAME``, or None for an ordinary model file."""
+    """A FrameStylizer for ``builtin:NAME`` or an AdaIN decoder file, or None for an ordinary model file."""
+    if is_adain_file(model):
+        decoder, info = load_decoder(model, device)
+        encoder = load_backbone(info.backbone, device)
+        network = AdaINNetwork(encoder, info.layer, decoder, options.alpha)
+        return FrameStylizer(network, blended_style(network.encode_style, options, device), device, options)
     if not is_builtin(model):
         return None
     name = parse_builtin(model)
