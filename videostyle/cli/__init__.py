@@ -15,6 +15,7 @@ from .dream import dream
 from .metrics import metrics
 from .models import models
 from .render import stderr
+from .sheet import sheet
 from .stylize import stylize
 from .train import train
 from .visualize import visualize_app
@@ -31,6 +32,7 @@ app.command()(models)
 app.command()(metrics)
 app.command()(dream)
 app.command()(train)
+app.command()(sheet)
 app.add_typer(visualize_app, name="visualize")
 
 EXIT_FAILURE, EXIT_INTERRUPTED = 1, 130
