@@ -2,6 +2,7 @@
 
     python bench/bench_feedforward.py [--device cpu|cuda] [--size 1920x1080] [--frames 240]
                                       [--preset veryfast] [--width-mult 1.0] [--batch-size 8] [--compile]
+                                      [--repeats 2]
 
 Side by side in one run, on one synthetic clip (moving shapes, encoded first):
 
@@ -12,7 +13,8 @@ Side by side in one run, on one synthetic clip (moving shapes, encoded first):
   model only           the network on batches already on the device (no decoding, no encoding)
   decoder alone        read_frames, for reference
 
-Goals on a GPU: (c) >= 0.9 x (a) and (c) >= 3 x (b). Defaults: 1920x1080, 240 frames on CUDA;
+Goals on a GPU: (c) >= 0.9 x (a) and (c) >= 3 x (b); on the CPU (c) >= 1.0 x (b), e.g.
+``--device cpu --size 640x360``. Defaults: 1920x1080, 240 frames on CUDA;
 256x144, 16 frames on the CPU (well under a minute). The network has random weights: its speed does
 not depend on their values (give --model to time a trained file).
 """
@@ -77,6 +79,7 @@ def main() -> None:
     parser.add_argument("--compile", action="store_true", help="torch.compile the network (CUDA)")
     parser.add_argument("--model", type=Path, help="a trained model file instead of random weights")
     parser.add_argument("--threads", type=int, help="torch CPU threads")
+    parser.add_argument("--repeats", type=int, default=2, help="alternating runs of (b) and (c); the best of each counts")
     args = parser.parse_args()
 
     device = torch.device(args.device)
@@ -123,7 +126,7 @@ def main() -> None:
 
         @torch.inference_mode()
         def naive() -> None:
-            with VideoWriter(folder / "b.mp4", fps=FPS, preset=args.preset) as out:
+            with VideoWriter(folder / "b.mp4", fps=FPS, preset=args.preset, overwrite=True) as out:
                 for frame in read_frames(source):
                     image = naive_net(frame_to_tensor(frame.rgb, device), style.to(device))
                     out.write(Frame(tensor_to_frame(image.clamp(0, 1)), frame.pts, frame.time_base))
@@ -138,11 +141,14 @@ def main() -> None:
             for _ in range(model_batches):
                 engine.frames(warm, (height, width))
 
+        # (b) and (c) alternate, best of --repeats each: on a shared machine load drifts between runs.
+        contest = [(timed("(b) naive loop", count, naive, device), timed("(c) pipeline", count, pipeline, device))
+                   for _ in range(args.repeats)]
         rows = [
             timed("decoder alone", count, decoder, device),
             timed("(a) encoder alone", count, encoder, device),
-            timed("(b) naive loop", count, naive, device),
-            timed("(c) pipeline", count, pipeline, device),
+            min((pair[0] for pair in contest), key=lambda row: row[2]),
+            min((pair[1] for pair in contest), key=lambda row: row[2]),
             timed("model only", model_batches * batch, model_only, device),
         ]
 
@@ -157,7 +163,11 @@ def main() -> None:
     for label, frames, seconds in rows:
         print(f"{label:<20}{frames:>8}{seconds:>10.2f}{frames / seconds:>10.1f}")
     c = fps["(c) pipeline"]
-    print(f"(c)/(a) = {c / fps['(a) encoder alone']:.2f} (goal >= 0.9); (c)/(b) = {c / fps['(b) naive loop']:.2f} (goal >= 3)")
+    naive_goal = 3 if cuda else 1
+    print(
+        f"(c)/(a) = {c / fps['(a) encoder alone']:.2f} (goal >= 0.9); "
+        f"(c)/(b) = {c / fps['(b) naive loop']:.2f} (goal >= {naive_goal})"
+    )
 
 
 if __name__ == "__main__":

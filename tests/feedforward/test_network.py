@@ -82,3 +82,18 @@ def test_bad_config():
         NetworkConfig(width=0.01)
     with pytest.raises(OptionError, match="styles"):
         NetworkConfig(styles=0)
+
+
+def test_fused_conditional_norm_equals_the_explicit_statistics_formula():
+    torch.manual_seed(1)
+    norm = ConditionalInstanceNorm(6, styles=3)
+    with torch.no_grad():
+        norm.weight.uniform_(0.5, 2)
+        norm.bias.uniform_(-1, 1)
+    x = torch.randn(2, 6, 9, 13) * 4 - 2
+    style = torch.tensor([[0.2, 0.3, 0.5], [1.0, 0.0, 0.0]])
+    var, mean = torch.var_mean(x, dim=(2, 3), keepdim=True, correction=0)
+    gamma = (style @ norm.weight)[:, :, None, None]
+    beta = (style @ norm.bias)[:, :, None, None]
+    expected = (x - mean) * torch.rsqrt(var + norm.eps) * gamma + beta
+    assert (norm(x, style) - expected).abs().max() < 1e-5

@@ -18,6 +18,7 @@ from .dream import dream
 from .metrics import metrics
 from .models import models
 from .render import stderr
+from .sheet import sheet
 from .stylize import stylize
 from .train import train
 from .visualize import visualize_app
@@ -34,6 +35,7 @@ app.command()(models)
 app.command()(metrics)
 app.command(cls=aliased("dream"))(dream)
 app.command(cls=aliased("train"))(train)
+app.command()(sheet)
 app.add_typer(visualize_app, name="visualize")
 app.add_typer(batch_app, name="batch")
 

@@ -32,11 +32,21 @@ def stylize(
         list[Path] | None, typer.Option("--style", "-s", help="Style image; repeat to blend several.")
     ] = None,
     model: Annotated[
-        Path | None, typer.Option(help="Trained style network (videostyle train): feed-forward, milliseconds a frame.")
+        Path | None,
+        typer.Option(
+            help="Style network, milliseconds a frame: a file from `videostyle train` (or `train --arbitrary`, "
+            "with -s), builtin:arbitrary (with -s) or builtin:0..25 (see `videostyle models`)."
+        ),
     ] = None,
+    alpha: Annotated[
+        float, typer.Option(min=0, max=1, help="--model with -s: style strength, 0 = the content's own style.")
+    ] = 1.0,
     style_index: Annotated[int | None, typer.Option(min=0, help="--model: which of its styles.")] = None,
     style_mix: Annotated[str | None, typer.Option(help="--model: blend of its styles, e.g. 0.5,0.5.")] = None,
     stabilize: Annotated[bool, typer.Option(help="--model: blend in the previous frame along optical flow.")] = False,
+    stabilize_strength: Annotated[
+        float, typer.Option(min=0, max=0.99, help="--stabilize: weight of the warped previous frame.")
+    ] = 0.7,
     batch_size: Annotated[int | None, typer.Option(min=1, max=256, help="--model: frames per batch.")] = None,
     style_weights: Annotated[str | None, typer.Option(help="Blend weights of the styles, e.g. 0.7,0.3.")] = None,
     style_scale: Annotated[float, typer.Option(help="Style image size relative to the working size.")] = _STYLE.style_scale,
@@ -101,14 +111,12 @@ def stylize(
 ) -> None:
     """Stylize an image or a video by optimization (Gatys et al.) or with a trained network (--model)."""
     if model is not None:
-        if style:
-            raise OptionError(
-                "-s/--style does not apply with --model (its styles are built in); use --style-index or --style-mix"
-            )
         mix = split_floats(style_mix, "--style-mix")
         ff = InferenceOptions(
             style_index=style_index, style_mix=mix, batch_size=batch_size, stabilize=stabilize,
-            flow=flow, flow_preset=flow_preset, flow_weights=flow_weights,
+            stabilize_strength=stabilize_strength,
+            flow=flow, flow_preset=flow_preset, flow_weights=flow_weights, style_images=tuple(style or ()),
+            style_blend=split_floats(style_weights, "--style-weights"), alpha=alpha, preserve_color=preserve_color,
         )
         out = OutputOptions(
             size=size, overwrite=overwrite, start=start, duration=duration, crf=crf, preset=preset, work_dir=work_dir

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from ..device import resolve_device
+from ..feedforward.adain_train import iter_train_adain
 from ..feedforward.checkpoint import checkpoint_path
 from ..feedforward.options import TrainOptions
 from ..feedforward.train import iter_train, preview_folder
@@ -44,6 +45,9 @@ def train(
     offline: Offline = False,
     checkpoint_every: Annotated[int, typer.Option(min=1, help="Save a checkpoint every N steps.")] = _TRAIN.checkpoint_every,
     preview_every: Annotated[int, typer.Option(min=0, help="Write a preview image every N steps (0: never).")] = _TRAIN.preview_every,
+    arbitrary: Annotated[
+        bool, typer.Option(help="Train an AdaIN decoder for any style (-s: style images or folders of them).")
+    ] = False,
     resume: Annotated[bool, typer.Option(help="Continue from the checkpoint next to the output (MODEL.ckpt).")] = False,
     seed: Annotated[int, typer.Option(help="Random seed.")] = _TRAIN.seed,
     device: Device = "auto",
@@ -71,7 +75,8 @@ def train(
         preview_every=preview_every,
         seed=seed,
     )
-    events = iter_train(style, data, output, options, resolve_device(device), resume=resume, overwrite=overwrite)
+    loop = iter_train_adain if arbitrary else iter_train
+    events = loop(style, data, output, options, resolve_device(device), resume=resume, overwrite=overwrite)
     result = run_with_progress(events, f"train {output.name}", quiet)
     previews = f"; previews in {preview_folder(result)}" if preview_every else ""
     typer.echo(f"wrote {result} (checkpoint {checkpoint_path(result)}{previews})")

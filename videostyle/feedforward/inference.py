@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import torch
+from torch import nn
 
 from ..errors import OptionError
 from ..resize import resize
+from ..stylize.color import join_chroma
 from .model_file import ModelInfo, load_model
-from .network import StyleNetwork, style_weights
+from .network import style_weights
 
 PRECISIONS = ("auto", "fp32", "fp16", "bf16")
 _DTYPES = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}
@@ -37,8 +39,17 @@ class InferenceOptions:
     flow: str = "dis"  # --stabilize: optical flow method, preset and (RAFT) weights file
     flow_preset: str = "medium"
     flow_weights: Path | None = None
+    # networks that take any style (builtin:arbitrary, AdaIN decoders): the style images and how to use them
+    style_images: tuple[Path, ...] = ()
+    style_blend: tuple[float, ...] | None = None  # one weight per style image (normalized); None: equal
+    alpha: float = 1.0  # 0: the content's own style, 1: the style images'
+    preserve_color: bool = False  # keep the content's chroma (any model)
 
     def __post_init__(self) -> None:
+        if not (math.isfinite(self.alpha) and 0 <= self.alpha <= 1):
+            raise OptionError(f"--alpha {self.alpha} is out of range 0..1")
+        if self.style_blend is not None and len(self.style_blend) != len(self.style_images):
+            raise OptionError(f"--style-weights has {len(self.style_blend)} weights for {len(self.style_images)} style image(s)")
         if self.batch_size is not None and not 1 <= self.batch_size <= 256:
             raise OptionError(f"--batch-size {self.batch_size} is out of range 1..256")
         if self.precision not in PRECISIONS:
@@ -59,9 +70,11 @@ class FrameStylizer:
     """A loaded network with its style weights, ready to stylize batches on one device."""
 
     def __init__(
-        self, network: StyleNetwork, style: torch.Tensor, device: torch.device, options: InferenceOptions = InferenceOptions()
+        self, network: nn.Module, style: torch.Tensor, device: torch.device, options: InferenceOptions = InferenceOptions()
     ) -> None:
+        """``network(images, style)`` maps (N,3,H,W) in [0,1] to the same; ``style`` is its fixed second input."""
         self.device = device
+        self.preserve_color = options.preserve_color
         self.dtype = options.dtype(device)
         self.memory_format = torch.channels_last if device.type == "cuda" else torch.contiguous_format
         self.network = network.eval().requires_grad_(False).to(device, memory_format=self.memory_format)
@@ -73,7 +86,15 @@ class FrameStylizer:
     @classmethod
     def from_file(
         cls, path: str | os.PathLike, options: InferenceOptions, device: torch.device
-    ) -> tuple[FrameStylizer, ModelInfo]:
+    ) -> tuple[FrameStylizer, ModelInfo | None]:
+        """A trained model file, an AdaIN decoder file or ``builtin:NAME`` (no ModelInfo for the latter two)."""
+        from .arbitrary import special_stylizer  # imports this module
+
+        special = special_stylizer(path, options, device)
+        if special is not None:
+            return special, None
+        if options.style_images:
+            raise OptionError("-s/--style does not apply to this model (its styles are built in); use --style-index or --style-mix")
         network, info = load_model(path, device)
         style = style_weights(info.config.styles, options.style_index, options.style_mix)
         return cls(network, style, device, options), info
@@ -88,7 +109,8 @@ class FrameStylizer:
         x = images.contiguous(memory_format=self.memory_format)
         with torch.autocast(self.device.type, dtype=self.dtype, enabled=self.dtype != torch.float32):
             out = self._forward(x, self.style)
-        return out[:n].float().clamp_(0, 1)
+        out = out[:n].float().clamp_(0, 1)
+        return join_chroma(out, images[:n].float()) if self.preserve_color else out
 
     @torch.inference_mode()
     def frames(self, pixels: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:

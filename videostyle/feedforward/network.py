@@ -45,8 +45,10 @@ class NetworkConfig:
 class ConditionalInstanceNorm(nn.Module):
     """Instance norm whose affine parameters are a weighted mix of per-style rows.
 
-    Written as mean/variance arithmetic (not F.instance_norm) so it stays in channels_last
-    memory format and fuses under torch.compile.
+    Statistics and normalization run in one fused kernel, then one fused multiply-add applies the
+    per-image affine. The kernel is ``F.group_norm`` with one channel per group, which is instance
+    norm exactly; on the CPU it measured several times faster than both ``var_mean`` arithmetic
+    and ``F.instance_norm`` (a batch norm over a reshaped tensor).
     """
 
     def __init__(self, channels: int, styles: int, eps: float = 1e-5) -> None:
@@ -57,11 +59,10 @@ class ConditionalInstanceNorm(nn.Module):
 
     def forward(self, x: torch.Tensor, style: torch.Tensor) -> torch.Tensor:
         """``style``: (N, S) or (1, S) mixing weights, one row per image (rows sum to 1)."""
-        var, mean = torch.var_mean(x, dim=(2, 3), keepdim=True, correction=0)
         gamma = (style.to(self.weight.dtype) @ self.weight)[:, :, None, None]
         beta = (style.to(self.bias.dtype) @ self.bias)[:, :, None, None]
-        scale = gamma * torch.rsqrt(var + self.eps)
-        return x * scale + (beta - mean * scale)
+        normalized = F.group_norm(x, x.shape[1], eps=self.eps)
+        return torch.addcmul(beta.to(normalized.dtype), normalized, gamma.to(normalized.dtype))
 
 
 class ConvLayer(nn.Module):

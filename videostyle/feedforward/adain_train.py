@@ -1,0 +1,163 @@
+"""Train an AdaIN decoder (Huang & Belongie 2017) for any style: ``videostyle train --arbitrary``.
+
+Each step draws content crops (image folders or videos, as ``train``) and style crops (style images
+or folders of them), computes t = AdaIN(f(content), f(style)) at the encoder layer and trains the
+decoder g so that f(g(t)) matches t (content loss) and the mean/std of the backbone's style layers
+on g(t) match the style's (style loss). No total-variation term (the paper has none). With
+``--temporal-weight`` the crops come in pairs with their flow and the output of the second must
+follow the first, as in ``train``. Progress, checkpoints (MODEL.ckpt), previews and --resume behave
+as in ``train``; the decoder file's metadata names the encoder it belongs to.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Generator, Sequence
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+from ..backbones import Backbone, backbone_spec, load_backbone
+from ..errors import OptionError, OutputError
+from ..media import write_image
+from ..media.atomic import check_writable
+from ..resize import resize_long_side
+from .adain import DEFAULT_LAYERS, AdaINNetwork, Decoder, adain, feature_stats, probe_encoder
+from .adain_file import DecoderInfo, save_decoder
+from .checkpoint import Checkpoint, checkpoint_path, load_checkpoint, save_checkpoint
+from .data import CropSampler, TrainBatch, find_sources, first_picture
+from .losses import temporal_loss
+from .options import TrainOptions
+from .train import PREVIEW_LONG_SIDE, TrainProgress, preview_folder
+
+PREVIEW_STYLES = 4
+
+
+def encoder_layers(options: TrainOptions, backbone: Backbone) -> tuple[str, tuple[str, ...]]:
+    """(the layer AdaIN works at, the style-loss layers): the last of --content-layers, else the backbone's
+    AdaIN default; --style-layers, else the backbone's style layers up to that layer."""
+    spec = backbone_spec(options.backbone)
+    layer = options.content_layers[-1] if options.content_layers else DEFAULT_LAYERS.get(spec.name, spec.content_layers[0])
+    names = backbone.layer_names
+    backbone.check_layers([layer, *(options.style_layers or ())])
+    depth = names.index(layer)
+    style_layers = options.style_layers or tuple(n for n in spec.style_layers if n in names and names.index(n) <= depth)
+    return layer, tuple(style_layers) or (layer,)
+
+
+def iter_train_adain(
+    styles: Sequence[str | os.PathLike],
+    data: Sequence[str | os.PathLike],
+    target: str | os.PathLike,
+    options: TrainOptions = TrainOptions(),
+    device: torch.device | str = "cpu",
+    resume: bool = False,
+    overwrite: bool = False,
+    backbone: Backbone | None = None,
+) -> Generator[TrainProgress, None, Path]:
+    """Train a decoder on crops of ``data`` and of the style images under ``styles``; returns the decoder path."""
+    device = torch.device(device)
+    target = Path(target)
+    if target.suffix.lower() != ".safetensors":
+        raise OutputError(f"{target}: the decoder file must end in .safetensors")
+    check_writable(target, overwrite)
+    if not styles:
+        raise OptionError("give style images or a folder of them with -s STYLES")
+    style_sources = find_sources(list(styles))
+    sources = find_sources(list(data))
+    ckpt = checkpoint_path(target)
+    if ckpt.exists() and not (resume or overwrite):
+        raise OutputError(f"{ckpt} holds an earlier training; pass --resume to continue it or --overwrite to start over")
+    full = backbone if backbone is not None else load_backbone(options.backbone, device, options.weights, options.download)
+    layer, style_layers = encoder_layers(options, full)
+    identity = {"arbitrary": True, "backbone": full.name, "layer": layer, "style_layers": list(style_layers)}
+    encoder = full.to(device).truncated([layer, *style_layers])
+    channels, stride = probe_encoder(encoder, layer)
+    decoder = Decoder(channels, stride).to(device)
+    optimizer = torch.optim.Adam(decoder.parameters(), lr=options.lr)
+    start = 0
+    if resume:
+        state = load_checkpoint(ckpt, identity)
+        decoder.load_state_dict(state.network)
+        optimizer.load_state_dict(state.optimizer)
+        start = state.step
+
+    pairs = options.temporal_weight > 0
+    contents = CropSampler(sources, options.size, seed=options.seed + start, pairs=pairs).batches(options.batch_size)
+    style_crop = max(32, round(options.size * options.style_scale))
+    style_pool = min(64, max(8, style_sources.count))  # few style images: a small pool, not 64 re-reads
+    style_batches = CropSampler(style_sources, style_crop, seed=options.seed + start + 1, pool=style_pool).batches(
+        options.batch_size
+    )
+    subject = resize_long_side(first_picture(sources), PREVIEW_LONG_SIDE).to(device)
+    preview_styles = torch.cat([next(style_batches).images[:1] for _ in range(PREVIEW_STYLES)]).to(device)
+    for step in range(start, options.steps):
+        batch = next(contents).to(device)
+        style = next(style_batches).images.to(device)
+        parts = adain_step(decoder, optimizer, encoder, layer, style_layers, batch, style, options)
+        done = step + 1
+        saved = preview = None
+        if done % options.checkpoint_every == 0 or done == options.steps:
+            save_checkpoint(Checkpoint(done, decoder.state_dict(), optimizer.state_dict(), identity), ckpt)
+            saved = ckpt
+        if options.preview_every and (done % options.preview_every == 0 or done == options.steps):
+            preview = _write_preview(AdaINNetwork(encoder, layer, decoder), subject, preview_styles, target, done)
+        yield TrainProgress(step, options.steps, parts, saved, preview)
+
+    settings = {**options.settings(), "data": [str(p) for p in data], "styles": [str(s) for s in styles],
+                "steps_done": max(start, options.steps), "layer": layer, "style_layers": list(style_layers)}
+    info = DecoderInfo(full.name, layer, channels, stride, settings)
+    return save_decoder(decoder, info, target, overwrite=overwrite)
+
+
+def adain_step(
+    decoder: Decoder,
+    optimizer: torch.optim.Optimizer,
+    encoder: Backbone,
+    layer: str,
+    style_layers: tuple[str, ...],
+    batch: TrainBatch,
+    style: torch.Tensor,
+    options: TrainOptions,
+) -> dict[str, torch.Tensor]:
+    """One decoder update; returns the weighted loss parts (content, style, and temporal with pairs)."""
+    decoder.train()
+    optimizer.zero_grad(set_to_none=True)
+    paired = batch.following is not None
+    content = torch.cat([batch.images, batch.following]) if paired else batch.images  # type: ignore[list-item]
+    style = style.repeat(2, 1, 1, 1) if paired else style
+    wanted = [layer, *style_layers]
+    with torch.no_grad():
+        style_feats = encoder(style, style_layers + (layer,))
+        target = adain(encoder(content, [layer])[layer], feature_stats(style_feats[layer]))
+    output = decoder(target)[..., : content.shape[-2], : content.shape[-1]]
+    feats = encoder(output, wanted)
+    parts = {
+        "content": options.content_weight * F.mse_loss(feats[layer], target),
+        "style": options.style_weight
+        * sum(F.mse_loss(feature_stats(feats[l]), feature_stats(style_feats[l])) for l in style_layers) / len(style_layers),
+    }
+    if paired and options.temporal_weight > 0:
+        first, following = output.chunk(2)
+        parts["temporal"] = options.temporal_weight * temporal_loss(first, following, batch.flow, batch.reliable)  # type: ignore[arg-type]
+    torch.stack(list(parts.values())).sum().backward()
+    optimizer.step()
+    return {name: value.detach() for name, value in parts.items()}
+
+
+@torch.no_grad()
+def _write_preview(network: AdaINNetwork, subject: torch.Tensor, styles: torch.Tensor, target: Path, step: int) -> Path:
+    """Subject, then per preview style: the style crop above its rendering, side by side."""
+    network.eval()
+    h, w = subject.shape[-2:]
+    columns = [torch.cat([subject, torch.ones_like(subject)], dim=-2)]
+    for style in styles.split(1):
+        rendered = network(subject, network.encode_style(style)).clamp(0, 1)
+        swatch = F.interpolate(style, size=(h, w), mode="bilinear", align_corners=False)
+        columns.append(torch.cat([rendered, swatch], dim=-2))
+    path = preview_folder(target) / f"step-{step:07d}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_image(torch.cat(columns, dim=-1).float().cpu(), path, overwrite=True)
+    network.decoder.train()
+    return path

