@@ -37,6 +37,17 @@ def stylize(
     batch_size: Annotated[int | None, typer.Option(min=1, max=256, help="--model: frames per batch.")] = None,
     style_weights: Annotated[str | None, typer.Option(help="Blend weights of the styles, e.g. 0.7,0.3.")] = None,
     style_scale: Annotated[float, typer.Option(help="Style image size relative to the working size.")] = 1.0,
+    style_strength: Annotated[
+        float | None,
+        typer.Option(min=0, max=2, help="How much style, 0..1 (more up to 2); 0.5 is the default look. Sets the style and TV weights."),
+    ] = None,
+    style_loss: Annotated[
+        Literal["gram", "meancov", "smoothed", "sliced"],
+        typer.Option(help="Style statistics: gram (Gatys), meancov, smoothed (softmax Gram), sliced (Wasserstein)."),
+    ] = StyleOptions.style_loss,
+    color_init: Annotated[
+        bool, typer.Option(help="Start from the content recolored to the style's palette (stills, first frame).")
+    ] = StyleOptions.color_init,
     preserve_color: Annotated[bool, typer.Option(help="Keep the content's colors (luminance-only transfer).")] = False,
     size: Size = None,
     iterations: Annotated[int, typer.Option(min=1, max=100_000, help="Optimization steps per image or frame.")] = 200,
@@ -44,7 +55,7 @@ def stylize(
     style_weight: Annotated[float, typer.Option(min=0)] = 1.0e3,
     tv_weight: Annotated[float, typer.Option(min=0, help="Total-variation smoothness weight.")] = 300.0,
     optimizer: Annotated[Literal["adam", "lbfgs"], typer.Option(help="adam: fast steps; lbfgs: cleanest stills.")] = "adam",
-    lr: Annotated[float | None, typer.Option(help="Learning rate (default 0.02 for adam, 1 for lbfgs).")] = None,
+    lr: Annotated[float | None, typer.Option(help="Learning rate (default 0.01 for adam on the pyramid, 1 for lbfgs).")] = None,
     init: Annotated[
         Literal["warped", "content", "noise", "previous"],
         typer.Option(help="Start image. Video: warped = last result moved by optical flow; previous = as is."),
@@ -124,6 +135,9 @@ def stylize(
         preserve_color=preserve_color,
         scales=scales,
         seed=seed,
+        style_strength=style_strength,
+        style_loss=style_loss,
+        color_init=color_init,
     )
     temporal = TemporalOptions(
         enabled=not no_temporal,

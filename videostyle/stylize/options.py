@@ -10,11 +10,16 @@ from typing import Literal
 from ..backbones import DEFAULT_BACKBONE, backbone_spec
 from ..errors import OptionError
 from ..optim import OPTIMIZERS
+from .style_targets import STYLE_LOSSES
 
 InitName = Literal["warped", "content", "noise", "previous"]
 INITS = ("warped", "content", "noise", "previous")
 """warped: a video frame starts from the previous result warped by optical flow (the first frame, and
 images, from the content); previous: from the previous result as is; content, noise: every frame afresh."""
+
+
+PARAMETERIZATIONS = ("pyramid", "pixels")
+"""pyramid: Laplacian-pyramid offsets (no colored speckle); pixels: the plain pixels (Gatys)."""
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,7 @@ class StyleOptions:
     content_weight: float = 1.0
     style_weight: float = 1.0e3
     tv_weight: float = 300.0
+    chroma_tv_weight: float = 3000.0
     iterations: int = 200
     optimizer: str = "adam"
     lr: float | None = None
@@ -38,6 +44,10 @@ class StyleOptions:
     preserve_color: bool = False
     scales: int = 1
     seed: int | None = None
+    style_loss: str = "gram"
+    style_strength: float | None = None
+    color_init: bool = True
+    parameterization: str = "pyramid"
 
     def __post_init__(self) -> None:
         backbone_spec(self.backbone)
@@ -45,7 +55,7 @@ class StyleOptions:
             value = getattr(self, f.name)
             if isinstance(value, float) and not math.isfinite(value):
                 raise OptionError(f"{f.name.replace('_', '-')} must be a finite number, not {value}")
-        for name in ("content_weight", "style_weight", "tv_weight"):
+        for name in ("content_weight", "style_weight", "tv_weight", "chroma_tv_weight"):
             value = getattr(self, name)
             if not 0 <= value <= 1e9:
                 raise OptionError(f"--{name.replace('_', '-')} {value} is out of range 0..1e9")
@@ -61,6 +71,14 @@ class StyleOptions:
             raise OptionError(f"unknown init {self.init!r}; choose one of {', '.join(INITS)}")
         if not 0.05 <= self.style_scale <= 8:
             raise OptionError(f"--style-scale {self.style_scale} is out of range 0.05..8")
+        if self.style_loss not in STYLE_LOSSES:
+            raise OptionError(f"unknown style loss {self.style_loss!r}; choose one of {', '.join(STYLE_LOSSES)}")
+        if self.style_strength is not None and not 0 <= self.style_strength <= 2:
+            raise OptionError(f"--style-strength {self.style_strength} is out of range 0..2")
+        if self.parameterization not in PARAMETERIZATIONS:
+            raise OptionError(
+                f"unknown parameterization {self.parameterization!r}; choose one of {', '.join(PARAMETERIZATIONS)}"
+            )
         if not 1 <= self.scales <= 6:
             raise OptionError(f"--scales {self.scales} is out of range 1..6")
         if self.style_blend is not None and (
@@ -69,11 +87,25 @@ class StyleOptions:
             raise OptionError("--style-weights must be non-negative numbers with a positive sum")
 
     @property
+    def loss_weights(self) -> tuple[float, float, float]:
+        """(style, TV, chroma TV weights): ``style_strength``, where given, sets all three on a log scale.
+
+        Strength 0.5 is the default look (the default weights); every 0.25 multiplies them by 10
+        (0: 1/100, a faint tint; 1: x100, the content barely holds). The TV terms move with the style
+        term, since they clean up what it paints, so only the content's say changes.
+        """
+        factor = 1.0 if self.style_strength is None else 10 ** (4 * (self.style_strength - 0.5))
+        return self.style_weight * factor, self.tv_weight * factor, self.chroma_tv_weight * factor
+
+    @property
     def learning_rate(self) -> float:
-        """Adam works in pixel units (0.02 of the [0,1] range a step); L-BFGS takes whole steps."""
+        """Adam works in pixel units (0.02 of the [0,1] range a step, 0.01 per pyramid level, whose steps
+        add up); L-BFGS takes whole steps."""
         if self.lr is not None:
             return self.lr
-        return 1.0 if self.optimizer == "lbfgs" else 0.02
+        if self.optimizer == "lbfgs":
+            return 1.0
+        return 0.01 if self.parameterization == "pyramid" else 0.02
 
     def layers(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """(content layers, style layers), the backbone's defaults where not given."""
