@@ -55,7 +55,7 @@ def stylize(
     style_weight: Annotated[float, typer.Option(min=0)] = 1.0e3,
     tv_weight: Annotated[float, typer.Option(min=0, help="Total-variation smoothness weight.")] = 300.0,
     optimizer: Annotated[Literal["adam", "lbfgs"], typer.Option(help="adam: fast steps; lbfgs: cleanest stills.")] = "adam",
-    lr: Annotated[float | None, typer.Option(help="Learning rate (default 0.01 for adam on the pyramid, 1 for lbfgs).")] = None,
+    lr: Annotated[float | None, typer.Option(help="Learning rate (default 0.02 for adam, 1 for lbfgs).")] = None,
     init: Annotated[
         Literal["warped", "content", "noise", "previous"],
         typer.Option(help="Start image. Video: warped = last result moved by optical flow; previous = as is."),

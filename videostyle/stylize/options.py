@@ -99,13 +99,10 @@ class StyleOptions:
 
     @property
     def learning_rate(self) -> float:
-        """Adam works in pixel units (0.02 of the [0,1] range a step, 0.01 per pyramid level, whose steps
-        add up); L-BFGS takes whole steps."""
+        """Adam works in pixel units (0.02 of the [0,1] range a step); L-BFGS takes whole steps."""
         if self.lr is not None:
             return self.lr
-        if self.optimizer == "lbfgs":
-            return 1.0
-        return 0.01 if self.parameterization == "pyramid" else 0.02
+        return 1.0 if self.optimizer == "lbfgs" else 0.02
 
     def layers(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """(content layers, style layers), the backbone's defaults where not given."""
