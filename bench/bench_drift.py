@@ -10,7 +10,8 @@ markdown table of the frame's style loss to the style image and its sharpness, e
 frame 0. The style loss is the relative Gram error on the backbone's default style layers (a fixed,
 deterministic yardstick, whichever style loss the stylizer optimizes); sharpness is the mean gradient
 magnitude of the luminance. A drift-free run keeps both within 10 % of frame 0.
---option passes StyleOptions fields through (e.g. --option style_loss=gram --option color_init=false).
+--option passes StyleOptions fields through (e.g. --option style_loss=gram --option color_init=false),
+--temporal TemporalOptions fields (e.g. --temporal weight=0 --temporal reliable_rate=1).
 """
 
 from __future__ import annotations
@@ -38,11 +39,11 @@ def sharpness(image: torch.Tensor) -> float:
     return float((dx.pow(2) + dy.pow(2)).sqrt().mean())
 
 
-def parse_option(text: str) -> tuple[str, object]:
+def parse_option(text: str, kind: type = StyleOptions) -> tuple[str, object]:
+    """name=value for a field of the options dataclass ``kind``, the value read as bool, int, float or text."""
     name, _, value = text.partition("=")
-    kinds = {f.name: f.type for f in dataclasses.fields(StyleOptions)}
-    if name not in kinds:
-        raise SystemExit(f"error: unknown StyleOptions field {name!r}")
+    if name not in {f.name for f in dataclasses.fields(kind)}:
+        raise SystemExit(f"error: unknown {kind.__name__} field {name!r}")
     if value.lower() in ("true", "false"):
         return name, value.lower() == "true"
     for cast in (int, float):
@@ -64,12 +65,13 @@ def main() -> None:
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--option", action="append", default=[])
+    parser.add_argument("--temporal", action="append", default=[])
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     device = torch.device(args.device)
 
     options = StyleOptions(iterations=args.iterations, **dict(parse_option(o) for o in args.option))
-    temporal = TemporalOptions()
+    temporal = TemporalOptions(**dict(parse_option(o, TemporalOptions) for o in args.temporal))
     style = read_image(args.style)
     stylizer = Stylizer([style], options, device)
     prior = make_prior(options, temporal, device)
@@ -89,7 +91,7 @@ def main() -> None:
         rows.append((index, loss, sharpness(result), sharpness(content)))
     first = rows[0]
     print(f"clip {args.clip}, style {args.style}, {args.size} px, {args.frames} frames, {args.iterations} iterations"
-          f" (warm frames {temporal.warm_steps(args.iterations)}), options {args.option or 'default'}\n")
+          f" (warm frames {temporal.warm_steps(args.iterations)}), options {args.option or 'default'}, temporal {args.temporal or 'default'}\n")
     print("| frame | style loss | vs frame 0 | sharpness | vs frame 0 | content sharpness |")
     print("| ---: | ---: | ---: | ---: | ---: | ---: |")
     for index, loss, sharp, csharp in rows:

@@ -90,11 +90,13 @@ class StyleOptions:
     def loss_weights(self) -> tuple[float, float, float]:
         """(style, TV, chroma TV weights): ``style_strength``, where given, sets all three on a log scale.
 
-        Strength 0.5 is the default look (the default weights); every 0.25 multiplies them by 10
-        (0: 1/100, a faint tint; 1: x100, the content barely holds). The TV terms move with the style
-        term, since they clean up what it paints, so only the content's say changes.
+        Strength 0.5 is the default look (the default weights); every 0.25 multiplies them by 10^1.5
+        (0: 1/1000, style and content weighed alike, a tint; 1: x1000, the content barely holds). The
+        range is wide because Adam, starting from the content, moves pixels at its own pace whatever the
+        weights: only a style weight near the content's lets the content hold the picture. The TV terms
+        move with the style term, since they clean up what it paints, so only the content's say changes.
         """
-        factor = 1.0 if self.style_strength is None else 10 ** (4 * (self.style_strength - 0.5))
+        factor = 1.0 if self.style_strength is None else 10 ** (6 * (self.style_strength - 0.5))
         return self.style_weight * factor, self.tv_weight * factor, self.chroma_tv_weight * factor
 
     @property
