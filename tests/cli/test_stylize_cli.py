@@ -26,7 +26,7 @@ def test_image_with_size_blend_and_preserve_color(files, capsys):
 
 def test_style_strength_and_loss_options_parse_and_run(files, capsys):
     code, _, err = run(
-        capsys, "stylize", files / "content.png", "-s", files / "style.png", "--style-strength", "0.8",
+        capsys, "stylize", files / "content.png", "-s", files / "style.png", "--style-strength", "1.2",
         "--style-loss", "meancov", "--no-color-init", "--size", "30", "-o", files / "strong.png", *FAST,
     )
     assert code == 0, err

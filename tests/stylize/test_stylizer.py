@@ -111,10 +111,10 @@ def test_absurd_options_are_rejected(kwargs, message):
 
 def test_style_strength_moves_style_and_tv_weights_together_on_a_log_scale():
     default = StyleOptions()
-    assert StyleOptions(style_strength=0.5).loss_weights == default.loss_weights
-    strong, faint = StyleOptions(style_strength=0.75).loss_weights, StyleOptions(style_strength=0.25).loss_weights
+    assert StyleOptions(style_strength=1.0).loss_weights == default.loss_weights
+    strong, faint = StyleOptions(style_strength=1.25).loss_weights, StyleOptions(style_strength=0.75).loss_weights
     for s, d, f in zip(strong, default.loss_weights, faint):
-        assert s == pytest.approx(10**1.5 * d) and f == pytest.approx(d / 10**1.5)
+        assert s == pytest.approx(10 * d) and f == pytest.approx(d / 10)
 
 
 def test_a_stronger_dial_ends_further_from_the_content(photo, stripes, lite0):

@@ -39,7 +39,7 @@ def stylize(
     style_scale: Annotated[float, typer.Option(help="Style image size relative to the working size.")] = 1.0,
     style_strength: Annotated[
         float | None,
-        typer.Option(min=0, max=2, help="How much style, 0..1 (more up to 2); 0.5 is the default look. Sets the style and TV weights."),
+        typer.Option(min=0, max=1.5, help="How much style, 0..1 (up to 1.5); 1 is the default look, 0 a tint. Sets the style and TV weights."),
     ] = None,
     style_loss: Annotated[
         Literal["gram", "meancov", "smoothed", "sliced"],

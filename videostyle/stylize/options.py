@@ -73,8 +73,8 @@ class StyleOptions:
             raise OptionError(f"--style-scale {self.style_scale} is out of range 0.05..8")
         if self.style_loss not in STYLE_LOSSES:
             raise OptionError(f"unknown style loss {self.style_loss!r}; choose one of {', '.join(STYLE_LOSSES)}")
-        if self.style_strength is not None and not 0 <= self.style_strength <= 2:
-            raise OptionError(f"--style-strength {self.style_strength} is out of range 0..2")
+        if self.style_strength is not None and not 0 <= self.style_strength <= 1.5:
+            raise OptionError(f"--style-strength {self.style_strength} is out of range 0..1.5")
         if self.parameterization not in PARAMETERIZATIONS:
             raise OptionError(
                 f"unknown parameterization {self.parameterization!r}; choose one of {', '.join(PARAMETERIZATIONS)}"
@@ -90,14 +90,20 @@ class StyleOptions:
     def loss_weights(self) -> tuple[float, float, float]:
         """(style, TV, chroma TV weights): ``style_strength``, where given, sets all three on a log scale.
 
-        Strength 0.5 is the default look (the default weights); every 0.25 multiplies them by 10^1.5
-        (0: 1/1000, style and content weighed alike, a tint; 1: x1000, the content barely holds). The
-        range is wide because Adam, starting from the content, moves pixels at its own pace whatever the
-        weights: only a style weight near the content's lets the content hold the picture. The TV terms
-        move with the style term, since they clean up what it paints, so only the content's say changes.
+        Strength 1 is the default look (the default weights); every 0.25 less divides them by 10 (0.5:
+        1/100; 0: 1/10000, the content's weight dominates, a tint), up to 1.5 (x100) for more. The range
+        is wide because Adam, starting from the content, moves pixels at its own pace whatever the
+        weights: only a style weight well under the content's lets the content hold the picture. The TV
+        terms move with the style term, since they clean up what it paints, so only the content's say changes.
         """
-        factor = 1.0 if self.style_strength is None else 10 ** (6 * (self.style_strength - 0.5))
+        factor = 1.0 if self.style_strength is None else 10 ** (4 * (self.style_strength - 1))
         return self.style_weight * factor, self.tv_weight * factor, self.chroma_tv_weight * factor
+
+    @property
+    def palette_share(self) -> float:
+        """How far the color-transferred start goes towards the style's palette: all the way by default,
+        and with ``style_strength`` below 1 proportionally less, so a faint style keeps the content's colors."""
+        return 1.0 if self.style_strength is None else min(1.0, self.style_strength)
 
     @property
     def learning_rate(self) -> float:

@@ -95,7 +95,8 @@ class Stylizer:
         if self.options.init == "noise":
             return torch.rand(content.shape, generator=self.generator).to(content)
         if self.options.color_init and not self.options.preserve_color:
-            return match_color(content, self.styles, self.blend)
+            share = self.options.palette_share
+            return torch.lerp(content, match_color(content, self.styles, self.blend), share)
         return content
 
     def parameterize(self, start: torch.Tensor, rate: torch.Tensor | None) -> ImageParam:
