@@ -88,7 +88,7 @@ def main() -> None:
             sheet.paste(row[1 + 2 * k], (x, y))
             sheet.paste(row[2 + 2 * k], (x + widths[1 + 2 * k], y))
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    sheet.save(args.output, quality=85)
+    sheet.save(args.output, quality=75, optimize=True)
     print(f"wrote {args.output} ({args.size} px, {args.iterations} iterations)")
 
 
