@@ -24,6 +24,18 @@ def test_image_with_size_blend_and_preserve_color(files, capsys):
     assert Image.open(files / "out.png").size == (30, 20)
 
 
+def test_style_strength_and_loss_options_parse_and_run(files, capsys):
+    code, _, err = run(
+        capsys, "stylize", files / "content.png", "-s", files / "style.png", "--style-strength", "1.2",
+        "--style-loss", "meancov", "--no-color-init", "--size", "30", "-o", files / "strong.png", *FAST,
+    )
+    assert code == 0, err
+    assert Image.open(files / "strong.png").size == (30, 20)
+    code, _, err = run(capsys, "stylize", files / "content.png", "-s", files / "style.png", "--style-strength", "5",
+                       "-o", files / "bad.png", *FAST)
+    assert code == 2 and not (files / "bad.png").exists()
+
+
 def test_video_keeps_fps_and_rounds_size_to_even(clip, tmp_path, files, capsys):
     source = clip(size=(64, 48), frames=4, fps=Fraction(25))
     code, _, err = run(capsys, "stylize", source, "-s", files / "style.png", "-o", tmp_path / "o.mp4", "--size", "37", *FAST)

@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import pytest
 import torch
 
@@ -5,7 +7,7 @@ from videostyle.backbones import load_backbone
 from videostyle.errors import OptionError
 from videostyle.stylize import StyleOptions, Stylizer
 from videostyle.stylize.stylizer import scale_pyramid
-from videostyle.stylize.color import join_chroma, luminance, rgb_to_yiq, yiq_to_rgb
+from videostyle.color import join_chroma, luminance, rgb_to_yiq, yiq_to_rgb
 from videostyle.progress import drain
 
 
@@ -77,9 +79,10 @@ def test_style_blend_weights_must_match_the_styles(stripes, lite0):
 def test_blend_moves_the_target_between_styles(photo, stripes, lite0):
     other = stripes.flip(1)  # blue/red swapped
     cpu = torch.device("cpu")
-    only_a = Stylizer([stripes, other], StyleOptions(style_blend=(1, 0)), cpu, backbone=lite0).style_loss(photo)
-    mixed = Stylizer([stripes, other], StyleOptions(style_blend=(1, 1)), cpu, backbone=lite0).style_loss(photo)
-    pure = Stylizer([stripes], StyleOptions(), cpu, backbone=lite0).style_loss(photo)
+    gram = StyleOptions(style_loss="gram")
+    only_a = Stylizer([stripes, other], replace(gram, style_blend=(1, 0)), cpu, backbone=lite0).style_loss(photo)
+    mixed = Stylizer([stripes, other], replace(gram, style_blend=(1, 1)), cpu, backbone=lite0).style_loss(photo)
+    pure = Stylizer([stripes], gram, cpu, backbone=lite0).style_loss(photo)
     assert torch.allclose(only_a.target0, pure.target0)
     assert not torch.allclose(mixed.target0, pure.target0)
 
@@ -95,8 +98,44 @@ def test_blend_moves_the_target_between_styles(photo, stripes, lite0):
         ({"init": "warp"}, "unknown init"),
         ({"backbone": "alexnet"}, "unknown backbone"),
         ({"style_blend": (-1.0, 2.0)}, "style-weights"),
+        ({"style_loss": "vgg"}, "unknown style loss"),
+        ({"style_strength": 3.0}, "style-strength"),
+        ({"parameterization": "fourier"}, "unknown parameterization"),
+        ({"chroma_tv_weight": -1.0}, "chroma-tv-weight"),
     ],
 )
 def test_absurd_options_are_rejected(kwargs, message):
     with pytest.raises(OptionError, match=message):
         StyleOptions(**kwargs)
+
+
+def test_style_strength_moves_style_and_tv_weights_together_on_a_log_scale():
+    default = StyleOptions()
+    assert StyleOptions(style_strength=1.0).loss_weights == default.loss_weights
+    strong, faint = StyleOptions(style_strength=1.25).loss_weights, StyleOptions(style_strength=0.75).loss_weights
+    for s, d, f in zip(strong, default.loss_weights, faint):
+        assert s == pytest.approx(10 * d) and f == pytest.approx(d / 10)
+
+
+def test_a_stronger_dial_ends_further_from_the_content(photo, stripes, lite0):
+    def distance(strength: float) -> float:
+        opts = StyleOptions(steps=20, style_strength=strength, color_init=False)
+        return float((drain(Stylizer([stripes], opts, torch.device("cpu"), backbone=lite0).run(photo)) - photo).abs().mean())
+
+    assert distance(1.0) > 1.5 * distance(0.0)
+
+
+@pytest.mark.parametrize("kind", ["gram", "meancov", "smoothed", "sliced"])
+def test_every_style_loss_builds_and_runs(photo, stripes, lite0, kind):
+    stylizer = Stylizer([stripes, photo], StyleOptions(steps=2, style_loss=kind), torch.device("cpu"), backbone=lite0)
+    result = drain(stylizer.run(photo))
+    assert result.shape == photo.shape and torch.isfinite(result).all()
+
+
+def test_color_init_starts_in_the_styles_palette_unless_colors_are_kept(photo, stripes, lite0):
+    cpu = torch.device("cpu")
+    start = Stylizer([stripes], StyleOptions(), cpu, backbone=lite0).initial(photo)
+    assert (start.mean((2, 3)) - stripes.mean((2, 3))).abs().max() < 0.1
+    assert (photo.mean((2, 3)) - stripes.mean((2, 3))).abs().max() > 0.2
+    kept = Stylizer([stripes], StyleOptions(preserve_color=True), cpu, backbone=lite0).initial(photo)
+    assert torch.equal(kept, photo)

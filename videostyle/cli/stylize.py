@@ -14,6 +14,7 @@ from ..feedforward.inference import InferenceOptions
 from ..stylize import StyleOptions, TemporalOptions, iter_stylize_file
 from ..video import OutputOptions
 from ..stylize.options import INITS
+from ..stylize.style_targets import STYLE_LOSSES
 from .options import (
     WorkDir,
     DEFAULT_BACKBONE, Backbone, Crf, Device, Duration, FlowMethod, FlowPreset, FlowWeights, Offline, Overwrite, Preset,
@@ -53,6 +54,17 @@ def stylize(
     preserve_color: Annotated[
         bool, typer.Option(help="Keep the content's colors (luminance-only transfer).")
     ] = _STYLE.preserve_color,
+    style_strength: Annotated[
+        float | None,
+        typer.Option(min=0, max=1.5, help="How much style, 0..1 (up to 1.5); 1 is the default look, 0 a tint. Sets the style and TV weights."),
+    ] = None,
+    style_loss: Annotated[
+        Literal[STYLE_LOSSES],  # type: ignore[valid-type]
+        typer.Option(help="Style statistics: gram (Gatys), meancov, smoothed (softmax Gram), sliced (Wasserstein)."),
+    ] = _STYLE.style_loss,
+    color_init: Annotated[
+        bool, typer.Option(help="Start from the content recolored to the style's palette (stills, first frame).")
+    ] = _STYLE.color_init,
     size: Size = None,
     steps: Annotated[int, typer.Option(min=1, max=100_000, help="Optimization steps per image or frame.")] = _STYLE.steps,
     content_weight: Annotated[float, typer.Option(min=0)] = _STYLE.content_weight,
@@ -144,6 +156,9 @@ def stylize(
         preserve_color=preserve_color,
         scales=scales,
         seed=seed,
+        style_strength=style_strength,
+        style_loss=style_loss,
+        color_init=color_init,
     )
     temporal = TemporalOptions(
         enabled=not no_temporal,

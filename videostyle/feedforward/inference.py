@@ -17,7 +17,7 @@ from torch import nn
 
 from ..errors import OptionError
 from ..resize import resize
-from ..stylize.color import join_chroma
+from ..color import join_chroma
 from .model_file import ModelInfo, load_model
 from .network import style_weights
 

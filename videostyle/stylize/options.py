@@ -10,11 +10,16 @@ from typing import Literal
 from ..backbones import DEFAULT_BACKBONE, backbone_spec
 from ..errors import OptionError
 from ..optim import OPTIMIZERS
+from .style_targets import STYLE_LOSSES
 
 InitName = Literal["warped", "content", "noise", "previous"]
 INITS = ("warped", "content", "noise", "previous")
 """warped: a video frame starts from the previous result warped by optical flow (the first frame, and
 images, from the content); previous: from the previous result as is; content, noise: every frame afresh."""
+
+
+PARAMETERIZATIONS = ("pyramid", "pixels")
+"""pyramid: Laplacian-pyramid offsets (no colored speckle); pixels: the plain pixels (Gatys)."""
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,7 @@ class StyleOptions:
     content_weight: float = 1.0
     style_weight: float = 1.0e3
     tv_weight: float = 300.0
+    chroma_tv_weight: float = 3000.0
     steps: int = 200
     optimizer: str = "adam"
     lr: float | None = None
@@ -38,6 +44,10 @@ class StyleOptions:
     preserve_color: bool = False
     scales: int = 1
     seed: int | None = None
+    style_loss: str = "gram"
+    style_strength: float | None = None
+    color_init: bool = True
+    parameterization: str = "pyramid"
 
     def __post_init__(self) -> None:
         backbone_spec(self.backbone)
@@ -45,7 +55,7 @@ class StyleOptions:
             value = getattr(self, f.name)
             if isinstance(value, float) and not math.isfinite(value):
                 raise OptionError(f"{f.name.replace('_', '-')} must be a finite number, not {value}")
-        for name in ("content_weight", "style_weight", "tv_weight"):
+        for name in ("content_weight", "style_weight", "tv_weight", "chroma_tv_weight"):
             value = getattr(self, name)
             if not 0 <= value <= 1e9:
                 raise OptionError(f"--{name.replace('_', '-')} {value} is out of range 0..1e9")
@@ -61,12 +71,39 @@ class StyleOptions:
             raise OptionError(f"unknown init {self.init!r}; choose one of {', '.join(INITS)}")
         if not 0.05 <= self.style_scale <= 8:
             raise OptionError(f"--style-scale {self.style_scale} is out of range 0.05..8")
+        if self.style_loss not in STYLE_LOSSES:
+            raise OptionError(f"unknown style loss {self.style_loss!r}; choose one of {', '.join(STYLE_LOSSES)}")
+        if self.style_strength is not None and not 0 <= self.style_strength <= 1.5:
+            raise OptionError(f"--style-strength {self.style_strength} is out of range 0..1.5")
+        if self.parameterization not in PARAMETERIZATIONS:
+            raise OptionError(
+                f"unknown parameterization {self.parameterization!r}; choose one of {', '.join(PARAMETERIZATIONS)}"
+            )
         if not 1 <= self.scales <= 6:
             raise OptionError(f"--scales {self.scales} is out of range 1..6")
         if self.style_blend is not None and (
             any(w < 0 or not math.isfinite(w) for w in self.style_blend) or sum(self.style_blend) <= 0
         ):
             raise OptionError("--style-weights must be non-negative numbers with a positive sum")
+
+    @property
+    def loss_weights(self) -> tuple[float, float, float]:
+        """(style, TV, chroma TV weights): ``style_strength``, where given, sets all three on a log scale.
+
+        Strength 1 is the default look (the default weights); every 0.25 less divides them by 10 (0.5:
+        1/100; 0: 1/10000, the content's weight dominates, a tint), up to 1.5 (x100) for more. The range
+        is wide because Adam, starting from the content, moves pixels at its own pace whatever the
+        weights: only a style weight well under the content's lets the content hold the picture. The TV
+        terms move with the style term, since they clean up what it paints, so only the content's say changes.
+        """
+        factor = 1.0 if self.style_strength is None else 10 ** (4 * (self.style_strength - 1))
+        return self.style_weight * factor, self.tv_weight * factor, self.chroma_tv_weight * factor
+
+    @property
+    def palette_share(self) -> float:
+        """How far the color-transferred start goes towards the style's palette: all the way by default,
+        and with ``style_strength`` below 1 proportionally less, so a faint style keeps the content's colors."""
+        return 1.0 if self.style_strength is None else min(1.0, self.style_strength)
 
     @property
     def learning_rate(self) -> float:

@@ -14,11 +14,15 @@ import torch
 
 from ..backbones import Backbone, load_backbone
 from ..errors import OptionError
-from ..objectives import ContentLoss, Objective, StyleLoss, Sum, TotalVariation, blended_grams, gram
+from ..objectives import ContentLoss, Objective, Sum, TotalVariation
+from ..objectives.chroma_tv import ChromaTV
 from ..optim import PixelImage, RatedPixelImage, ResultCarry, Step, coarse_to_fine, decay, make_optimizer, optimize
+from ..optim.params import ImageParam
+from ..optim.pyramid import PyramidImage
 from ..resize import resize, resize_long_side
-from .color import join_chroma, luminance, match_luminance
+from ..color import join_chroma, luminance, match_color, match_luminance
 from .options import StyleOptions
+from .style_targets import style_objective
 
 
 MIN_SCALE_SIDE = 128  # below this the network barely sees the content and the coarse result is style soup
@@ -53,14 +57,14 @@ class Stylizer:
         full = backbone or load_backbone(options.backbone, device, options.weights, options.download)
         self.backbone = full.truncated(self.content_layers + self.style_layers)
         self.styles = [s.to(device) for s in styles]
-        self._style_losses: dict[tuple[int, int], StyleLoss] = {}
+        self._style_losses: dict[tuple[int, int], Objective] = {}
         self.generator = torch.Generator(device="cpu")
         if options.seed is not None:
             self.generator.manual_seed(options.seed)
 
     @torch.no_grad()
-    def style_loss(self, content: torch.Tensor) -> StyleLoss:
-        """Gram targets for a working size, computed once per size (every frame of a video shares them)."""
+    def style_loss(self, content: torch.Tensor) -> Objective:
+        """Style targets for a working size, computed once per size (every frame of a video shares them)."""
         key = tuple(content.shape[-2:])
         if key not in self._style_losses:
             long_side = round(max(key) * self.options.style_scale)
@@ -69,24 +73,36 @@ class Stylizer:
                 style = resize_long_side(style, long_side)
                 if self.options.preserve_color:
                     style = match_luminance(style, content)
-                feats = self.backbone(style, self.style_layers)
-                per_style.append({layer: gram(feats[layer]) for layer in self.style_layers})
-            self._style_losses[key] = StyleLoss(blended_grams(per_style, self.blend)).to(self.device)
+                per_style.append(self.backbone(style, self.style_layers))
+            loss = style_objective(self.options.style_loss, per_style, self.blend, self.options.seed or 0)
+            self._style_losses[key] = loss.to(self.device)
         return self._style_losses[key]
 
     @torch.no_grad()
     def objective(self, content: torch.Tensor) -> Objective:
-        """content + style + TV, each with its weight, for this content image."""
+        """content + style + TV (+ chroma TV against colored speckle), each with its weight, for this content image."""
         opts = self.options
         feats = self.backbone(content, self.content_layers)
         n = len(self.content_layers)
         content_loss = Sum([ContentLoss(layer, feats[layer]) * (1 / n) for layer in self.content_layers])
-        return content_loss * opts.content_weight + self.style_loss(content) * opts.style_weight + TotalVariation() * opts.tv_weight
+        style_weight, tv_weight, chroma_weight = opts.loss_weights
+        terms = content_loss * opts.content_weight + self.style_loss(content) * style_weight + TotalVariation() * tv_weight
+        return terms + ChromaTV() * chroma_weight if chroma_weight and not opts.preserve_color else terms
 
     def initial(self, content: torch.Tensor) -> torch.Tensor:
+        """Noise, or the content (recolored to the styles' palette with ``color_init``, unless colors are kept)."""
         if self.options.init == "noise":
             return torch.rand(content.shape, generator=self.generator).to(content)
+        if self.options.color_init and not self.options.preserve_color:
+            share = self.options.palette_share
+            return torch.lerp(content, match_color(content, self.styles, self.blend), share)
         return content
+
+    def parameterize(self, start: torch.Tensor, rate: torch.Tensor | None) -> ImageParam:
+        """Pyramid offsets (no speckle) or plain pixels; a per-pixel rate (warm video frames) needs pixels."""
+        if rate is not None:
+            return RatedPixelImage(start, rate)
+        return PyramidImage(start) if self.options.parameterization == "pyramid" else PixelImage(start)
 
     def run(
         self,
@@ -119,7 +135,7 @@ class Stylizer:
             if extra is not None and size == sizes[-1]:
                 objective = objective + extra
             start = resize(previous, size)
-            param = PixelImage(start) if rate is None else RatedPixelImage(start, resize(rate, size))
+            param = self.parameterize(start, None if rate is None else resize(rate, size))
             optimizer = make_optimizer(opts.optimizer, param.parameters(), lr or opts.learning_rate)
             yield from optimize(param, objective, self.backbone, steps, optimizer, scheduler=decay(optimizer, steps))
             return param().detach()

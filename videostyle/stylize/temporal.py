@@ -23,7 +23,7 @@ from ..objectives import Objective
 from ..objectives.temporal import TemporalLoss
 from ..video import FramePrior, FrameStart, OneFrame
 from ..video.prior import on_cpu
-from .color import luminance
+from ..color import luminance
 from .stylizer import Stylizer
 from .temporal_options import TemporalOptions
 

@@ -1,0 +1,23 @@
+import torch
+
+from videostyle.optim.pyramid import PyramidImage
+
+
+def test_pyramid_starts_at_the_init_and_projects_into_range():
+    init = torch.rand(1, 3, 20, 30)
+    p = PyramidImage(init, levels=3)
+    assert torch.allclose(p(), init)
+    assert [tuple(o.shape[-2:]) for o in p.offsets] == [(20, 30), (10, 15), (5, 8)]
+    with torch.no_grad():
+        p.offsets[2].fill_(2.0)
+    p.project()
+    image = p()
+    assert image.min() >= 0 and image.max() <= 1 + 1e-6
+
+
+def test_a_coarse_step_moves_a_smooth_patch():
+    p = PyramidImage(torch.full((1, 3, 16, 16), 0.5), levels=3)
+    with torch.no_grad():
+        p.offsets[2][..., 1, 1] = 0.1
+    delta = p() - 0.5
+    assert (delta > 0).sum() > 16  # one coarse parameter reaches many pixels, smoothly
