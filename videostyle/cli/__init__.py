@@ -1,16 +1,18 @@
 """The `videostyle` command: each subcommand parses its options and calls one library function.
 
 ``main`` turns the library's user-facing errors into a one-line message and a non-zero exit code
-(1 failure, 2 usage, 130 interrupted) instead of a traceback.
+(1 failure, 2 usage, 128 + N after signal N: 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP) instead of a traceback.
 """
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Sequence
 
 import typer
 
-from ..errors import VideostyleError
+from ..errors import VideostyleError, describe_os_error
+from ..shutdown import Stopped, stop_on_signals
 from .dream import dream
 from .metrics import metrics
 from .models import models
@@ -37,18 +39,34 @@ EXIT_FAILURE, EXIT_INTERRUPTED = 1, 130
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; returns the exit code (the console script passes it to sys.exit)."""
-    try:
-        app(args=list(argv) if argv is not None else None, prog_name="videostyle")
-    except SystemExit as done:  # typer's own exits: 0 after --help, 2 for usage errors, 130 on Ctrl-C
-        code = done.code if isinstance(done.code, int) else (0 if done.code is None else EXIT_FAILURE)
-        if code == EXIT_INTERRUPTED:
-            stderr.print("interrupted; no partial output was kept")
-        return code
-    except KeyboardInterrupt:
-        stderr.print("interrupted; no partial output was kept")
-        return EXIT_INTERRUPTED
-    except VideostyleError as error:
-        stderr.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
-        return EXIT_FAILURE
+    """Run the CLI; returns the exit code (the console script passes it to sys.exit).
+
+    SIGINT, SIGTERM and SIGHUP all unwind through the same cleanup and exit 128 + the signal number.
+    """
+    with stop_on_signals() as shutdown:
+        try:
+            app(args=list(argv) if argv is not None else None, prog_name="videostyle")
+        except SystemExit as done:  # typer's own exits: 0 after --help, 2 for usage errors, 130 on a stop
+            code = done.code if isinstance(done.code, int) else (0 if done.code is None else EXIT_FAILURE)
+            if code == EXIT_INTERRUPTED:
+                return _stopped(shutdown.first or Stopped(signal.SIGINT))
+            return code
+        except Stopped as stop:
+            return _stopped(stop)
+        except KeyboardInterrupt:
+            return _stopped(Stopped(signal.SIGINT))
+        except VideostyleError as error:
+            return _error(str(error))
+        except OSError as error:  # the file system refused something the library did not foresee
+            return _error(describe_os_error(error, action="use"))
     return 0
+
+
+def _error(message: str) -> int:
+    stderr.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    return EXIT_FAILURE
+
+
+def _stopped(stop: Stopped) -> int:
+    stderr.print(f"{stop.reason}; no partial output was kept", highlight=False, soft_wrap=True)
+    return stop.exit_code

@@ -19,7 +19,6 @@ Flow is recomputed in each pass: it costs milliseconds, a stored flow field cost
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Generator, Iterable
 from fractions import Fraction
 from pathlib import Path
@@ -29,6 +28,7 @@ import torch
 
 from ..errors import OptionError
 from ..media import Frame, VideoWriter, frame_to_tensor, tensor_to_frame
+from ..media.cleanup import owned_temp_dir
 from ..progress import FrameProgress, relay
 from ..resize import resize
 from .priors import FramePrior
@@ -62,7 +62,6 @@ def iter_multipass(
     writer: VideoWriter,
     temporal: TemporalOptions,
     total: int | None,
-    workdir: Path,
 ) -> Generator[FrameProgress, None, None]:
     """Stylize ``frames`` in ``temporal.passes`` alternating passes, then write them all to ``writer``.
 
@@ -72,8 +71,8 @@ def iter_multipass(
         raise OptionError("--passes needs the flow-warped temporal prior; drop --no-temporal or use --passes 1")
     passes = temporal.passes
     visits = total * passes if total is not None else None
-    with tempfile.TemporaryDirectory(prefix=".videostyle-passes-", dir=workdir) as folder:
-        store = FrameStore(Path(folder), stylizer.device)
+    with owned_temp_dir(writer.path, "passes") as folder:  # named for this pid: a kill -9 leftover is removed by the next run
+        store = FrameStore(folder, stylizer.device)
         stamps: list[tuple[int, Fraction]] = []
         for index, frame in enumerate(frames):
             content = resize(frame_to_tensor(frame.rgb, stylizer.device), size)

@@ -116,7 +116,7 @@ def iter_stylize_video(
     frames = read_frames(source, output.start, output.duration)
     with writer:
         if temporal.enabled and temporal.passes > 1:
-            yield from iter_multipass(stylizer, prior, frames, size, writer, temporal, total, Path(target).parent)
+            yield from iter_multipass(stylizer, prior, frames, size, writer, temporal, total)
         else:
             for done, frame in enumerate(frames):
                 content = resize(frame_to_tensor(frame.rgb, device), size)
