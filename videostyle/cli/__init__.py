@@ -49,12 +49,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         except SystemExit as done:  # typer's own exits: 0 after --help, 2 for usage errors, 130 on a stop
             code = done.code if isinstance(done.code, int) else (0 if done.code is None else EXIT_FAILURE)
             if code == EXIT_INTERRUPTED:
-                return _stopped(shutdown.first or Stopped(signal.SIGINT))
+                return _stopped(shutdown.first, _interrupt_in(done))
             return code
-        except Stopped as stop:
-            return _stopped(stop)
-        except KeyboardInterrupt:
-            return _stopped(Stopped(signal.SIGINT))
+        except KeyboardInterrupt as stop:
+            return _stopped(shutdown.first, stop)
         except VideostyleError as error:
             return _error(str(error))
         except OSError as error:  # the file system refused something the library did not foresee
@@ -67,6 +65,17 @@ def _error(message: str) -> int:
     return EXIT_FAILURE
 
 
-def _stopped(stop: Stopped) -> int:
-    stderr.print(f"{stop.reason}; no partial output was kept", highlight=False, soft_wrap=True)
+def _interrupt_in(error: BaseException) -> KeyboardInterrupt | None:
+    """The KeyboardInterrupt that typer turned into its exit 130, found along the exception chain."""
+    seen: BaseException | None = error
+    while seen is not None and not isinstance(seen, KeyboardInterrupt):
+        seen = seen.__cause__ or seen.__context__
+    return seen
+
+
+def _stopped(signalled: Stopped | None, raised: KeyboardInterrupt | None) -> int:
+    """One line: why the run stopped and what was kept (a command adds that as a note on the exception)."""
+    stop = signalled or (raised if isinstance(raised, Stopped) else Stopped(signal.SIGINT))
+    notes = getattr(raised, "__notes__", None) or getattr(stop, "__notes__", None) or ["no partial output was kept"]
+    stderr.print(f"{stop.reason}; {notes[-1]}", highlight=False, soft_wrap=True)
     return stop.exit_code

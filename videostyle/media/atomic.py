@@ -24,24 +24,50 @@ from .cleanup import remove_stale, temp_prefix
 
 
 def check_writable(path: str | os.PathLike, overwrite: bool) -> Path:
-    """Fail early (before hours of work) if the output exists or its folder cannot be made or written."""
+    """Fail early (before hours of work) if the output exists or its folder cannot be made or written.
+
+    Missing folders are not made here (a run that fails later would leave them behind) but when
+    the output is written; the nearest existing folder is probed instead.
+    """
     path = Path(path)
     if path.is_dir():
         raise OutputError(f"{path} is a folder, not a file; give a file name")
     if path.exists() and not overwrite:
         raise OutputError(f"{path} already exists; pass --overwrite to replace it")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"cannot create folder {path.parent}: {exc.strerror}") from exc
-    remove_stale(path)
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise OutputError(f"cannot create folder {path.parent}: {folder} is a file")
+    if folder == path.parent:
+        remove_stale(path)
     try:  # a real probe: os.access says yes to root on a read-only mount
-        fd, probe = tempfile.mkstemp(prefix=temp_prefix(path), suffix=".probe", dir=path.parent)
+        fd, probe = tempfile.mkstemp(prefix=temp_prefix(path), suffix=".probe", dir=folder)
         os.close(fd)
         os.unlink(probe)
     except OSError as exc:
         raise output_error(exc, path) from exc
     return path
+
+
+def make_folders(folder: Path) -> list[Path]:
+    """Create ``folder`` and its missing parents; returns the ones created, deepest first."""
+    missing = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for created in reversed(missing):
+        created.mkdir(exist_ok=True)
+    return missing
+
+
+def remove_folders(created: list[Path]) -> None:
+    """Undo :func:`make_folders` as far as the folders are still empty."""
+    for folder in created:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
 
 
 def _umask() -> int:
@@ -55,19 +81,26 @@ def atomic_output(path: str | os.PathLike, overwrite: bool = False) -> Iterator[
     """Yield a temporary path with the same suffix; move it onto ``path`` on success only."""
     path = check_writable(path, overwrite)
     try:
+        created = make_folders(path.parent)
+    except OSError as exc:
+        raise OutputError(f"cannot create folder {path.parent}: {exc.strerror}") from exc
+    done = False
+    try:
         fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(path), suffix=f".part{path.suffix}", dir=path.parent)
         os.close(fd)
-    except OSError as exc:
-        raise output_error(exc, path) from exc
-    tmp = Path(tmp_name)
-    try:
-        tmp.chmod(0o666 & ~_umask())  # mkstemp makes 0600; outputs get the user's usual permissions
-        yield tmp
-        publish(tmp, path, overwrite)
+        tmp = Path(tmp_name)
+        try:
+            tmp.chmod(0o666 & ~_umask())  # mkstemp makes 0600; outputs get the user's usual permissions
+            yield tmp
+            publish(tmp, path, overwrite)
+            done = True
+        finally:
+            tmp.unlink(missing_ok=True)
     except OSError as exc:
         raise output_error(exc, path) from exc
     finally:
-        tmp.unlink(missing_ok=True)
+        if not done:
+            remove_folders(created)
 
 
 def publish(tmp: Path, path: Path, overwrite: bool) -> None:
