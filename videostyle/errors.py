@@ -49,3 +49,7 @@ def describe_os_error(error: OSError, path: object | None = None, action: str = 
 def output_error(error: OSError, path: object | None = None) -> OutputError:
     """An OSError met while writing, as the user-facing OutputError (chain it with ``from error``)."""
     return OutputError(describe_os_error(error, path))
+
+
+class UsageError(OptionError):
+    """An option that does not fit the rest of the command line (exit code 2, like a parse error)."""

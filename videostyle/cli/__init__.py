@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import typer
 
-from ..errors import VideostyleError, describe_os_error
+from ..errors import UsageError, VideostyleError, describe_os_error
 from ..shutdown import Stopped, stop_on_signals
 from .dream import dream
 from .metrics import metrics
@@ -35,7 +35,7 @@ app.command()(dream)
 app.command()(train)
 app.add_typer(visualize_app, name="visualize")
 
-EXIT_FAILURE, EXIT_INTERRUPTED = 1, 130
+EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -53,6 +53,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return code
         except KeyboardInterrupt as stop:
             return _stopped(shutdown.first, stop)
+        except UsageError as error:
+            return _error(str(error), EXIT_USAGE)
         except VideostyleError as error:
             return _error(str(error))
         except OSError as error:  # the file system refused something the library did not foresee
@@ -60,9 +62,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def _error(message: str) -> int:
+def _error(message: str, code: int = EXIT_FAILURE) -> int:
     stderr.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
-    return EXIT_FAILURE
+    return code
 
 
 def _interrupt_in(error: BaseException) -> KeyboardInterrupt | None:

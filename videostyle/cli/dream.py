@@ -13,6 +13,7 @@ from ..dream import DreamOptions, Motion, iter_dream_file, parse_channel, parse_
 from ..errors import OptionError
 from ..stylize import OutputOptions
 from .options import Backbone, Crf, Device, Duration, Offline, Overwrite, Preset, Quiet, Size, Start, Weights
+from .applies import DREAM_RULES, job_of, refuse_inapplicable
 from .render import run_with_progress
 
 SCHEDULE_HELP = "A number, a START:END ramp over the animation, or FRAME:VALUE,FRAME:VALUE keyframes."
@@ -45,6 +46,7 @@ def parse_motion(zoom: str | None, rotate: str | None, translate: str | None) ->
 
 
 def dream(
+    context: typer.Context,
     input: Annotated[Path, typer.Argument(help="Image or video to dream on.", show_default=False)],
     output: Annotated[Path, typer.Option("--output", "-o", help="Image, or video (.mp4 .webm .gif ...) for an animation.")],
     layer: Annotated[
@@ -87,6 +89,7 @@ def dream(
     quiet: Quiet = False,
 ) -> None:
     """DeepDream an image, make an endless zoom animation from a still, or dream a video."""
+    refuse_inapplicable(context, DREAM_RULES, job_of("dream", input, output))
     options = DreamOptions(
         backbone=backbone,
         weights=weights,

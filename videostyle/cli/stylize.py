@@ -16,6 +16,7 @@ from .options import (
     Backbone, Crf, Device, Duration, FlowMethod, FlowPreset, FlowWeights, Offline, Overwrite, Preset, Quiet, Size,
     Start, Weights, split_floats, split_names,
 )
+from .applies import STYLIZE_RULES, job_of, refuse_inapplicable
 from .render import run_with_progress
 
 
@@ -23,6 +24,7 @@ _TEMPORAL = TemporalOptions()
 
 
 def stylize(
+    context: typer.Context,
     input: Annotated[Path, typer.Argument(help="Content image or video.", show_default=False)],
     output: Annotated[Path, typer.Option("--output", "-o", help="Output image or video (by extension).")],
     style: Annotated[
@@ -90,11 +92,8 @@ def stylize(
     quiet: Quiet = False,
 ) -> None:
     """Stylize an image or a video by optimization (Gatys et al.) or with a trained network (--model)."""
+    refuse_inapplicable(context, STYLIZE_RULES, job_of("model" if model is not None else "optimization", input, output))
     if model is not None:
-        if style:
-            raise OptionError(
-                "-s/--style does not apply with --model (its styles are built in); use --style-index or --style-mix"
-            )
         mix = split_floats(style_mix, "--style-mix")
         ff = InferenceOptions(
             style_index=style_index, style_mix=mix, batch_size=batch_size, stabilize=stabilize,
