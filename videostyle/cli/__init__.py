@@ -7,11 +7,14 @@
 from __future__ import annotations
 
 import signal
+import warnings
 from collections.abc import Sequence
+from typing import Annotated
 
 import typer
 
 from ..errors import UsageError, VideostyleError, describe_os_error
+from ..media.video_reader import DamagedInput
 from ..shutdown import Stopped, stop_on_signals
 from .dream import dream
 from .metrics import metrics
@@ -28,6 +31,19 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def _options(
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Refuse damaged input instead of using the part that can be read.")
+    ] = False,
+) -> None:
+    """Options before the command apply to every command."""
+    if strict:
+        warnings.simplefilter("error", DamagedInput)
+
+
 app.command()(stylize)
 app.command()(models)
 app.command()(metrics)
@@ -43,7 +59,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     SIGINT, SIGTERM and SIGHUP all unwind through the same cleanup and exit 128 + the signal number.
     """
-    with stop_on_signals() as shutdown:
+    with stop_on_signals() as shutdown, warnings.catch_warnings():
+        warnings.simplefilter("always", DamagedInput)
+        warnings.showwarning = _show_warning
         try:
             app(args=list(argv) if argv is not None else None, prog_name="videostyle")
         except SystemExit as done:  # typer's own exits: 0 after --help, 2 for usage errors, 130 on a stop
@@ -60,6 +78,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         except OSError as error:  # the file system refused something the library did not foresee
             return _error(describe_os_error(error, action="use"))
     return 0
+
+
+def _show_warning(message: Warning | str, category: type[Warning], *args: object, **kwargs: object) -> None:
+    """Library warnings (damaged input that was used anyway) as one line on stderr."""
+    suffix = "; the output has those frames (--strict makes this an error)" if category is DamagedInput else ""
+    stderr.print(f"[yellow]warning:[/yellow] {message}{suffix}", highlight=False, soft_wrap=True)
 
 
 def _error(message: str, code: int = EXIT_FAILURE) -> int:
