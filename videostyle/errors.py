@@ -51,5 +51,9 @@ def output_error(error: OSError, path: object | None = None) -> OutputError:
     return OutputError(describe_os_error(error, path))
 
 
+class VideostyleWarning(UserWarning):
+    """Something the user should hear about although the run goes on; the CLI prints it as one line."""
+
+
 class UsageError(OptionError):
     """An option that does not fit the rest of the command line (exit code 2, like a parse error)."""

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import signal
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Annotated
 
 import typer
 
-from ..errors import UsageError, VideostyleError, describe_os_error
+from ..errors import UsageError, VideostyleError, VideostyleWarning, describe_os_error
 from ..media.video_reader import DamagedInput
 from ..shutdown import Stopped, stop_on_signals
 from .dream import dream
@@ -60,8 +61,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     SIGINT, SIGTERM and SIGHUP all unwind through the same cleanup and exit 128 + the signal number.
     """
     with stop_on_signals() as shutdown, warnings.catch_warnings():
-        warnings.simplefilter("always", DamagedInput)
-        warnings.showwarning = _show_warning
+        warnings.simplefilter("always", VideostyleWarning)
+        shown = warnings.showwarning
+        warnings.showwarning = partial(_show_warning, shown)
         try:
             app(args=list(argv) if argv is not None else None, prog_name="videostyle")
         except SystemExit as done:  # typer's own exits: 0 after --help, 2 for usage errors, 130 on a stop
@@ -80,8 +82,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def _show_warning(message: Warning | str, category: type[Warning], *args: object, **kwargs: object) -> None:
-    """Library warnings (damaged input that was used anyway) as one line on stderr."""
+def _show_warning(
+    otherwise: Callable[..., None], message: Warning | str, category: type[Warning], *args: object, **kwargs: object
+) -> None:
+    """The library's warnings (damaged input used anyway, streams left out) as one line on stderr."""
+    if not issubclass(category, VideostyleWarning):
+        otherwise(message, category, *args, **kwargs)
+        return
     suffix = "; the output has those frames (--strict makes this an error)" if category is DamagedInput else ""
     stderr.print(f"[yellow]warning:[/yellow] {message}{suffix}", highlight=False, soft_wrap=True)
 

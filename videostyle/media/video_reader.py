@@ -19,7 +19,7 @@ from pathlib import Path
 import av
 import numpy as np
 
-from ..errors import InputError, OptionError
+from ..errors import InputError, OptionError, VideostyleWarning
 
 # PyAV raises all of these for broken input (see the field notes); they are caught at this boundary only.
 BROKEN_MEDIA = (av.FFmpegError, EOFError, IndexError, UnicodeDecodeError)
@@ -115,7 +115,7 @@ def probe_video(path: str | os.PathLike) -> VideoInfo:
             frame_count=frames,
             rotation=rotation,
             has_audio=audio is not None,
-            audio_codec=audio.codec_context.name if audio is not None and audio.codec_context else None,
+            audio_codec=codec_name(audio) if audio is not None else None,
         )
 
 
@@ -148,7 +148,7 @@ def read_frames(path: str | os.PathLike, start: float | None = None, duration: f
         raise InputError(f"no video frame could be decoded from {path}; the file is damaged")
 
 
-class DamagedInput(InputError, UserWarning):
+class DamagedInput(InputError, VideostyleWarning):
     """A video ended before its stated length: what could be read was used (an error with --strict)."""
 
 
@@ -175,6 +175,12 @@ def _warn_if_cut_short(
             ),
             stacklevel=2,
         )
+
+
+def codec_name(stream: av.stream.Stream) -> str | None:
+    """The codec's own name (mp3), not its decoder's (mp3float), which is what containers list."""
+    context = stream.codec_context
+    return context.codec.canonical_name if context is not None else None
 
 
 def check_trim(start: float | None, duration: float | None) -> None:
