@@ -24,7 +24,7 @@ import torch
 from ..errors import InputError
 from ..media import Frame, VideoWriter, probe_video, read_frames
 from ..progress import FrameProgress
-from ..resize import fit_size
+from ..resize import NETWORK_CAP, fit_size
 from ..stylize.run import OutputOptions
 from .inference import FrameStylizer, InferenceOptions
 from .stabilize import Stabilizer
@@ -53,7 +53,7 @@ def iter_stylize_video(
     """Stream ``source`` through the network into ``target`` with exact timing and the source's audio."""
     device = torch.device(device)
     info = probe_video(source)
-    size = fit_size(info.height, info.width, output.size, even=True)
+    size = fit_size(info.height, info.width, output.size, cap=NETWORK_CAP, even=True)  # capped like images
     writer = VideoWriter(
         target, like=info, audio_from=source, start=output.start, duration=output.duration,
         crf=output.crf, preset=output.preset, overwrite=output.overwrite,
