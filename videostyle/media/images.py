@@ -60,11 +60,8 @@ def write_image(image: torch.Tensor, path: str | os.PathLike, overwrite: bool = 
         )
     fmt = Image.registered_extensions()[ext]
     picture = Image.fromarray(tensor_to_frame(image))
-    with atomic_output(path, overwrite) as tmp:
-        try:
-            picture.save(tmp, format=fmt, **_SAVE_OPTIONS.get(fmt, {}))
-        except OSError as exc:
-            raise OutputError(f"cannot write {path}: {describe(exc)}") from exc
+    with atomic_output(path, overwrite) as tmp:  # turns an OSError into one line naming path and cause
+        picture.save(tmp, format=fmt, **_SAVE_OPTIONS.get(fmt, {}))
 
 
 def frame_to_tensor(frame: np.ndarray, device: torch.device | str = "cpu") -> torch.Tensor:
