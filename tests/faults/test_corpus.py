@@ -39,6 +39,9 @@ CASES = [
     ("stylize-video-output-exists", ["stylize", "clip.mp4", "-s", "style.png", "-o", "out.mp4", *FAST], 1, "already exists"),
     ("stylize-output-is-folder", ["stylize", "content.png", "-s", "style.png", "-o", "dir.png", "--overwrite", *FAST], 1, "is a folder"),
     ("stylize-parent-is-file", ["stylize", "content.png", "-s", "style.png", "-o", "file.txt/o.png", *FAST], 1, "is a file"),
+    ("stylize-failed-nested-output", ["stylize", "content.png", "-s", "style.png", "-o", "new/deep/o.png", "--style-layers", "logits", *FAST], 1, "no feature map"),
+    ("train-failed-nested-output", ["train", "-s", "style.png", "--data", "missing", "-o", "new/deep/t.safetensors", *TRAIN], 1, "does not exist"),
+    ("model-failed-nested-output", ["stylize", "clip.mp4", "--model", "nan.safetensors", "-o", "new/o.mp4", "--quiet"], 1, "not finite"),
     # stylize by optimization: options
     ("stylize-style-layers-logits", ["stylize", "content.png", "-s", "style.png", "-o", "o.png", "--style-layers", "logits", *FAST], 1, "no feature map"),
     ("stylize-content-layers-logits", ["stylize", "content.png", "-s", "style.png", "-o", "o.png", "--content-layers", "logits", *FAST], 1, "no feature map"),
