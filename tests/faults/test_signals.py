@@ -68,14 +68,15 @@ def test_model_run_stops_cleanly_on_each_signal(tmp_path, long_clip, tiny_model,
     assert not (tmp_path / "out.mp4").exists() and leftovers(tmp_path) == []
 
 
-def test_optimization_passes_stop_on_sigterm_and_remove_the_pass_folder(tmp_path, long_clip, style_png):
+@pytest.mark.parametrize(("passes", "signum", "marker"), [(1, signal.SIGHUP, ".part.mp4"), (2, signal.SIGTERM, ".part-passes")])
+def test_optimization_stops_cleanly_and_removes_the_pass_folder(tmp_path, long_clip, style_png, passes, signum, marker):
     process = start(
         "stylize", long_clip, "-s", style_png, "-o", "out.mp4", "--device", "cpu", "--iterations", "1",
-        "--passes", "2", "--size", "32", cwd=tmp_path,
+        "--passes", str(passes), "--size", "32", cwd=tmp_path,
     )
-    wait_for_temporary(process, tmp_path, ".part-passes")
-    code, err = _stop(process, signal.SIGTERM)
-    assert code == 143 and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    wait_for_temporary(process, tmp_path, marker)
+    code, err = _stop(process, signum)
+    assert code == 128 + signum and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
     assert leftovers(tmp_path) == [] and not (tmp_path / "out.mp4").exists()
 
 
