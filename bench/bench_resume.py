@@ -19,6 +19,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -47,31 +48,29 @@ def env() -> dict[str, str]:
 
 
 def run(argv: list[str], kill_after: float | None) -> tuple[int, int, bool]:
-    """(frames done when it ended, frames kept from earlier runs, whether it was killed)."""
+    """(frames done when it ended, frames kept from earlier runs, whether it was killed).
+
+    Progress lines are read on a thread, so the kill lands at the chosen moment whatever the child prints.
+    """
     child = subprocess.Popen(argv, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    done, kept, started = 0, 0, time.monotonic()
-    os.set_blocking(child.stderr.fileno(), False)  # type: ignore[union-attr]
-    buffer = ""
-    while child.poll() is None:
-        if kill_after is not None and time.monotonic() - started > kill_after:
-            child.send_signal(signal.SIGKILL)
-            child.wait()
-            break
-        buffer += child.stderr.read() or ""  # type: ignore[union-attr]
-        *lines, buffer = buffer.split("\n")
-        for line in lines:
+    seen = {"done": 0, "kept": 0}
+
+    def read() -> None:
+        for line in child.stderr:  # type: ignore[union-attr]
             if line.startswith("{"):
                 event = json.loads(line)
-                kept = event.get("resumed", kept)
-                done = event.get("done", done)
-        time.sleep(0.02)
-    else:
-        for line in (buffer + (child.stderr.read() or "")).splitlines():  # type: ignore[union-attr]
-            if line.startswith("{"):
-                event = json.loads(line)
-                kept = event.get("resumed", kept)
-                done = event.get("done", done)
-    return done, kept, child.returncode == -signal.SIGKILL
+                seen["kept"] = event.get("resumed", seen["kept"])
+                seen["done"] = event.get("done", seen["done"])
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        child.wait(timeout=kill_after)
+    except subprocess.TimeoutExpired:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+    reader.join()
+    return seen["done"], seen["kept"], child.returncode == -signal.SIGKILL
 
 
 def frames_of(path: Path) -> list[torch.Tensor]:

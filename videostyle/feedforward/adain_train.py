@@ -61,7 +61,7 @@ def iter_train_adain(
     target = Path(target)
     if target.suffix.lower() != ".safetensors":
         raise OutputError(f"{target}: the decoder file must end in .safetensors")
-    check_writable(target, overwrite)
+    check_writable(target, overwrite or resume)  # --resume continues (and replaces) its own decoder
     if not styles:
         raise OptionError("give style images or a folder of them with -s STYLES")
     style_sources = find_sources(list(styles))
@@ -108,7 +108,7 @@ def iter_train_adain(
     settings = {**options.settings(), "data": [str(p) for p in data], "styles": [str(s) for s in styles],
                 "steps_done": max(start, options.steps), "layer": layer, "style_layers": list(style_layers)}
     info = DecoderInfo(full.name, layer, channels, stride, settings)
-    return save_decoder(decoder, info, target, overwrite=overwrite)
+    return save_decoder(decoder, info, target, overwrite=overwrite or resume)
 
 
 def adain_step(

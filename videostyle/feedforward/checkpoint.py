@@ -7,6 +7,7 @@ with a different identity is refused rather than silently mixing two trainings.
 
 from __future__ import annotations
 
+import io
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,8 +38,10 @@ def save_checkpoint(checkpoint: Checkpoint, path: Path) -> None:
         "optimizer": checkpoint.optimizer,
         "identity": checkpoint.identity,
     }
+    buffer = io.BytesIO()
+    torch.save(state, buffer)
     with atomic_output(path, overwrite=True) as tmp:
-        torch.save(state, tmp)
+        tmp.write_bytes(buffer.getbuffer())  # a full disk is an OSError here (torch.save raises RuntimeError)
 
 
 def load_checkpoint(path: Path, identity: dict[str, object]) -> Checkpoint:

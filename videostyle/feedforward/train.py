@@ -72,7 +72,7 @@ def iter_train(
     target = Path(target)
     if target.suffix.lower() != ".safetensors":
         raise OutputError(f"{target}: the model file must end in .safetensors")
-    check_writable(target, overwrite)
+    check_writable(target, overwrite or resume)  # --resume continues (and replaces) its own model
     names, images = _load_styles(styles)
     sources = find_sources(list(data))
     ckpt = checkpoint_path(target)
@@ -114,7 +114,7 @@ def iter_train(
 
     settings = {**options.settings(), "data": [str(p) for p in data], "steps_done": max(start, options.steps)}
     info = ModelInfo(network.config, names, full.name, settings)
-    return save_model(network, info, target, overwrite=overwrite)
+    return save_model(network, info, target, overwrite=overwrite or resume)
 
 
 def train_step(
