@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from videostyle.feedforward.stages import Consumer, Producer
+from videostyle.video.stages import Consumer, Producer
 from videostyle.shutdown import STOP_GRACE_S
 
 
