@@ -14,8 +14,8 @@ from pathlib import Path
 
 import torch
 
-from ..errors import InputError
-from ..media.atomic import atomic_output
+from ..errors import InputError, OutputError
+from ..media.atomic import atomic_output, check_writable
 
 
 @dataclass
@@ -28,6 +28,19 @@ class Checkpoint:
 
 def checkpoint_path(model_path: Path) -> Path:
     return model_path.with_suffix(".ckpt")
+
+
+def claim_target(target: Path, what: str, resume: bool, overwrite: bool) -> Path:
+    """Check a training's output before any work: ``target`` is a writable .safetensors file, and an
+    earlier training's checkpoint beside it is continued only with ``resume`` (or replaced with
+    ``overwrite``). Returns the checkpoint path. ``--resume`` may replace the training's own model."""
+    if target.suffix.lower() != ".safetensors":
+        raise OutputError(f"{target}: the {what} file must end in .safetensors")
+    check_writable(target, overwrite or resume)
+    ckpt = checkpoint_path(target)
+    if ckpt.exists() and not (resume or overwrite):
+        raise OutputError(f"{ckpt} holds an earlier training; pass --resume to continue it or --overwrite to start over")
+    return ckpt
 
 
 def save_checkpoint(checkpoint: Checkpoint, path: Path) -> None:

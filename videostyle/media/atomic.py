@@ -122,3 +122,12 @@ def publish(tmp: Path, path: Path, overwrite: bool) -> None:
         os.replace(tmp, path)
         return
     tmp.unlink()
+
+
+def fsync_path(path: Path) -> None:
+    """Flush a file or folder to disk, so a power cut cannot leave a record pointing at lost data."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
