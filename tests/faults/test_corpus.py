@@ -14,9 +14,9 @@ from videostyle.cli import main
 
 from .conftest import snapshot
 
-FAST = ["--iterations", "1", "--device", "cpu", "--offline", "--quiet"]
+FAST = ["--steps", "1", "--device", "cpu", "--offline", "--quiet"]
 DREAM = ["--steps", "1", "--octaves", "1", "--device", "cpu", "--offline", "--quiet"]
-TRAIN = ["--steps", "1", "--size", "32", "--batch-size", "1", "--width", "0.125", "--device", "cpu", "--offline", "--quiet"]
+TRAIN = ["--steps", "1", "--size", "32", "--batch-size", "1", "--width-mult", "0.125", "--device", "cpu", "--offline", "--quiet"]
 VIS = ["--device", "cpu", "--offline", "--steps", "1"]
 MODEL = ["--model", "m.safetensors", "--device", "cpu", "--quiet"]
 

@@ -20,9 +20,9 @@ from videostyle.stylize import multipass
 
 from .conftest import snapshot
 
-FAST = ["--iterations", "1", "--device", "cpu", "--offline", "--quiet"]
+FAST = ["--steps", "1", "--device", "cpu", "--offline", "--quiet"]
 MODEL = ["--model", "m.safetensors", "--device", "cpu", "--quiet"]
-TRAIN = ["--steps", "1", "--size", "32", "--batch-size", "1", "--width", "0.125", "--device", "cpu", "--offline", "--quiet",
+TRAIN = ["--steps", "1", "--size", "32", "--batch-size", "1", "--width-mult", "0.125", "--device", "cpu", "--offline", "--quiet",
          "--preview-every", "0"]
 CAUSES = {
     errno.ENOSPC: "the disk is full",

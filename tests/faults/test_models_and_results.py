@@ -16,7 +16,7 @@ from videostyle.feedforward.network import NetworkConfig, StyleNetwork
 from videostyle.media import write_image
 
 training = importlib.import_module("videostyle.feedforward.train")  # the package exports a function of that name
-TRAIN = ["--size", "32", "--batch-size", "1", "--width", "0.125", "--device", "cpu", "--offline", "--quiet",
+TRAIN = ["--size", "32", "--batch-size", "1", "--width-mult", "0.125", "--device", "cpu", "--offline", "--quiet",
          "--preview-every", "0", "--checkpoint-every", "1"]
 
 

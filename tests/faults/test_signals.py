@@ -71,7 +71,7 @@ def test_model_run_stops_cleanly_on_each_signal(tmp_path, long_clip, tiny_model,
 @pytest.mark.parametrize(("passes", "signum", "marker"), [(1, signal.SIGHUP, ".part.mp4"), (2, signal.SIGTERM, ".part-passes")])
 def test_optimization_stops_cleanly_and_removes_the_pass_folder(tmp_path, long_clip, style_png, passes, signum, marker):
     process = start(
-        "stylize", long_clip, "-s", style_png, "-o", "out.mp4", "--device", "cpu", "--iterations", "1",
+        "stylize", long_clip, "-s", style_png, "-o", "out.mp4", "--device", "cpu", "--steps", "1",
         "--passes", str(passes), "--size", "32", cwd=tmp_path,
     )
     wait_for_temporary(process, tmp_path, marker)
