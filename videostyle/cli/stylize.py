@@ -49,7 +49,7 @@ def stylize(
     stabilize: Annotated[bool, typer.Option(help="--model: blend in the previous frame along optical flow.")] = False,
     stabilize_strength: Annotated[
         float, typer.Option(min=0, max=0.99, help="--stabilize: weight of the warped previous frame.")
-    ] = 0.7,
+    ] = InferenceOptions.stabilize_strength,
     batch_size: Annotated[int | None, typer.Option(min=1, max=256, help="--model: frames per batch.")] = None,
     style_weights: Annotated[str | None, typer.Option(help="Blend weights of the styles, e.g. 0.7,0.3.")] = None,
     style_scale: Annotated[float, typer.Option(help="Style image size relative to the working size.")] = _STYLE.style_scale,

@@ -35,7 +35,7 @@ class InferenceOptions:
     precision: str = "auto"  # auto: fp16 on CUDA, fp32 elsewhere
     compile: bool = False
     stabilize: bool = False
-    stabilize_strength: float = 0.7
+    stabilize_strength: float = 0.8  # 0.7 left the built-in arbitrary network at 5.2x the input's E_warp, 0.8 at 4.1x
     flow: str = "dis"  # --stabilize: optical flow method, preset and (RAFT) weights file
     flow_preset: str = "medium"
     flow_weights: Path | None = None
