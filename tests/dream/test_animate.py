@@ -9,6 +9,8 @@ from videostyle.video import FrameList, ResumePoint
 class Unchanged:
     """A dreamer that changes nothing, to see the camera move alone."""
 
+    generator = torch.Generator()
+
     def run(self, image, steps=None):
         return image
         yield
