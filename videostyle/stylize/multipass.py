@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from ..errors import output_error
 from ..flow import FlowEstimator
 from ..media import Frame, frame_to_tensor, tensor_to_frame
 from ..progress import FrameProgress, drain, relay
@@ -102,12 +103,15 @@ def iter_multipass(
     visits = job.total * passes if job.total is not None else None
     with owned_temp_dir(target, "passes") as folder:  # named for this pid: a kill -9 leftover is removed by the next run
         store = FrameStore(folder, stylizer.device)
-        first = StylizeWork(stylizer, job.size, temporal, keep=store.keep)
-        count = yield from iter_video(job.frames(), first, store, prior, visits)
-        visits = count * passes
-        for p in range(1, passes):
-            order = range(count - 1, -1, -1) if p % 2 else range(count)
-            yield from iter_pass(stylizer, flow, store, order, temporal, p * count, visits)
+        try:
+            first = StylizeWork(stylizer, job.size, temporal, keep=store.keep)
+            count = yield from iter_video(job.frames(), first, store, prior, visits)
+            visits = count * passes
+            for p in range(1, passes):
+                order = range(count - 1, -1, -1) if p % 2 else range(count)
+                yield from iter_pass(stylizer, flow, store, order, temporal, p * count, visits)
+        except OSError as error:  # the frames wait beside the output: a full disk there stops the output
+            raise output_error(error, target) from error
         drain(iter_video(store.results(), Copy(), sink))
 
 
