@@ -22,7 +22,7 @@ from videostyle.stylize import (
 from videostyle.stylize.run import make_prior
 from videostyle.stylize.stylizer import Stylizer
 from videostyle.video import FrameList, FrameStart, ResumePoint
-from videostyle.stylize.temporal import closest_first, long_term_offsets
+from videostyle.stylize.temporal import StyleLevel, closest_first, long_term_offsets
 
 H, W = 48, 64
 STEP = (2, 1)  # pan: frame t(y, x) = frame t-1(y + 1, x + 2)
@@ -266,3 +266,12 @@ def test_style_loss_of_the_last_frame_stays_near_the_first(moving_clip, tmp_path
     with torch.no_grad():
         losses = [float(style(x, stylizer.backbone(x, style.layers))) for x in (first, last)]
     assert losses[1] <= 1.15 * losses[0]
+
+
+def test_style_level_travels_with_the_prior_state():
+    level = StyleLevel(IndependentFrames())
+    assert "style_level" not in level.state()
+    level.value = 0.123456789
+    restored = StyleLevel(IndependentFrames())
+    restored.restore(level.state())
+    assert restored.value == level.value

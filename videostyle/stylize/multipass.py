@@ -33,7 +33,7 @@ from ..progress import FrameProgress, drain, relay
 from ..video import FramePrior, FrameSink, FrameStart, FrameWork, VideoJob, iter_video
 from ..video.work import MemorySink
 from .stylizer import Stylizer
-from .temporal import StylizeWork, temporal_loss, warp_into
+from .temporal import StyleLevel, StylizeWork, temporal_loss, warp_into
 from .temporal_options import TemporalOptions
 
 
@@ -102,8 +102,9 @@ def iter_multipass(
     visits = job.total * passes if job.total is not None else None
     with tempfile.TemporaryDirectory(prefix=".videostyle-passes-", dir=workdir) as folder:
         store = FrameStore(Path(folder), stylizer.device)
-        first = StylizeWork(stylizer, job.size, temporal, keep=store.keep)
-        count = yield from iter_video(job.frames(), first, store, prior, visits)
+        level = StyleLevel(prior)
+        first = StylizeWork(stylizer, job.size, temporal, keep=store.keep, level=level)
+        count = yield from iter_video(job.frames(), first, store, level, visits)
         visits = count * passes
         for p in range(1, passes):
             order = range(count - 1, -1, -1) if p % 2 else range(count)
