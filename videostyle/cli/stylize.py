@@ -133,7 +133,7 @@ def stylize(
     overwrite: Overwrite = False,
     work_dir: WorkDir = None,
     preview_every: Annotated[
-        int, typer.Option(min=0, max=10_000_000, help="Write OUTPUT's stem.preview.png every N steps (stills) or frames (video); 0: never.")
+        int, typer.Option(min=0, max=10_000_000, help="Write OUT.preview.png beside OUT every N steps (stills) or frames (video); 0: never.")
     ] = 0,
     quiet: Quiet = False,
 ) -> None:
