@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
+import re
+
 import torch
 
 from .errors import OptionError
 
+_ACCEPTED = "use auto, cpu, cuda or cuda:N"
+
 
 def resolve_device(name: str = "auto") -> torch.device:
-    """Map 'auto' | 'cpu' | 'cuda' | 'cuda:N' | 'mps' to a usable torch.device."""
+    """Map 'auto' | 'cpu' | 'cuda' | 'cuda:N' to a usable torch.device; anything else is refused up front.
+
+    Other PyTorch devices (mps, meta, xpu, ...) are refused: the engines are tested on CPU and CUDA only,
+    and 'meta' tensors hold no data at all.
+    """
+    name = name.strip().lower()
     if name == "auto":
-        if torch.cuda.is_available():
-            return torch.device("cuda")
-        if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
-            return torch.device("mps")
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name == "cpu":
         return torch.device("cpu")
-    try:
-        device = torch.device(name)
-    except RuntimeError as exc:
-        raise OptionError(f"unknown device {name!r}: use auto, cpu or cuda") from exc
-    if device.type == "cuda" and not torch.cuda.is_available():
-        raise OptionError("--device cuda asked for, but PyTorch sees no CUDA GPU here; use --device cpu")
-    return device
+    match = re.fullmatch(r"cuda(?::(\d+))?", name)
+    if match is None:
+        raise OptionError(f"--device {name!r} is not supported; {_ACCEPTED}")
+    if not torch.cuda.is_available():
+        raise OptionError(f"--device {name} asked for, but PyTorch sees no CUDA GPU here; use --device cpu")
+    index = int(match.group(1)) if match.group(1) is not None else None
+    if index is not None and index >= torch.cuda.device_count():
+        raise OptionError(f"--device {name}: there are only {torch.cuda.device_count()} CUDA GPUs (cuda:0 ...)")
+    return torch.device(name)

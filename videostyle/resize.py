@@ -8,6 +8,7 @@ import torch.nn.functional as F
 from .errors import OptionError
 
 MAX_SIDE = 8192
+NETWORK_CAP = 4096  # long side a feed-forward network runs at when --size is not given: beyond it a pass needs many GB
 
 
 def fit_size(height: int, width: int, long_side: int | None, cap: int | None = None, even: bool = False) -> tuple[int, int]:

@@ -73,9 +73,19 @@ def test_video_jobs_get_a_work_dir_when_the_command_takes_one(inputs):
         {"command": "stylize", "input": "content.png", "output": "i.png", "style": ["style.png"]},
     ]
     _, outdir, (video, image) = prepare(write_jobs(inputs / "jobs.toml", jobs))
-    accepts = find_param(command("stylize"), WORK_DIR_OPTION) is not None
-    assert (WORK_DIR_OPTION in child_argv(video, outdir, False)) == accepts
+    assert find_param(command("stylize"), WORK_DIR_OPTION) is not None
+    assert WORK_DIR_OPTION in child_argv(video, outdir, False)
     assert WORK_DIR_OPTION not in child_argv(image, outdir, False)
+
+
+def test_a_stopped_training_resumes_from_its_checkpoint(inputs):
+    from videostyle.batch import prepare
+
+    jobs = [{"command": "train", "output": "m.safetensors", "style": ["style.png"], "data": ["content.png"]}]
+    _, outdir, (train,) = prepare(write_jobs(inputs / "jobs.toml", jobs))
+    assert "--resume" not in child_argv(train, outdir, False)
+    train.output.with_suffix(".ckpt").write_bytes(b"checkpoint")
+    assert "--resume" in child_argv(train, outdir, False)
 
 
 def test_journal_survives_kill_9_of_the_batch(inputs, image_jobs):

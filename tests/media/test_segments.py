@@ -163,7 +163,7 @@ def test_crash_between_state_and_record_ignores_that_segment(
         return original(record)
 
     monkeypatch.setattr(_Record, "to_json", crash_on_second)
-    with pytest.raises(OSError, match="power cut"):
+    with pytest.raises(OutputError, match="power cut"):
         _write(_segmented(source, out, segment_seconds=1.0), read_frames(source))
     monkeypatch.undo()
     work = tmp_path / ".videostyle" / "out"

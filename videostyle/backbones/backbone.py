@@ -48,14 +48,34 @@ class Backbone(nn.Module):
     def layer_names(self) -> list[str]:
         return list(self.stages.keys())
 
-    def check_layers(self, layers: Iterable[str]) -> list[str]:
-        """Validate layer names early, with the list of valid names in the message."""
+    @property
+    def feature_map_names(self) -> list[str]:
+        """Layers whose output is an (N, C, H, W) feature map: those before the first flattening stage."""
+        names = []
+        for name, stage in self.stages.items():
+            if any(isinstance(module, nn.Flatten) for module in stage.modules()):
+                break
+            names.append(name)
+        return names
+
+    def check_layers(self, layers: Iterable[str], feature_maps: bool = False) -> list[str]:
+        """Validate layer names early, with the list of valid names in the message.
+
+        ``feature_maps`` admits only layers with a spatial output (Gram matrices, content maps need one).
+        """
         layers = list(layers)
         unknown = [layer for layer in layers if layer not in self.stages]
         if unknown:
             raise OptionError(
                 f"unknown layer(s) {', '.join(unknown)} for backbone {self.name}; "
                 f"valid: {', '.join(self.layer_names)}"
+            )
+        maps = self.feature_map_names
+        flat = [layer for layer in layers if layer not in maps] if feature_maps else []
+        if flat:
+            raise OptionError(
+                f"layer(s) {', '.join(flat)} of backbone {self.name} give no feature map (their output is flat); "
+                f"use one of: {', '.join(maps)}"
             )
         return layers
 
@@ -81,9 +101,9 @@ class Backbone(nn.Module):
                 wanted.discard(name)
         return feats
 
-    def truncated(self, layers: Iterable[str]) -> Backbone:
+    def truncated(self, layers: Iterable[str], feature_maps: bool = False) -> Backbone:
         """A view of this backbone without the stages after the deepest of ``layers`` (saves memory)."""
-        layers = self.check_layers(layers)
+        layers = self.check_layers(layers, feature_maps)
         deepest = max(self.layer_names.index(layer) for layer in layers)
         kept = list(self.stages.items())[: deepest + 1]
         return Backbone(self.name, kept, self.normalize, self.class_names)

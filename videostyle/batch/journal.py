@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import VideostyleError
+from ..media.atomic import fsync_path
 
 STATE_DIR = ".videostyle"
 States = ("pending", "running", "done", "failed")
@@ -98,7 +99,7 @@ class Journal:
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp, self.path)
-        _fsync_dir(self.folder)
+        fsync_path(self.folder)
 
     def write(self, job: str, state: str, **fields: Any) -> Record:
         """Append the job's new state durably."""
@@ -130,10 +131,3 @@ def sha256_file(path: Path) -> str:
             digest.update(chunk)
     return digest.hexdigest()
 
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal
 
+from ..feedforward.checkpoint import checkpoint_path
 from .events import BatchStarted, JobFinished, JobResult
 from .journal import Journal, is_done
 from .lifecycle import Lifecycle
@@ -73,11 +74,14 @@ def run(
 
 
 def _mark_pending(todo: list[Plan], journal: Journal, folder: Path) -> None:
-    """Record the jobs to run; a job whose options changed loses the segments it made with the old ones."""
+    """Record the jobs to run; a job whose options changed loses the segments (or the training
+    checkpoint) it made with the old ones, so it starts over instead of resuming them."""
     for plan in todo:
         record = journal.records.get(plan.id)
         if record is not None and record.get("hash") != plan.options_hash:
             shutil.rmtree(work_dir(plan, folder), ignore_errors=True)
+            if plan.job.command == "train":
+                checkpoint_path(plan.output).unlink(missing_ok=True)
         journal.write(plan.id, "pending", hash=plan.options_hash)
 
 

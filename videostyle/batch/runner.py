@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..feedforward.checkpoint import checkpoint_path
 from ..progress import JSON_TAG, PROGRESS_ENV
 from .journal import state_dir
 from .validate import WORK_DIR_OPTION, Plan
@@ -56,6 +57,8 @@ def child_argv(plan: Plan, outdir: Path, overwrite: bool) -> list[str]:
     argv = list(plan.argv)
     if plan.resumable:  # the one place where a video job gets its resume folder
         argv += [WORK_DIR_OPTION, str(work_dir(plan, outdir))]
+    if plan.job.command == "train" and checkpoint_path(plan.output).is_file() and "--resume" not in argv:
+        argv.append("--resume")  # a stopped training continues from its last checkpoint
     if overwrite and "--overwrite" not in argv:
         argv.append("--overwrite")
     return argv

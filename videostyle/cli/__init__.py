@@ -1,17 +1,23 @@
 """The `videostyle` command: each subcommand parses its options and calls one library function.
 
 ``main`` turns the library's user-facing errors into a one-line message and a non-zero exit code
-(1 failure, 2 usage, 130 interrupted) instead of a traceback.
+(1 failure, 2 usage, 128 + N after signal N: 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP) instead of a traceback.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import signal
+import warnings
+from collections.abc import Callable, Sequence
+from functools import partial
+from typing import Annotated
 
 import typer
 from rich.markup import escape
 
-from ..errors import VideostyleError
+from ..errors import UsageError, VideostyleError, VideostyleWarning, describe_os_error
+from ..media.video_reader import DamagedInput
+from ..shutdown import Stopped, stop_on_signals
 from .aliases import aliased
 from .batch import batch_app
 from .dream import dream
@@ -30,6 +36,19 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def _options(
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Refuse damaged input instead of using the part that can be read.")
+    ] = False,
+) -> None:
+    """Options before the command apply to every command."""
+    if strict:
+        warnings.simplefilter("error", DamagedInput)
+
+
 app.command(cls=aliased("stylize"))(stylize)
 app.command()(models)
 app.command()(metrics)
@@ -39,22 +58,63 @@ app.command()(sheet)
 app.add_typer(visualize_app, name="visualize")
 app.add_typer(batch_app, name="batch")
 
-EXIT_FAILURE, EXIT_INTERRUPTED = 1, 130
+EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; returns the exit code (the console script passes it to sys.exit)."""
-    try:
-        app(args=list(argv) if argv is not None else None, prog_name="videostyle")
-    except SystemExit as done:  # typer's own exits: 0 after --help, 2 for usage errors, 130 on Ctrl-C
-        code = done.code if isinstance(done.code, int) else (0 if done.code is None else EXIT_FAILURE)
-        if code == EXIT_INTERRUPTED:
-            stderr.print("interrupted; no partial output was kept")
-        return code
-    except KeyboardInterrupt:
-        stderr.print("interrupted; no partial output was kept")
-        return EXIT_INTERRUPTED
-    except VideostyleError as error:
-        stderr.print(f"[red]error:[/red] {escape(str(error))}", highlight=False, soft_wrap=True)
-        return EXIT_FAILURE
+    """Run the CLI; returns the exit code (the console script passes it to sys.exit).
+
+    SIGINT, SIGTERM and SIGHUP all unwind through the same cleanup and exit 128 + the signal number.
+    """
+    with stop_on_signals() as shutdown, warnings.catch_warnings():
+        warnings.simplefilter("always", VideostyleWarning)
+        shown = warnings.showwarning
+        warnings.showwarning = partial(_show_warning, shown)
+        try:
+            app(args=list(argv) if argv is not None else None, prog_name="videostyle")
+        except SystemExit as done:  # typer's own exits: 0 after --help, 2 for usage errors, 130 on a stop
+            code = done.code if isinstance(done.code, int) else (0 if done.code is None else EXIT_FAILURE)
+            if code == EXIT_INTERRUPTED:
+                return _stopped(shutdown.first, _interrupt_in(done))
+            return code
+        except KeyboardInterrupt as stop:
+            return _stopped(shutdown.first, stop)
+        except UsageError as error:
+            return _error(str(error), EXIT_USAGE)
+        except VideostyleError as error:
+            return _error(str(error))
+        except OSError as error:  # the file system refused something the library did not foresee
+            return _error(describe_os_error(error, action="use"))
     return 0
+
+
+def _show_warning(
+    otherwise: Callable[..., None], message: Warning | str, category: type[Warning], *args: object, **kwargs: object
+) -> None:
+    """The library's warnings (damaged input used anyway, streams left out) as one line on stderr."""
+    if not issubclass(category, VideostyleWarning):
+        otherwise(message, category, *args, **kwargs)
+        return
+    suffix = "; the output has those frames (--strict makes this an error)" if category is DamagedInput else ""
+    stderr.print(f"[yellow]warning:[/yellow] {escape(str(message))}{suffix}", highlight=False, soft_wrap=True)
+
+
+def _error(message: str, code: int = EXIT_FAILURE) -> int:
+    stderr.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
+    return code
+
+
+def _interrupt_in(error: BaseException) -> KeyboardInterrupt | None:
+    """The KeyboardInterrupt that typer turned into its exit 130, found along the exception chain."""
+    seen: BaseException | None = error
+    while seen is not None and not isinstance(seen, KeyboardInterrupt):
+        seen = seen.__cause__ or seen.__context__
+    return seen
+
+
+def _stopped(signalled: Stopped | None, raised: KeyboardInterrupt | None) -> int:
+    """One line: why the run stopped and what was kept (a command adds that as a note on the exception)."""
+    stop = signalled or (raised if isinstance(raised, Stopped) else Stopped(signal.SIGINT))
+    notes = getattr(raised, "__notes__", None) or getattr(stop, "__notes__", None) or ["no partial output was kept"]
+    stderr.print(f"{stop.reason}; {notes[-1]}", highlight=False, soft_wrap=True)
+    return stop.exit_code

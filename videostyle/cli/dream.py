@@ -13,6 +13,7 @@ from ..dream import DreamOptions, Motion, iter_dream_file, parse_channel, parse_
 from ..errors import OptionError
 from ..flow import FlowOptions
 from ..video import OutputOptions
+from .applies import DREAM_RULES, job_of, refuse_inapplicable
 from .options import (
     WorkDir,
     DEFAULT_BACKBONE, DEFAULT_FLOW, DEFAULT_FLOW_PRESET, Backbone, Crf, Device, Duration, FlowMethod, FlowPreset,
@@ -51,6 +52,7 @@ def parse_motion(zoom: str | None, rotate: str | None, translate: str | None) ->
 
 
 def dream(
+    context: typer.Context,
     input: Annotated[Path, typer.Argument(help="Image or video to dream on.", show_default=False)],
     output: Annotated[Path, typer.Option("--output", "-o", help="Image, or video (.mp4 .webm .gif ...) for an animation.")],
     layer: Annotated[
@@ -102,6 +104,7 @@ def dream(
     quiet: Quiet = False,
 ) -> None:
     """DeepDream an image, make an endless zoom animation from a still, or dream a video."""
+    refuse_inapplicable(context, DREAM_RULES, job_of("dream", input, output))
     options = DreamOptions(
         backbone=backbone,
         weights=weights,

@@ -20,6 +20,7 @@ from .options import (
     DEFAULT_BACKBONE, Backbone, Crf, Device, Duration, FlowMethod, FlowPreset, FlowWeights, Offline, Overwrite, Preset,
     Quiet, Size, Start, Weights, split_floats, split_names,
 )
+from .applies import STYLIZE_RULES, job_of, refuse_inapplicable
 from .render import run_with_progress
 
 _STYLE = StyleOptions()
@@ -27,6 +28,7 @@ _TEMPORAL = TemporalOptions()
 
 
 def stylize(
+    context: typer.Context,
     input: Annotated[Path, typer.Argument(help="Content image or video.", show_default=False)],
     output: Annotated[Path, typer.Option("--output", "-o", help="Output image or video (by extension).")],
     style: Annotated[
@@ -47,7 +49,7 @@ def stylize(
     stabilize: Annotated[bool, typer.Option(help="--model: blend in the previous frame along optical flow.")] = False,
     stabilize_strength: Annotated[
         float, typer.Option(min=0, max=0.99, help="--stabilize: weight of the warped previous frame.")
-    ] = 0.7,
+    ] = InferenceOptions.stabilize_strength,
     batch_size: Annotated[int | None, typer.Option(min=1, max=256, help="--model: frames per batch.")] = None,
     style_weights: Annotated[str | None, typer.Option(help="Blend weights of the styles, e.g. 0.7,0.3.")] = None,
     style_scale: Annotated[float, typer.Option(help="Style image size relative to the working size.")] = _STYLE.style_scale,
@@ -138,6 +140,7 @@ def stylize(
     quiet: Quiet = False,
 ) -> None:
     """Stylize an image or a video by optimization (Gatys et al.) or with a trained network (--model)."""
+    refuse_inapplicable(context, STYLIZE_RULES, job_of("model" if model is not None else "optimization", input, output))
     if model is not None:
         mix = split_floats(style_mix, "--style-mix")
         ff = InferenceOptions(

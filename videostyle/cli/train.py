@@ -77,7 +77,12 @@ def train(
     )
     loop = iter_train_adain if arbitrary else iter_train
     events = loop(style, data, output, options, resolve_device(device), resume=resume, overwrite=overwrite)
-    result = run_with_progress(events, f"train {output.name}", quiet)
+    try:
+        result = run_with_progress(events, f"train {output.name}", quiet)
+    except KeyboardInterrupt as stop:
+        if checkpoint_path(output).is_file():
+            stop.add_note(f"the checkpoint {checkpoint_path(output)} was kept; run the same command with --resume to continue")
+        raise
     previews = f"; previews in {preview_folder(result)}" if preview_every else ""
     typer.echo(f"wrote {result} (checkpoint {checkpoint_path(result)}{previews})")
 

@@ -19,13 +19,12 @@ import torch
 import torch.nn.functional as F
 
 from ..backbones import Backbone, backbone_spec, load_backbone
-from ..errors import OptionError, OutputError
+from ..errors import OptionError
 from ..media import write_image
-from ..media.atomic import check_writable
 from ..resize import resize_long_side
 from .adain import DEFAULT_LAYERS, AdaINNetwork, Decoder, adain, feature_stats, probe_encoder
 from .adain_file import DecoderInfo, save_decoder
-from .checkpoint import Checkpoint, checkpoint_path, load_checkpoint, save_checkpoint
+from .checkpoint import Checkpoint, claim_target, load_checkpoint, save_checkpoint
 from .data import CropSampler, TrainBatch, find_sources, first_picture
 from .losses import temporal_loss
 from .options import TrainOptions
@@ -59,16 +58,11 @@ def iter_train_adain(
     """Train a decoder on crops of ``data`` and of the style images under ``styles``; returns the decoder path."""
     device = torch.device(device)
     target = Path(target)
-    if target.suffix.lower() != ".safetensors":
-        raise OutputError(f"{target}: the decoder file must end in .safetensors")
-    check_writable(target, overwrite)
+    ckpt = claim_target(target, "decoder", resume, overwrite)
     if not styles:
         raise OptionError("give style images or a folder of them with -s STYLES")
     style_sources = find_sources(list(styles))
     sources = find_sources(list(data))
-    ckpt = checkpoint_path(target)
-    if ckpt.exists() and not (resume or overwrite):
-        raise OutputError(f"{ckpt} holds an earlier training; pass --resume to continue it or --overwrite to start over")
     full = backbone if backbone is not None else load_backbone(options.backbone, device, options.weights, options.download)
     layer, style_layers = encoder_layers(options, full)
     identity = {"arbitrary": True, "backbone": full.name, "layer": layer, "style_layers": list(style_layers)}
@@ -108,7 +102,7 @@ def iter_train_adain(
     settings = {**options.settings(), "data": [str(p) for p in data], "styles": [str(s) for s in styles],
                 "steps_done": max(start, options.steps), "layer": layer, "style_layers": list(style_layers)}
     info = DecoderInfo(full.name, layer, channels, stride, settings)
-    return save_decoder(decoder, info, target, overwrite=overwrite)
+    return save_decoder(decoder, info, target, overwrite=overwrite or resume)
 
 
 def adain_step(

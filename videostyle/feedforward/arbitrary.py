@@ -14,7 +14,7 @@ from collections.abc import Callable
 import torch
 
 from ..backbones import load_backbone
-from ..errors import OptionError
+from ..errors import OptionError, UsageError
 from ..media import read_image
 from .adain import AdaINNetwork
 from .adain_file import is_adain_file, load_decoder
@@ -41,7 +41,7 @@ def special_stylizer(
         style = blended_style(network.encode_style, options, device)
         return FrameStylizer(network, style, device, options)
     if options.style_images:
-        raise OptionError(f"-s/--style does not apply to {model} (a fixed style); use builtin:{ARBITRARY} for any style")
+        raise UsageError(f"-s/--style does not apply to {model} (a fixed style); use builtin:{ARBITRARY} for any style")
     index = name if options.style_index is None and options.style_mix is None else options.style_index
     style = style_weights(STYLES_26, index, options.style_mix)
     return FrameStylizer(load_multistyle_network(), style, device, options)

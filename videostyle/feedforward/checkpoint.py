@@ -7,14 +7,15 @@ with a different identity is refused rather than silently mixing two trainings.
 
 from __future__ import annotations
 
+import io
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 
-from ..errors import InputError
-from ..media.atomic import atomic_output
+from ..errors import InputError, OutputError
+from ..media.atomic import atomic_output, check_writable
 
 
 @dataclass
@@ -29,6 +30,19 @@ def checkpoint_path(model_path: Path) -> Path:
     return model_path.with_suffix(".ckpt")
 
 
+def claim_target(target: Path, what: str, resume: bool, overwrite: bool) -> Path:
+    """Check a training's output before any work: ``target`` is a writable .safetensors file, and an
+    earlier training's checkpoint beside it is continued only with ``resume`` (or replaced with
+    ``overwrite``). Returns the checkpoint path. ``--resume`` may replace the training's own model."""
+    if target.suffix.lower() != ".safetensors":
+        raise OutputError(f"{target}: the {what} file must end in .safetensors")
+    check_writable(target, overwrite or resume)
+    ckpt = checkpoint_path(target)
+    if ckpt.exists() and not (resume or overwrite):
+        raise OutputError(f"{ckpt} holds an earlier training; pass --resume to continue it or --overwrite to start over")
+    return ckpt
+
+
 def save_checkpoint(checkpoint: Checkpoint, path: Path) -> None:
     """Replace the checkpoint atomically: an interruption while saving keeps the previous one."""
     state = {
@@ -37,8 +51,10 @@ def save_checkpoint(checkpoint: Checkpoint, path: Path) -> None:
         "optimizer": checkpoint.optimizer,
         "identity": checkpoint.identity,
     }
+    buffer = io.BytesIO()
+    torch.save(state, buffer)
     with atomic_output(path, overwrite=True) as tmp:
-        torch.save(state, tmp)
+        tmp.write_bytes(buffer.getbuffer())  # a full disk is an OSError here (torch.save raises RuntimeError)
 
 
 def load_checkpoint(path: Path, identity: dict[str, object]) -> Checkpoint:

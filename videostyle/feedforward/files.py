@@ -12,12 +12,10 @@ from ..errors import OptionError
 from ..media import read_image, same_kind, write_image
 from ..media.atomic import check_writable
 from ..progress import FrameProgress, drain
-from ..resize import fit_size, resize
+from ..resize import NETWORK_CAP, fit_size, resize
 from ..video import OutputOptions
 from .inference import FrameStylizer, InferenceOptions
 from .pipeline import iter_stylize_video
-
-IMAGE_CAP = 4096  # long side of still images when --size is not given: beyond it a network pass needs many GB
 
 
 def iter_stylize_file(
@@ -44,9 +42,9 @@ def iter_stylize_file(
 
 
 def stylize_image(engine: FrameStylizer, content: torch.Tensor, size: int | None = None) -> torch.Tensor:
-    """(1, 3, H, W) in [0, 1] -> stylized at long side ``size`` (default: its own, at most IMAGE_CAP), on the CPU."""
+    """(1, 3, H, W) in [0, 1] -> stylized at long side ``size`` (default: its own, at most NETWORK_CAP), on the CPU."""
     h, w = content.shape[-2:]
-    working = fit_size(h, w, size, cap=IMAGE_CAP)
+    working = fit_size(h, w, size, cap=NETWORK_CAP)
     return engine.images(resize(content.to(engine.device), working)).cpu()
 
 

@@ -24,7 +24,7 @@ class PerceptualLoss:
 
     def __init__(self, backbone: Backbone, styles: Sequence[torch.Tensor], options: TrainOptions) -> None:
         self.content_layers, self.style_layers = options.layers()
-        self.backbone = backbone.truncated(self.content_layers + self.style_layers)
+        self.backbone = backbone.truncated(self.content_layers + self.style_layers, feature_maps=True)
         self.options = options
         self.grams = self._style_grams(styles)
 

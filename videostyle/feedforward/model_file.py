@@ -14,7 +14,7 @@ from pathlib import Path
 
 import torch
 from safetensors import SafetensorError, safe_open
-from safetensors.torch import save_file
+from safetensors.torch import save
 
 from ..errors import InputError, OptionError, OutputError
 from ..media.atomic import atomic_output
@@ -74,7 +74,7 @@ def save_model(network: StyleNetwork, info: ModelInfo, path: str | os.PathLike, 
         raise OutputError(f"{path}: model files end in .safetensors")
     state = {name: t.detach().to("cpu", torch.float32).contiguous() for name, t in network.state_dict().items()}
     with atomic_output(path, overwrite) as tmp:
-        save_file(state, str(tmp), metadata=info.metadata())
+        tmp.write_bytes(save(state, metadata=info.metadata()))  # into the umask-mode file (save_file makes 0600)
     return path
 
 
@@ -97,6 +97,9 @@ def load_model(path: str | os.PathLike, device: torch.device | str = "cpu") -> t
             state = {name: reader.get_tensor(name) for name in reader.keys()}
     except (SafetensorError, OSError) as exc:
         raise InputError(f"cannot read {path} as a model file ({_first_line(exc)}); is it complete?") from exc
+    broken = [name for name, tensor in state.items() if tensor.is_floating_point() and not torch.isfinite(tensor).all()]
+    if broken:
+        raise InputError(f"{path} holds weights that are not finite (NaN or infinity, e.g. {broken[0]}); retrain it")
     network = StyleNetwork(info.config)
     try:
         network.load_state_dict(state, strict=True)
@@ -112,7 +115,21 @@ def _check_path(path: str | os.PathLike) -> Path:
         raise InputError(f"model file {path} does not exist; train one with `videostyle train`")
     if path.is_dir():
         raise InputError(f"{path} is a folder; give a .safetensors model file")
+    if _is_checkpoint(path):
+        raise InputError(
+            f"{path} is a training checkpoint, not a model; finish the training with `videostyle train ... --resume` "
+            f"and give its .safetensors model file"
+        )
     return path
+
+
+def _is_checkpoint(path: Path) -> bool:
+    """Training checkpoints are torch.save zip archives (MODEL.ckpt next to the model)."""
+    try:
+        with path.open("rb") as file:
+            return path.suffix.lower() == ".ckpt" or file.read(4) == b"PK\x03\x04"
+    except OSError:
+        return False
 
 
 def _first_line(exc: BaseException) -> str:

@@ -24,7 +24,7 @@ from ..errors import InputError
 from ..flow import FlowOptions
 from ..media import Frame
 from ..progress import FrameProgress
-from ..resize import resize
+from ..resize import NETWORK_CAP, resize
 from ..video import FramePrior, FrameSink, FrameWork, IndependentFrames, OutputOptions, ResumePoint, iter_video, open_video
 from .inference import FrameStylizer, InferenceOptions
 from .stabilize import Stabilizer, blend
@@ -103,7 +103,7 @@ def iter_stylize_video(
     ``sink`` replaces the writer of ``target``; ``resume`` continues a stopped job (see videostyle.video).
     """
     device = torch.device(device)
-    job = open_video(source, output)
+    job = open_video(source, output, cap=NETWORK_CAP)  # capped like images
     if sink is None:
         sink, found = job.writer(target)
         resume = resume or found

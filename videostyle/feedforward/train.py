@@ -18,12 +18,11 @@ import torch
 import torch.nn.functional as F
 
 from ..backbones import Backbone, load_backbone
-from ..errors import OptionError, OutputError
+from ..errors import OptionError
 from ..media import read_image, write_image
-from ..media.atomic import check_writable
 from ..progress import drain
 from ..resize import resize_long_side
-from .checkpoint import Checkpoint, checkpoint_path, load_checkpoint, save_checkpoint
+from .checkpoint import Checkpoint, claim_target, load_checkpoint, save_checkpoint
 from .data import CropSampler, TrainBatch, find_sources, first_picture
 from .losses import PerceptualLoss, temporal_loss
 from .model_file import ModelInfo, save_model
@@ -70,15 +69,10 @@ def iter_train(
     """
     device = torch.device(device)
     target = Path(target)
-    if target.suffix.lower() != ".safetensors":
-        raise OutputError(f"{target}: the model file must end in .safetensors")
-    check_writable(target, overwrite)
+    ckpt = claim_target(target, "model", resume, overwrite)
     names, images = _load_styles(styles)
     sources = find_sources(list(data))
-    ckpt = checkpoint_path(target)
     identity = {**options.identity(), "styles": [_fingerprint(image) for image in images]}
-    if ckpt.exists() and not (resume or overwrite):
-        raise OutputError(f"{ckpt} holds an earlier training; pass --resume to continue it or --overwrite to start over")
 
     network = StyleNetwork(NetworkConfig(len(images), options.width)).to(device)
     if device.type == "cuda":
@@ -114,7 +108,7 @@ def iter_train(
 
     settings = {**options.settings(), "data": [str(p) for p in data], "steps_done": max(start, options.steps)}
     info = ModelInfo(network.config, names, full.name, settings)
-    return save_model(network, info, target, overwrite=overwrite)
+    return save_model(network, info, target, overwrite=overwrite or resume)
 
 
 def train_step(

@@ -12,6 +12,7 @@ import numpy as np
 import torch
 
 from ..errors import OptionError
+from .guard import padded_flow
 
 FLOW_METHODS = ("dis", "farneback", "raft")
 FLOW_PRESETS = ("ultrafast", "fast", "medium")
@@ -34,7 +35,7 @@ class FlowEstimator:
     def __call__(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
         if a.shape != b.shape or a.dim() != 4 or a.shape[1] != 3:
             raise ValueError(f"flow needs two (N,3,H,W) images of one shape, got {tuple(a.shape)} and {tuple(b.shape)}")
-        return self.estimate(a, b)
+        return padded_flow(self.estimate, a, b)  # frames too thin for a pyramid would crash OpenCV
 
     def both(self, a: torch.Tensor, b: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(flow a -> b, flow b -> a): what a consistency check needs; networks batch the two."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -18,7 +19,8 @@ from typing import Literal
 import av
 import numpy as np
 
-from .video_reader import BROKEN_MEDIA, as_fraction, demux_salvaged, open_input
+from ..errors import VideostyleWarning
+from .video_reader import BROKEN_MEDIA, as_fraction, codec_name, demux_salvaged, open_input
 
 AudioMode = Literal["copy", "transcode", "drop"]
 
@@ -65,15 +67,37 @@ def plan_audio(source: AudioSource | None, ext: str, trimmed: bool) -> AudioMode
         codec = None
     else:
         with open_input(source) as container:
+            _warn_dropped(source, container, ext)
             if not container.streams.audio:
                 return None
-            context = container.streams.audio[0].codec_context
-            codec = context.name if context is not None else None
+            codec = codec_name(container.streams.audio[0])
     if ext not in _ENCODERS:
         return "drop"
     if codec in _COPYABLE[ext] and not trimmed:
         return "copy"
     return "transcode"
+
+
+class StreamsDropped(VideostyleWarning):
+    """The output keeps one video and at most one audio stream; the source had more."""
+
+
+def _warn_dropped(source: AudioSource, container: av.container.InputContainer, ext: str) -> None:
+    """Say which streams of the source the output will not have (extra audio, subtitles, data, ...)."""
+    streams = container.streams
+    audio_kept = 1 if ext in _ENCODERS else 0
+    dropped = []
+    if len(streams.audio) > audio_kept:
+        dropped.append(f"{len(streams.audio) - audio_kept} audio")
+    if len(streams.video) > 1:
+        dropped.append(f"{len(streams.video) - 1} extra video")
+    for kind, group in (("subtitle", streams.subtitles), ("data", streams.data), ("attachment", streams.attachments)):
+        if group:
+            dropped.append(f"{len(group)} {kind}")
+    if dropped:
+        warnings.warn(
+            StreamsDropped(f"{source}: the output leaves out its {', '.join(dropped)} stream(s)"), stacklevel=3
+        )
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,6 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from ..errors import OutputError
-from .video_reader import describe
 
 
 class GifSink:
@@ -39,10 +37,8 @@ class GifSink:
         ticks = [round(t * 100) for t in [*self._times, self._times[-1] + self._frame_time]]
         delays_ms = [max(10, (b - a) * 10) for a, b in itertools.pairwise(ticks)]
         first, *rest = self._frames
-        try:
-            first.save(self._path, format="GIF", save_all=True, append_images=rest, duration=delays_ms, loop=0)
-        except OSError as exc:
-            raise OutputError(f"cannot write the GIF ({describe(exc)}); check the disk space and folder") from exc
+        # an OSError (full disk, ...) reaches atomic_output, which names the output and the cause
+        first.save(self._path, format="GIF", save_all=True, append_images=rest, duration=delays_ms, loop=0)
         self.close()
 
     def close(self) -> None:

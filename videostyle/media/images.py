@@ -60,11 +60,8 @@ def write_image(image: torch.Tensor, path: str | os.PathLike, overwrite: bool = 
         )
     fmt = Image.registered_extensions()[ext]
     picture = Image.fromarray(tensor_to_frame(image))
-    with atomic_output(path, overwrite) as tmp:
-        try:
-            picture.save(tmp, format=fmt, **_SAVE_OPTIONS.get(fmt, {}))
-        except OSError as exc:
-            raise OutputError(f"cannot write {path}: {describe(exc)}") from exc
+    with atomic_output(path, overwrite) as tmp:  # turns an OSError into one line naming path and cause
+        picture.save(tmp, format=fmt, **_SAVE_OPTIONS.get(fmt, {}))
 
 
 def frame_to_tensor(frame: np.ndarray, device: torch.device | str = "cpu") -> torch.Tensor:
@@ -81,6 +78,11 @@ def tensor_to_frame(image: torch.Tensor) -> np.ndarray:
         image = image[0]
     if image.dim() != 3 or image.shape[0] != 3:
         raise ValueError(f"expected a (3, H, W) image tensor, got shape {tuple(image.shape)}")
+    if not bool(torch.isfinite(image).all()):
+        raise OutputError(
+            "the result is not finite (NaN or infinity), so it was not written; "
+            "lower the learning rate or check the model's weights"
+        )
     scaled = image.detach().float().clamp(0.0, 1.0).mul(255.0).round().to(torch.uint8)
     return scaled.permute(1, 2, 0).contiguous().cpu().numpy()
 

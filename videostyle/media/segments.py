@@ -38,7 +38,7 @@ import torch
 from safetensors.torch import load_file, save_file
 
 from ..errors import OutputError
-from .atomic import atomic_output, check_writable
+from .atomic import atomic_output, check_writable, fsync_path
 from .audio import AudioMode, AudioSource, Window, plan_audio
 from .video_reader import Frame, VideoInfo, as_fraction, check_trim
 from .video_writer import VideoWriter, _AvSink, _check_quality, rebase
@@ -227,8 +227,8 @@ class SegmentedVideoWriter:
         self._due = False
         assert segment is not None and self._last_pts is not None and self._shift is not None
         segment.__exit__(None, None, None)
-        _fsync(segment.path)
-        _fsync(self.work_dir)
+        fsync_path(segment.path)
+        fsync_path(self.work_dir)
         number = len(self._records)
         state_name = None
         if state is not None:
@@ -315,8 +315,8 @@ class SegmentedVideoWriter:
             for packet in _joined_packets(self._records, self._segment_path, bytes(template.codec_context.extradata)):
                 sink.mux_packet(packet)
             sink.finish()
-            _fsync(tmp)  # on disk before the segments it replaces are deleted
-        _fsync(self.path.parent)
+            fsync_path(tmp)  # on disk before the segments it replaces are deleted
+        fsync_path(self.path.parent)
 
     def _segment_path(self, number: int) -> Path:
         return self.work_dir / f"{number:06d}{_SEGMENT_EXT}"
@@ -368,14 +368,6 @@ def _durable(path: Path) -> Iterator[Path]:
     """Like :func:`atomic_output`, but the content is on disk before the rename and the rename after."""
     with atomic_output(path, overwrite=True) as tmp:
         yield tmp
-        _fsync(tmp)
-    _fsync(path.parent)
+        fsync_path(tmp)
+    fsync_path(path.parent)
 
-
-def _fsync(path: Path) -> None:
-    """Flush a file or folder to disk so a power cut cannot leave a record pointing at lost data."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

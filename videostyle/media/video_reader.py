@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -18,7 +19,7 @@ from pathlib import Path
 import av
 import numpy as np
 
-from ..errors import InputError, OptionError
+from ..errors import InputError, OptionError, VideostyleWarning
 
 # PyAV raises all of these for broken input (see the field notes); they are caught at this boundary only.
 BROKEN_MEDIA = (av.FFmpegError, EOFError, IndexError, UnicodeDecodeError)
@@ -114,7 +115,7 @@ def probe_video(path: str | os.PathLike) -> VideoInfo:
             frame_count=frames,
             rotation=rotation,
             has_audio=audio is not None,
-            audio_codec=audio.codec_context.name if audio is not None and audio.codec_context else None,
+            audio_codec=codec_name(audio) if audio is not None else None,
         )
 
 
@@ -124,6 +125,7 @@ def read_frames(path: str | os.PathLike, start: float | None = None, duration: f
     begin = start or 0.0
     end = math.inf if duration is None else begin + duration
     yielded = 0
+    last: float | None = None
     with open_input(path) as container:
         stream = _video_stream(container, path)
         time_base = as_fraction(stream.time_base)
@@ -136,11 +138,49 @@ def read_frames(path: str | os.PathLike, start: float | None = None, duration: f
             if time >= end - _EPSILON:
                 break
             yielded += 1
+            last = float(time)
             yield Frame(rgb=_upright_rgb(frame), pts=frame.pts, time_base=time_base)
+        else:
+            _warn_if_cut_short(path, container, stream, time_base, yielded, last, end)
     if yielded == 0:
         if begin > 0:
             raise InputError(f"{path} has no video frame after {begin:g} s; use a smaller --start")
         raise InputError(f"no video frame could be decoded from {path}; the file is damaged")
+
+
+class DamagedInput(InputError, VideostyleWarning):
+    """A video ended before its stated length: what could be read was used (an error with --strict)."""
+
+
+def _warn_if_cut_short(
+    path: str | os.PathLike,
+    container: av.container.InputContainer,
+    stream: av.video.stream.VideoStream,
+    time_base: Fraction,
+    frames: int,
+    last: float | None,
+    end: float,
+) -> None:
+    """Say (as a DamagedInput warning) when decoding stopped well before the length the file states."""
+    stated = _duration(container, stream, time_base)
+    if stated is None or last is None:
+        return
+    wanted = min(stated, end)
+    slack = 2 * float(_pts_step(stream) * time_base)  # the last frame starts one frame before the end
+    if last + slack < wanted - _EPSILON:
+        warnings.warn(
+            DamagedInput(
+                f"{path} is damaged or cut short: only {frames} frames, up to {last:.2f} s of its "
+                f"{stated:.2f} s, could be read"
+            ),
+            stacklevel=2,
+        )
+
+
+def codec_name(stream: av.stream.Stream) -> str | None:
+    """The codec's own name (mp3), not its decoder's (mp3float), which is what containers list."""
+    context = stream.codec_context
+    return context.codec.canonical_name if context is not None else None
 
 
 def check_trim(start: float | None, duration: float | None) -> None:

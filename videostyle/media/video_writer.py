@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 from fractions import Fraction
 from pathlib import Path
 from types import TracebackType
@@ -84,6 +85,7 @@ class VideoWriter:
         self._audio_source = audio_from
         self.audio_mode: AudioMode | None = plan_audio(audio_from, self._ext, self._trimmed)
         self._crf, self._preset, self._overwrite = crf, preset, overwrite
+        self._expected_frames = like.count_frames(start, duration) if like is not None else None
         self._size: tuple[int, int] | None = None
         self._shift = 0
         self._stack: contextlib.ExitStack | None = None
@@ -135,6 +137,8 @@ class VideoWriter:
 
     def _open_sink(self, width: int, height: int, first_pts: int) -> GifSink | _AvSink:
         self._size = (width, height)
+        if self._expected_frames:
+            check_free_space(self.path, estimate_bytes(width, height, self._expected_frames, self._crf, self._ext))
         if self._trimmed:
             self._shift = first_pts
         if self._ext == ".gif":
@@ -265,6 +269,25 @@ def _add_video_stream(
     context.color_trc = ColorTrc.BT709
     context.color_range = ColorRange.MPEG
     return stream
+
+
+def estimate_bytes(width: int, height: int, frames: int, crf: int, ext: str) -> int:
+    """A generous guess of the encoded size: about 0.05 bytes a pixel at crf 18, doubling every 6 crf lower."""
+    per_pixel = 0.5 if ext == ".gif" else min(2.0, 0.05 * 2 ** ((18 - crf) / 6))
+    return int(width * height * frames * per_pixel)
+
+
+def check_free_space(path: Path, needed: int) -> None:
+    """Refuse to start a video the disk cannot hold, instead of failing when it is full hours later."""
+    try:
+        free = shutil.disk_usage(path.parent).free
+    except OSError:
+        return  # no figure to go by: the write itself will tell
+    if needed > free:
+        raise OutputError(
+            f"cannot write {path}: about {needed / 1e6:.0f} MB needed but only {free / 1e6:.0f} MB free there; "
+            "free some space, or use a smaller --size or a higher --crf"
+        )
 
 
 def _check_quality(crf: int, preset: str) -> None:

@@ -23,6 +23,8 @@ def make_optimizer(
     sgd is the plain gradient step of Simonyan et al. (and of Langevin sampling); rmsprop with
     ``rmsprop_decay`` (the running average's decay) is cnn-vis's optimizer.
     """
+    if not (math.isfinite(lr) and lr > 0):
+        raise OptionError(f"--lr must be a finite number above 0, not {lr}")
     params = list(params)
     if name == "adam":
         return torch.optim.Adam(params, lr=lr)

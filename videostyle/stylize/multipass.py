@@ -19,7 +19,6 @@ Flow is recomputed in each pass: it costs milliseconds, a stored flow field cost
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Generator, Iterable, Iterator
 from fractions import Fraction
 from pathlib import Path
@@ -32,6 +31,7 @@ from ..media import Frame, frame_to_tensor, tensor_to_frame
 from ..progress import FrameProgress, drain, relay
 from ..video import FramePrior, FrameSink, FrameStart, FrameWork, VideoJob, iter_video
 from ..video.work import MemorySink
+from ..media.cleanup import owned_temp_dir
 from .stylizer import Stylizer
 from .temporal import StyleLevel, StylizeWork, temporal_loss, warp_into
 from .temporal_options import TemporalOptions
@@ -91,7 +91,7 @@ def iter_multipass(
     job: VideoJob,
     sink: FrameSink,
     temporal: TemporalOptions,
-    workdir: Path,
+    target: Path,
 ) -> Generator[FrameProgress, None, None]:
     """Stylize ``job``'s frames in ``temporal.passes`` alternating passes, then write them all to ``sink``.
 
@@ -100,8 +100,8 @@ def iter_multipass(
     """
     passes = temporal.passes
     visits = job.total * passes if job.total is not None else None
-    with tempfile.TemporaryDirectory(prefix=".videostyle-passes-", dir=workdir) as folder:
-        store = FrameStore(Path(folder), stylizer.device)
+    with owned_temp_dir(target, "passes") as folder:  # named for this pid: a kill -9 leftover is removed by the next run
+        store = FrameStore(folder, stylizer.device)
         level = StyleLevel(prior)
         first = StylizeWork(stylizer, job.size, temporal, keep=store.keep, level=level)
         count = yield from iter_video(job.frames(), first, store, level, visits)

@@ -125,7 +125,7 @@ def iter_stylize_video(
             raise OptionError("--passes cannot resume a stopped job; run it again from the start")
         flow = temporal.flow_options.estimator(device)
         prior = prior or make_prior(options, temporal, device, flow)
-        yield from iter_multipass(stylizer, prior, flow, job, sink, temporal, Path(target).parent)
+        yield from iter_multipass(stylizer, prior, flow, job, sink, temporal, Path(target))
     else:
         level = StyleLevel(prior or make_prior(options, temporal, device))
         work = StylizeWork(stylizer, job.size, temporal, level=level)

@@ -55,7 +55,7 @@ class Stylizer:
         self.blend = blend
         self.content_layers, self.style_layers = options.layers()
         full = backbone or load_backbone(options.backbone, device, options.weights, options.download)
-        self.backbone = full.truncated(self.content_layers + self.style_layers)
+        self.backbone = full.truncated(self.content_layers + self.style_layers, feature_maps=True)
         self.styles = [s.to(device) for s in styles]
         self._style_losses: dict[tuple[int, int], Objective] = {}
         self.generator = torch.Generator(device="cpu")

@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
 from typing import Generic, TypeVar
 
+from ..shutdown import join_promptly
+
 T = TypeVar("T")
 _END = object()
 _POLL_S = 0.05  # how often a blocked put or get looks whether the other side stopped
@@ -38,7 +40,7 @@ class Producer(Generic[T]):
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self._stop.set()
-        self._thread.join()
+        join_promptly(self._thread)  # a decode stuck in one slow item must not hold up a stop
 
     def __iter__(self) -> Iterator[T]:
         while True:

@@ -9,6 +9,8 @@ al. a decorrelated Fourier parameterization. All of it runs through the one opti
 
 from __future__ import annotations
 
+import math
+
 from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Literal
@@ -80,8 +82,8 @@ class MaximizeOptions:
         if self.blur_sigma and self.param != "pixels":
             raise OptionError("blur acts on pixels: use it with --param pixels (the Fourier basis is already smooth)")
         weights = (self.lr, self.l2, self.p_norm_weight, self.p_norm_aux_weight, self.tv_weight, self.langevin_noise, self.blur_sigma)
-        if min(weights) < 0 or self.lr == 0:
-            raise OptionError("learning rate must be positive and regularizer weights, blur and noise not negative")
+        if min(weights) < 0 or self.lr == 0 or not all(math.isfinite(w) for w in weights):
+            raise OptionError("learning rate must be positive and finite, regularizer weights, blur and noise finite and not negative")
         if self.blur_every < 1 or self.tv_step_every < 1:
             raise OptionError("blur and TV schedules need a period of at least 1 step")
 

@@ -40,7 +40,7 @@ def synthesize_texture(
     options: TextureOptions = TextureOptions(),
 ) -> Generator[Step, None, torch.Tensor]:
     """A (1, 3, *size) texture with the Gram statistics of ``style`` at ``layers``, grown from noise."""
-    layers = backbone.check_layers(layers)
+    layers = backbone.check_layers(layers, feature_maps=True)
     net = backbone.truncated(layers)
     with torch.no_grad():
         feats = net(style, layers)
