@@ -5,7 +5,7 @@
         [--option name=value ...]
 
 Stylizes the first --frames frames of the clip in the default temporal mode (flow-warped init + temporal
-loss, warm frames with half the iterations) and prints, every --every frames and for the last, a
+loss, warm frames with half the iterations, repeated while their style loss is over 5 % above frame 0's) and prints, every --every frames and for the last, a
 markdown table of the frame's style loss to the style image and its sharpness, each also relative to
 frame 0. The style loss is the relative Gram error on the backbone's default style layers (a fixed,
 deterministic yardstick, whichever style loss the stylizer optimizes); sharpness is the mean gradient
@@ -30,7 +30,7 @@ from videostyle.resize import fit_size, resize, resize_long_side
 from videostyle.stylize import StyleOptions, Stylizer, TemporalOptions
 from videostyle.color import luminance
 from videostyle.stylize.run import make_prior
-from videostyle.stylize.temporal import iter_frame
+from videostyle.stylize.temporal import StyleLevel, StylizeWork
 
 
 def sharpness(image: torch.Tensor) -> float:
@@ -74,7 +74,7 @@ def main() -> None:
     temporal = TemporalOptions(**dict(parse_option(o, TemporalOptions) for o in args.temporal))
     style = read_image(args.style)
     stylizer = Stylizer([style], options, device)
-    prior = make_prior(options, temporal, device)
+    prior = StyleLevel(make_prior(options, temporal, device))
     rows = []
     for index, frame in enumerate(islice(read_frames(args.clip), args.frames)):
         content = frame_to_tensor(frame.rgb, device)
@@ -85,7 +85,8 @@ def main() -> None:
             with torch.no_grad():
                 feats = stylizer.backbone(target, layers)
             yardstick = StyleLoss({layer: gram(feats[layer]) for layer in layers})
-        result = drain(iter_frame(stylizer, prior, content, temporal, lambda step: step))
+            work = StylizeWork(stylizer, tuple(content.shape[-2:]), temporal, level=prior)
+        result = drain(work.frame(content, prior))
         with torch.no_grad():
             loss = float(yardstick(result, stylizer.backbone(result, yardstick.layers)))
         rows.append((index, loss, sharpness(result), sharpness(content)))

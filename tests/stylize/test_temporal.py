@@ -20,8 +20,9 @@ from videostyle.stylize import (
     iter_stylize_video,
 )
 from videostyle.stylize.run import make_prior
+from videostyle.stylize.stylizer import Stylizer
 from videostyle.video import FrameList, FrameStart, ResumePoint
-from videostyle.stylize.temporal import closest_first, long_term_offsets
+from videostyle.stylize.temporal import StyleLevel, closest_first, long_term_offsets
 
 H, W = 48, 64
 STEP = (2, 1)  # pan: frame t(y, x) = frame t-1(y + 1, x + 2)
@@ -188,6 +189,33 @@ def test_multipass_cannot_resume(moving_clip, tmp_path, stripes):
     assert not (tmp_path / "o.mp4").exists()
 
 
+def test_low_pass_temporal_loss_ignores_detail_finer_than_its_blocks():
+    target, weights = torch.full((1, 3, 4, 4), 0.5), torch.ones(1, 1, 4, 4)
+    checker = (torch.arange(4)[:, None] + torch.arange(4)[None]) % 2 * 0.2 - 0.1  # zero mean in each 2x2 block
+    fine, offset = target + checker, target + 0.1
+    assert float(TemporalLoss(target, weights, pool=2)(fine, {})) == pytest.approx(0, abs=1e-12)
+    assert float(TemporalLoss(target, weights)(fine, {})) == pytest.approx(0.01)
+    assert float(TemporalLoss(target, weights, pool=2)(offset, {})) == pytest.approx(0.01)
+    half = weights.clone()
+    half[..., :, 2:] = 0  # the right blocks are unreliable: they do not count
+    assert float(TemporalLoss(target, half, pool=2)(offset, {})) == pytest.approx(0.01 / 2)
+    with pytest.raises(ValueError, match="pool"):
+        TemporalLoss(target, weights, pool=0)
+
+
+def test_temporal_term_holds_blocks_at_the_weight_and_pixels_at_the_detail_share(pan):
+    content, stylized = [f[:1] for f in pan], [f[1:] for f in pan]
+    image = torch.rand(1, 3, H, W, generator=torch.Generator().manual_seed(1))
+    values = {}
+    for pool, detail in ((1, 1.0), (4, 0.0), (4, 0.1)):
+        prior = WarpedPrior(IntegerShift(), temporal_weight=2.0, pool=pool, detail=detail)
+        prior.start(content[0])
+        prior.update(content[0], stylized[0])
+        values[pool, detail] = float(prior.start(content[1]).extra(image, {}))
+    assert values[4, 0.1] == pytest.approx(values[4, 0.0] + 0.1 * values[1, 1.0])
+    assert 0 < values[4, 0.0] < values[1, 1.0]
+
+
 def start_of(prior: WarpedPrior, content: torch.Tensor) -> tuple:
     start = prior.start(content)
     return start.init, start.rate, start.extra(content, {}) if start.extra is not None else None
@@ -221,4 +249,29 @@ def test_temporal_mode_lowers_the_warping_error_of_a_pan_clearly(moving_clip, tm
         ))
         outputs = [frame_to_tensor(f.rgb) for f in sink.frames]
         errors[enabled] = sequence_warping_error(inputs, outputs, FlowOptions().estimator())["stylized"]
-    assert errors[False] > 5 * errors[True]  # measured: about 30x
+    # measured: about 4x (30x while every pixel was held at the full weight, which made the look drift)
+    assert errors[False] > 2.5 * errors[True]
+
+
+def test_style_loss_of_the_last_frame_stays_near_the_first(moving_clip, tmp_path, stripes):
+    """Drift (issue 12): over a 24-frame pan the look must not wander away from frame 0's; the style
+    loss is the stylizer's own style objective, measured on the frames as they leave the stylizer."""
+    source = moving_clip(frames=24, size=(64, 48))
+    options = StyleOptions(steps=8, seed=0)
+    sink = FrameList()
+    drain(iter_stylize_video(source, tmp_path / "o.mp4", [stripes], options, OutputOptions(), "cpu", sink=sink))
+    stylizer = Stylizer([stripes], options, torch.device("cpu"))
+    first, last = (frame_to_tensor(sink.frames[k].rgb) for k in (0, -1))
+    style = stylizer.style_loss(first)
+    with torch.no_grad():
+        losses = [float(style(x, stylizer.backbone(x, style.layers))) for x in (first, last)]
+    assert losses[1] <= 1.15 * losses[0]
+
+
+def test_style_level_travels_with_the_prior_state():
+    level = StyleLevel(IndependentFrames())
+    assert "style_level" not in level.state()
+    level.value = 0.123456789
+    restored = StyleLevel(IndependentFrames())
+    restored.restore(level.state())
+    assert restored.value == level.value

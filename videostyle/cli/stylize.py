@@ -94,12 +94,25 @@ def stylize(
     temporal_weight: Annotated[
         float, typer.Option(min=0, help="Video: pull towards the warped previous result (0: warped init only).")
     ] = _TEMPORAL.weight,
+    temporal_pool: Annotated[
+        int, typer.Option(min=1, max=32, help="Video: hold colors and shapes at this block size (1: every pixel).")
+    ] = _TEMPORAL.pool,
+    temporal_detail: Annotated[
+        float, typer.Option(min=0, max=1, help="Video: share of the temporal weight that also holds each pixel.")
+    ] = _TEMPORAL.detail,
+    reliable_rate: Annotated[
+        float, typer.Option(min=0.001, max=1, help="Video: step size of reliably warped pixels, vs new ones.")
+    ] = _TEMPORAL.reliable_rate,
     flow: FlowMethod = _TEMPORAL.flow,
     flow_preset: FlowPreset = _TEMPORAL.flow_preset,
     flow_weights: FlowWeights = None,
     warm_steps: Annotated[
         int | None, typer.Option(min=1, max=100_000, help="Video: steps of a flow-warped frame (default steps/2).")
     ] = _TEMPORAL.warm_iterations,
+    warm_limit: Annotated[
+        int | None,
+        typer.Option(min=1, max=100_000, help="Video: most steps of a flow-warped frame catching up with the first frame's style (default 2x steps)."),
+    ] = _TEMPORAL.warm_limit,
     long_term: Annotated[
         int, typer.Option(min=1, max=5, help="Video: earlier frames the temporal loss remembers (1, 2, 4, ... back).")
     ] = _TEMPORAL.long_term,
@@ -121,6 +134,9 @@ def stylize(
     preset: Preset = "medium",
     overwrite: Overwrite = False,
     work_dir: WorkDir = None,
+    preview_every: Annotated[
+        int, typer.Option(min=0, max=10_000_000, help="Write OUT.preview.png beside OUT every N steps (stills) or frames (video); 0: never.")
+    ] = 0,
     quiet: Quiet = False,
 ) -> None:
     """Stylize an image or a video by optimization (Gatys et al.) or with a trained network (--model)."""
@@ -169,8 +185,12 @@ def stylize(
         flow_preset=flow_preset,
         flow_weights=flow_weights,
         weight=temporal_weight,
+        pool=temporal_pool,
+        detail=temporal_detail,
+        reliable_rate=reliable_rate,
         long_term=long_term,
         warm_iterations=warm_steps,
+        warm_limit=warm_limit,
         passes=passes,
         pass_iterations=pass_steps,
         blend=pass_blend,
@@ -179,6 +199,8 @@ def stylize(
     out = OutputOptions(
         size=size, overwrite=overwrite, start=start, duration=duration, crf=crf, preset=preset, work_dir=work_dir
     )
-    events = iter_stylize_file(input, output, style, options, out, resolve_device(device), temporal=temporal)
+    events = iter_stylize_file(
+        input, output, style, options, out, resolve_device(device), temporal=temporal, preview_every=preview_every
+    )
     result = run_with_progress(events, f"stylize {input.name}", quiet)
     typer.echo(f"wrote {result}")

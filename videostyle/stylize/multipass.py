@@ -34,7 +34,7 @@ from ..video import FramePrior, FrameSink, FrameStart, FrameWork, VideoJob, iter
 from ..video.work import MemorySink
 from ..media.cleanup import owned_temp_dir
 from .stylizer import Stylizer
-from .temporal import StylizeWork, temporal_loss, warp_into
+from .temporal import StyleLevel, StylizeWork, temporal_loss, warp_into
 from .temporal_options import TemporalOptions
 
 
@@ -104,8 +104,9 @@ def iter_multipass(
     with owned_temp_dir(target, "passes") as folder:  # named for this pid: a kill -9 leftover is removed by the next run
         store = FrameStore(folder, stylizer.device)
         try:
-            first = StylizeWork(stylizer, job.size, temporal, keep=store.keep)
-            count = yield from iter_video(job.frames(), first, store, prior, visits)
+            level = StyleLevel(prior)
+            first = StylizeWork(stylizer, job.size, temporal, keep=store.keep, level=level)
+            count = yield from iter_video(job.frames(), first, store, level, visits)
             visits = count * passes
             for p in range(1, passes):
                 order = range(count - 1, -1, -1) if p % 2 else range(count)
@@ -139,7 +140,7 @@ def iter_pass(
             mix = temporal.blend * warped.carry.reliable
             init = mix * warped.image + (1 - mix) * own
             if temporal.weight > 0:
-                extra = temporal_loss([warped], temporal.weight, options.preserve_color)
+                extra = temporal_loss([warped], temporal.weight, options.preserve_color, temporal.pool, temporal.detail)
         steps = stylizer.run(content, init, extra, **settings)
         result = yield from relay(steps, lambda step, done=done: FrameProgress(done, visits, step))
         store.save("result", index, result)

@@ -22,8 +22,9 @@ from ..resize import fit_size, resize
 from ..video import FramePrior, FrameSink, IndependentFrames, OutputOptions, PreviousFrame, ResumePoint, WithGenerator, iter_video, open_video
 from .multipass import iter_multipass
 from .options import StyleOptions
+from .preview import PreviewSink, preview_path, preview_steps
 from .stylizer import Stylizer
-from .temporal import StylizeWork, WarpedPrior
+from .temporal import StyleLevel, StylizeWork, WarpedPrior
 from .temporal_options import TemporalOptions
 
 DEFAULT_CAP = 1024  # long side when --size is not given: optimization cost grows with pixels
@@ -41,13 +42,21 @@ def iter_stylize_image(
     options: StyleOptions = StyleOptions(),
     size: int | None = None,
     device: torch.device | str = "cpu",
+    preview: Path | None = None,
+    preview_every: int = 0,
 ) -> Generator[Step, None, torch.Tensor]:
-    """Stylize a (1,3,H,W) image in [0,1]; yields optimization steps, returns the image on the CPU."""
+    """Stylize a (1,3,H,W) image in [0,1]; yields optimization steps, returns the image on the CPU.
+
+    With ``preview`` and ``preview_every`` > 0 the image being optimized is written there every so many steps.
+    """
     device = torch.device(device)
     h, w = content.shape[-2:]
     content = resize(content.to(device), fit_size(h, w, size, cap=DEFAULT_CAP))
     stylizer = Stylizer(load_styles(styles), options, device)
-    result = yield from stylizer.run(content)
+    steps = stylizer.run(content)
+    if preview is not None and preview_every > 0:
+        steps = preview_steps(steps, preview, preview_every)
+    result = yield from steps
     return result.cpu()
 
 
@@ -78,6 +87,7 @@ def make_prior(
     return WarpedPrior(
         flow, temporal.weight, temporal.long_term, init, temporal.scene_cuts,
         gray=options.preserve_color, reliable_rate=temporal.reliable_rate,
+        pool=temporal.pool, detail=temporal.detail,
     )
 
 
@@ -92,12 +102,14 @@ def iter_stylize_video(
     temporal: TemporalOptions = TemporalOptions(),
     sink: FrameSink | None = None,
     resume: ResumePoint | None = None,
+    preview_every: int = 0,
 ) -> Generator[FrameProgress, None, Path]:
     """Stream a video through the stylizer into ``target``: frames flow decoder -> stylizer -> encoder.
 
     Timestamps, frame rate and audio are kept; the output appears only when complete. ``temporal``
     ties frames together by optical flow; with several passes the frames wait on disk in between.
     ``sink`` replaces the writer of ``target``; ``resume`` continues a stopped job (see videostyle.video).
+    ``preview_every`` > 0 also writes every so many finished frames to TARGET.preview.png.
     """
     device = torch.device(device)
     job = open_video(source, output, cap=DEFAULT_CAP)
@@ -105,6 +117,8 @@ def iter_stylize_video(
     if sink is None:  # every pass must finish before the first frame is written: nothing to resume
         sink, found = job.writer(target, resumable=not multipass)
         resume = resume or found
+    if preview_every > 0:
+        sink = PreviewSink(sink, preview_path(target), preview_every)
     stylizer = Stylizer(load_styles(styles), options, device)
     if multipass:
         if resume is not None:
@@ -113,8 +127,9 @@ def iter_stylize_video(
         prior = prior or make_prior(options, temporal, device, flow)
         yield from iter_multipass(stylizer, prior, flow, job, sink, temporal, Path(target))
     else:
-        prior = WithGenerator(prior or make_prior(options, temporal, device), stylizer.generator)
-        yield from iter_video(job.frames(), StylizeWork(stylizer, job.size, temporal), sink, prior, job.total, resume)
+        level = StyleLevel(prior or make_prior(options, temporal, device))
+        work = StylizeWork(stylizer, job.size, temporal, level=level)
+        yield from iter_video(job.frames(), work, sink, WithGenerator(level, stylizer.generator), job.total, resume)
     return Path(target)
 
 
@@ -126,14 +141,21 @@ def iter_stylize_file(
     output: OutputOptions = OutputOptions(),
     device: torch.device | str = "cpu",
     temporal: TemporalOptions = TemporalOptions(),
+    preview_every: int = 0,
 ) -> Generator[Step | FrameProgress, None, Path]:
-    """Image -> image or video -> video, chosen by the files' extensions (``temporal``: videos only)."""
+    """Image -> image or video -> video, chosen by the files' extensions (``temporal``: videos only).
+
+    ``preview_every`` > 0 writes TARGET.preview.png every so many steps (stills) or frames (videos).
+    """
     if same_kind(source, target) == "video":
-        return (yield from iter_stylize_video(source, target, styles, options, output, device, temporal=temporal))
+        return (yield from iter_stylize_video(
+            source, target, styles, options, output, device, temporal=temporal, preview_every=preview_every
+        ))
     check_writable(target, output.overwrite)
     content = read_image(source)
     styles = load_styles(styles)
-    result = yield from iter_stylize_image(content, styles, options, output.size, device)
+    preview = preview_path(target)
+    result = yield from iter_stylize_image(content, styles, options, output.size, device, preview, preview_every)
     write_image(result, target, overwrite=output.overwrite)
     return Path(target)
 

@@ -21,6 +21,7 @@ import torch
 from ..flow import Carry, FlowEstimator, carry
 from ..objectives import Objective
 from ..objectives.temporal import TemporalLoss
+from ..optim import Step
 from ..video import FramePrior, FrameStart, OneFrame
 from ..video.prior import on_cpu
 from ..color import luminance
@@ -54,10 +55,22 @@ def warp_into(
     return Warped(pair.warp(earlier_result).clamp(0, 1), pair)
 
 
-def temporal_loss(earlier: list[Warped], weight: float, gray: bool = False) -> Objective:
-    """The temporal loss towards warped earlier results, closest first; ``gray`` for luminance-only transfer."""
+def temporal_loss(
+    earlier: list[Warped], weight: float, gray: bool = False, pool: int = 1, detail: float = 1.0
+) -> Objective:
+    """The temporal loss towards warped earlier results, closest first; ``gray`` for luminance-only transfer.
+
+    ``pool`` > 1 ties the low-passed images at ``weight`` and the full-resolution ones only at
+    ``detail`` times it (see objectives.temporal): coarse colors and shapes hold, fine texture is
+    held loosely enough for the style loss to keep it sharp.
+    """
     targets = torch.cat([w.image for w in earlier])
-    return TemporalLoss(luminance(targets) if gray else targets, closest_first([w.carry.reliable for w in earlier])) * weight
+    targets = luminance(targets) if gray else targets
+    weights = closest_first([w.carry.reliable for w in earlier])
+    if pool == 1:
+        return TemporalLoss(targets, weights) * weight
+    coarse = TemporalLoss(targets, weights, pool) * weight
+    return coarse + TemporalLoss(targets, weights) * (weight * detail) if detail > 0 else coarse
 
 
 def closest_first(weights: list[torch.Tensor]) -> torch.Tensor:
@@ -74,7 +87,8 @@ class WarpedPrior:
 
     ``init`` is "warped" (the warped previous result, holes filled from the content), "previous" (the
     previous result as is) or "stylizer" (the stylizer's own content or noise init: loss only).
-    ``temporal_weight`` 0 gives warped init alone. ``gray`` matches the stylizer's luminance-only mode.
+    ``temporal_weight`` 0 gives warped init alone. ``gray`` matches the stylizer's luminance-only mode;
+    ``pool`` and ``detail`` shape the temporal loss (see ``temporal_loss``).
 
     Per-pixel step sizes: a pixel that is newly visible (no reliable flow) is "fresh" and moves at the
     full rate; freshness travels with the image along the flow and fades by ``FRESH_DECAY`` a frame,
@@ -93,6 +107,8 @@ class WarpedPrior:
         scene_cuts: bool = True,
         gray: bool = False,
         reliable_rate: float = 1.0,
+        pool: int = 1,
+        detail: float = 1.0,
     ) -> None:
         self.flow = flow
         self.temporal_weight = temporal_weight
@@ -101,6 +117,8 @@ class WarpedPrior:
         self.scene_cuts = scene_cuts
         self.gray = gray
         self.reliable_rate = reliable_rate
+        self.pool = pool
+        self.detail = detail
         self.history: deque[tuple[torch.Tensor, torch.Tensor]] = deque(maxlen=self.offsets[-1])
         self.fresh: torch.Tensor | None = None  # freshness of the latest result, (1,1,H,W)
         self.pending: torch.Tensor | None = None  # freshness of the frame being stylized
@@ -129,7 +147,7 @@ class WarpedPrior:
         earlier = [nearest] + [
             warp_into(self.flow, content, *self.history[k - 1]) for k in self.offsets[1:] if k <= len(self.history)
         ]
-        return FrameStart(init, temporal_loss(earlier, self.temporal_weight, self.gray), rate)
+        return FrameStart(init, temporal_loss(earlier, self.temporal_weight, self.gray, self.pool, self.detail), rate)
 
     def initial(self, content: torch.Tensor, nearest: Warped, previous_result: torch.Tensor) -> torch.Tensor | None:
         if self.init == "warped":
@@ -165,12 +183,48 @@ class WarpedPrior:
             self.fresh = self.fresh.to(device)
 
 
+class StyleLevel:
+    """A FramePrior wrapper that remembers the style loss the first frame of the shot reached.
+
+    Warm frames aim at that level (see StylizeWork); it is part of the prior's state so that a
+    resumed job aims where the uninterrupted one would have.
+    """
+
+    def __init__(self, prior: FramePrior) -> None:
+        self.prior = prior
+        self.value: float | None = None
+
+    def start(self, content: torch.Tensor) -> FrameStart:
+        return self.prior.start(content)
+
+    def update(self, content: torch.Tensor, result: torch.Tensor) -> None:
+        self.prior.update(content, result)
+
+    def state(self) -> dict[str, torch.Tensor]:
+        state = self.prior.state()
+        if self.value is not None:
+            state["style_level"] = torch.tensor([self.value], dtype=torch.float64)
+        return state
+
+    def restore(self, state: dict[str, torch.Tensor]) -> None:
+        rest = dict(state)
+        value = rest.pop("style_level", None)
+        self.value = None if value is None else float(value)
+        self.prior.restore(rest)
+
+
 class StylizeWork(OneFrame):
     """Video frames through the stylizer, each started where the prior says.
 
-    A warm-started frame gets the warm iterations and the prior's per-pixel rates. ``keep`` (if
-    given) sees each frame's working-size content and its start, e.g. to store them for more passes.
+    A warm-started frame gets the warm iterations and the prior's per-pixel rates. With a ``level``
+    (the StyleLevel around the prior) a warm frame whose style loss is still more than
+    ``STYLE_TOLERANCE`` above the shot's first frame's runs the warm iterations again from where it
+    got to, up to ``TemporalOptions.warm_budget`` in all: a fixed short budget lets each frame fall a little
+    short of the style and the shortfall accumulates (issue 12). ``keep`` (if given) sees each
+    frame's working-size content and its start, e.g. to store them for more passes.
     """
+
+    STYLE_TOLERANCE = 0.05
 
     def __init__(
         self,
@@ -178,20 +232,46 @@ class StylizeWork(OneFrame):
         size: tuple[int, int],
         temporal: TemporalOptions,
         keep: Callable[[torch.Tensor, FrameStart], None] | None = None,
+        level: StyleLevel | None = None,
     ) -> None:
         super().__init__(stylizer.device, size)
         self.stylizer = stylizer
         self.temporal = temporal
         self.keep = keep
+        self.level = level
 
     def frame(self, content: torch.Tensor, prior: FramePrior) -> Generator[object, None, torch.Tensor]:
         start = prior.start(content)
         if self.keep is not None:
             self.keep(content, start)
-        iterations = None
-        if self.temporal.enabled and start.init is not None:
-            iterations = self.temporal.warm_steps(self.stylizer.options.steps)
-        steps = self.stylizer.run(content, start.init, start.extra, steps=iterations, rate=start.rate)
-        stylized = yield from steps
+        if not (self.temporal.enabled and start.init is not None):
+            stylized, style = yield from self.optimize(content, start.init, start)
+            if self.level is not None:
+                self.level.value = style
+        else:
+            steps = self.stylizer.options.steps
+            chunk, budget = self.temporal.warm_steps(steps), self.temporal.warm_budget(steps)
+            stylized, style = yield from self.optimize(content, start.init, start, chunk)
+            spent = chunk
+            while self.short_of_style(style) and spent + chunk <= budget:
+                stylized, style = yield from self.optimize(content, stylized, start, chunk)
+                spent += chunk
         prior.update(content, stylized)
         return stylized
+
+    def short_of_style(self, style: float) -> bool:
+        reference = None if self.level is None else self.level.value
+        return reference is not None and style > (1 + self.STYLE_TOLERANCE) * reference
+
+    def optimize(
+        self, content: torch.Tensor, init: torch.Tensor | None, start: FrameStart, steps: int | None = None
+    ) -> Generator[object, None, tuple[torch.Tensor, float]]:
+        """The stylizer's run from ``init``; returns the image and the style loss at its last step."""
+        run = self.stylizer.run(content, init, start.extra, steps=steps, rate=start.rate)
+        last: Step | None = None
+        while True:
+            try:
+                last = next(run)
+            except StopIteration as done:
+                return done.value, 0.0 if last is None else last.parts.get("style", 0.0)
+            yield last
