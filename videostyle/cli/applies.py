@@ -87,6 +87,10 @@ STYLIZE_RULES: tuple[Rule, ...] = (
     Rule("pass_blend", "--pass-blend", OPTIMIZED_VIDEO, "videos stylized without --model"),
     Rule("long_term", "--long-term", OPTIMIZED_VIDEO, "videos stylized without --model"),
     Rule("warm_steps", "--warm-steps", OPTIMIZED_VIDEO, "videos stylized without --model"),
+    *(Rule(param, flag, OPTIMIZED_VIDEO, "videos stylized without --model") for param, flag in (
+        ("temporal_pool", "--temporal-pool"), ("temporal_detail", "--temporal-detail"),
+        ("reliable_rate", "--reliable-rate"), ("warm_limit", "--warm-limit"),
+    )),
     Rule("start", "--start", VIDEO_IN, "video input"),
     Rule("duration", "--duration", VIDEO_IN, "video input"),
     Rule("crf", "--crf", VIDEO_OUT, "video output"),
