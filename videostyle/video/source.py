@@ -10,8 +10,8 @@ from pathlib import Path
 
 from ..media import Frame, ResumePoint, SegmentedVideoWriter, VideoInfo, VideoWriter, probe_video, read_frames
 from ..media.segments import SEGMENTED_EXTS
-from .driver import FrameSink
 from ..resize import fit_size
+from .driver import FrameSink
 from .options import OutputOptions
 
 
@@ -31,7 +31,8 @@ class VideoJob:
     def writer(self, target: str | os.PathLike, resumable: bool = True) -> tuple[FrameSink, ResumePoint | None]:
         """A sink for ``target`` with the source's timing and audio (trimmed like the frames), and where
         to resume; see :func:`open_sink`."""
-        return open_sink(target, self.output if resumable else replace(self.output, work_dir=None), like=self.info, audio_from=self.source)
+        output = self.output if resumable else replace(self.output, work_dir=None)
+        return open_sink(target, output, like=self.info, audio_from=self.source)
 
 
 def open_sink(
