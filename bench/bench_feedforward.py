@@ -109,7 +109,7 @@ def main() -> None:
         # Warm-up outside the timings: cuDNN autotuning, torch.compile, the first pinned allocations.
         warm = torch.from_numpy(np.stack(decoded[:batch])).to(device)
         for _ in range(3 if cuda else 1):
-            engine.frames(warm, (height, width))
+            engine.images(engine.from_pixels(warm, (height, width)))
         naive_net = StyleNetwork(network.config).to(device).eval()
         naive_net.load_state_dict(network.state_dict())
         with torch.inference_mode():
@@ -139,7 +139,7 @@ def main() -> None:
 
         def model_only() -> None:
             for _ in range(model_batches):
-                engine.frames(warm, (height, width))
+                engine.images(engine.from_pixels(warm, (height, width)))
 
         # (b) and (c) alternate, best of --repeats each: on a shared machine load drifts between runs.
         contest = [(timed("(b) naive loop", count, naive, device), timed("(c) pipeline", count, pipeline, device))

@@ -112,9 +112,7 @@ class FrameStylizer:
         out = out[:n].float().clamp_(0, 1)
         return join_chroma(out, images[:n].float()) if self.preserve_color else out
 
-    @torch.inference_mode()
-    def frames(self, pixels: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
-        """(N, H, W, 3) uint8 frames on the device -> stylized uint8 frames of ``size`` (h, w)."""
-        images = resize(pixels.permute(0, 3, 1, 2).float().div_(255), size)
-        out = self.images(images)
-        return out.mul_(255).round_().to(torch.uint8).permute(0, 2, 3, 1).contiguous()
+    @staticmethod
+    def from_pixels(pixels: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
+        """(N, H, W, 3) uint8 frames -> (N, 3, h, w) float images in [0, 1] at ``size``: the network's input."""
+        return resize(pixels.permute(0, 3, 1, 2).float().div_(255), size)

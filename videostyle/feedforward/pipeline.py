@@ -24,7 +24,7 @@ from ..errors import InputError
 from ..flow import FlowOptions
 from ..media import Frame
 from ..progress import FrameProgress
-from ..resize import NETWORK_CAP, resize
+from ..resize import NETWORK_CAP
 from ..video import FramePrior, FrameSink, FrameWork, IndependentFrames, OutputOptions, ResumePoint, iter_video, open_video
 from .inference import FrameStylizer, InferenceOptions
 from .stabilize import Stabilizer, blend
@@ -62,7 +62,7 @@ class NetworkWork(FrameWork):
         yield from ()
         with torch.inference_mode():
             pixels = pixels.to(self.engine.device, non_blocking=True)
-            images = resize(pixels.permute(0, 3, 1, 2).float().div_(255), self.size)
+            images = self.engine.from_pixels(pixels, self.size)
             out = self.engine.images(images)
             frames = []
             for content, stylized in zip(images.split(1), out.split(1)):
