@@ -36,6 +36,17 @@ def test_style_strength_and_loss_options_parse_and_run(files, capsys):
     assert code == 2 and not (files / "bad.png").exists()
 
 
+def test_tile_splits_large_images_and_refuses_a_loss_that_cannot_be_tiled(files, capsys):
+    code, _, err = run(capsys, "stylize", files / "content.png", "-s", files / "style.png", "--size", "300",
+                       "--tile", "256", "--steps", "1", "-o", files / "big.png", "--quiet", "--device", "cpu")
+    assert code == 0, err
+    assert Image.open(files / "big.png").size == (300, 200)
+    code, _, err = run(capsys, "stylize", files / "content.png", "-s", files / "style.png", "--size", "300",
+                       "--tile", "256", "--style-loss", "sliced", "-o", files / "sliced.png", *FAST)
+    assert code != 0 and "--tile 256" in err and len(err.strip().splitlines()) == 1
+    assert not (files / "sliced.png").exists()
+
+
 def test_video_keeps_fps_and_rounds_size_to_even(clip, tmp_path, files, capsys):
     source = clip(size=(64, 48), frames=4, fps=Fraction(25))
     code, _, err = run(capsys, "stylize", source, "-s", files / "style.png", "-o", tmp_path / "o.mp4", "--size", "37", *FAST)

@@ -10,7 +10,18 @@ from torch import nn
 
 from videostyle.backbones import Backbone, Normalize
 from videostyle.objectives import LayerEnergy
-from videostyle.optim.tiling import TileBatch, TiledObjective, coverage, tile_bounds, tile_boxes, tile_starts
+from videostyle.optim.tiling import (
+    ALIGN,
+    TileBatch,
+    TiledObjective,
+    aligned_bounds,
+    context_tiles,
+    coverage,
+    inner_features,
+    tile_bounds,
+    tile_boxes,
+    tile_starts,
+)
 
 
 def test_tile_bounds_cover_the_length_in_near_equal_spans():
@@ -107,3 +118,61 @@ def test_rate_is_the_mean_of_the_covering_tiles_gradients() -> None:
         total[..., y0:y1, x0:x1] += weights
         count[..., y0:y1, x0:x1] += 1
     torch.testing.assert_close(image.grad, total / count)
+
+
+@pytest.mark.parametrize("length", [100, 897, 1500, 4096, 2724])
+@pytest.mark.parametrize("jitter", [False, True])
+def test_aligned_bounds_cover_the_length_with_aligned_edges_and_short_spans(length: int, jitter: bool) -> None:
+    generator = torch.Generator().manual_seed(length) if jitter else None
+    for _ in range(5):
+        spans = aligned_bounds(length, 896, generator)
+        assert spans[0][0] == 0 and spans[-1][1] == length
+        assert all(a1 == b0 for (_, a1), (b0, _) in zip(spans, spans[1:]))
+        assert all(0 < b - a <= 896 for a, b in spans)
+        assert all(b % ALIGN == 0 for _, b in spans[:-1])
+
+
+@pytest.mark.parametrize("span", [128, 160, 192, 300])
+def test_short_spans_never_collide(span: int) -> None:
+    generator = torch.Generator().manual_seed(span)
+    for length in range(span + 1, 6 * span, 7):
+        spans = aligned_bounds(length, span, generator)
+        assert spans[-1][1] == length and all(0 < b - a <= span for a, b in spans)
+
+
+def test_jittered_bounds_move_from_call_to_call() -> None:
+    generator = torch.Generator().manual_seed(0)
+    layouts = {tuple(aligned_bounds(4096, 896, generator)) for _ in range(10)}
+    assert len(layouts) > 5
+
+
+def test_context_tiles_partition_the_image_and_stay_within_the_tile() -> None:
+    generator = torch.Generator().manual_seed(1)
+    tiles = context_tiles(700, 1000, 512, 64, generator)
+    counts = torch.zeros(700, 1000)
+    for (cy0, cy1, cx0, cx1), (y0, y1, x0, x1) in tiles:
+        counts[y0:y1, x0:x1] += 1
+        assert cy1 - cy0 <= 512 and cx1 - cx0 <= 512
+        assert cy0 <= y0 and cy1 >= y1 and cx0 <= x0 and cx1 >= x1  # the crop holds its inner box
+        assert (y0 - cy0) in (0, 64) and (cx1 - x1) in (0, 64)  # a full margin, except at the image's edges
+    assert torch.equal(counts, torch.ones(700, 1000))
+    assert context_tiles(300, 400, 512, 64) == [((0, 300, 0, 400), (0, 300, 0, 400))]
+
+
+def strided_pointwise_backbone() -> Backbone:
+    """1x1 convolutions with strides 2 and 4: no neighbours seen, so crops' features are exact slices of the whole's."""
+    torch.manual_seed(0)
+    layers = [("a", nn.Conv2d(3, 4, 1, stride=2)), ("b", nn.Conv2d(4, 5, 1, stride=2))]
+    return Backbone("tiny", layers, Normalize((0.5,) * 3, (0.5,) * 3))
+
+
+def test_inner_features_are_the_whole_images_features_at_the_inner_box() -> None:
+    backbone = strided_pointwise_backbone()
+    image = torch.rand(1, 3, 300, 430)
+    whole = backbone(image, ["a", "b"])
+    for crop, inner in context_tiles(300, 430, 192, 32, torch.Generator().manual_seed(2)):
+        cut = inner_features(backbone(image[..., crop[0] : crop[1], crop[2] : crop[3]], ["a", "b"]), crop, inner)
+        for name, stride in (("a", 2), ("b", 4)):
+            y0, y1, x0, x1 = inner
+            expected = whole[name][..., y0 // stride : -(-y1 // stride), x0 // stride : -(-x1 // stride)]
+            assert torch.allclose(cut[name], expected, atol=1e-6)

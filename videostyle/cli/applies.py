@@ -74,7 +74,7 @@ STYLIZE_RULES: tuple[Rule, ...] = (
         ("steps", "--steps"), ("content_weight", "--content-weight"), ("style_weight", "--style-weight"),
         ("tv_weight", "--tv-weight"), ("style_strength", "--style-strength"), ("style_loss", "--style-loss"),
         ("color_init", "--color-init"), ("optimizer", "--optimizer"), ("lr", "--lr"), ("init", "--init"),
-        ("scales", "--scales"), ("style_scale", "--style-scale"),
+        ("scales", "--scales"), ("tile", "--tile"), ("style_scale", "--style-scale"),
     )),
     Rule("style_index", "--style-index", MODEL, "--model"),
     Rule("style_mix", "--style-mix", MODEL, "--model"),

@@ -81,6 +81,10 @@ def stylize(
         typer.Option(help="Start image. Video: warped = last result moved by optical flow; previous = as is."),
     ] = _STYLE.init,
     scales: Annotated[int, typer.Option(min=1, max=6, help="Coarse-to-fine scales (1 = single scale).")] = _STYLE.scales,
+    tile: Annotated[
+        int,
+        typer.Option(min=256, max=16384, help="Tile side in pixels: larger images are optimized tile by tile, with whole-image style statistics."),
+    ] = _STYLE.tile,
     seed: Annotated[int | None, typer.Option(help="Random seed for noise init.")] = _STYLE.seed,
     backbone: Backbone = DEFAULT_BACKBONE,
     weights: Weights = None,
@@ -174,6 +178,7 @@ def stylize(
         style_blend=split_floats(style_weights, "--style-weights"),
         preserve_color=preserve_color,
         scales=scales,
+        tile=tile,
         seed=seed,
         style_strength=style_strength,
         style_loss=style_loss,

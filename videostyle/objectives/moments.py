@@ -14,46 +14,54 @@ import torch
 
 from .base import Features, Objective
 from .content import relative_mse
+from .style import gram
 
 
 def channel_moments(features: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """(N, C, H, W) -> mean (N, C) and centered covariance (N, C, C), averaged over positions."""
-    n, c, h, w = features.shape
-    flat = features.reshape(n, c, h * w)
-    mean = flat.mean(dim=2)
-    centered = flat - mean.unsqueeze(2)
-    return mean, centered @ centered.transpose(1, 2) / (h * w)
+    mean = features.mean(dim=(2, 3))
+    return mean, covariance(mean, gram(features))
 
 
-def blended_moments(
-    per_style: Sequence[Mapping[str, torch.Tensor]], weights: Sequence[float]
-) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
-    """Moments of the mixture of several styles' feature distributions (weights normalized)."""
-    total = float(sum(weights))
-    out: dict[str, tuple[torch.Tensor, torch.Tensor]] = {}
-    for layer in per_style[0]:
-        moments = [channel_moments(feats[layer]) for feats in per_style]
-        mean = sum(w / total * m for w, (m, _) in zip(weights, moments))
-        second = sum(w / total * (cov + m.unsqueeze(2) @ m.unsqueeze(1)) for w, (m, cov) in zip(weights, moments))
-        out[layer] = (mean, second - mean.unsqueeze(2) @ mean.unsqueeze(1))  # type: ignore[operator]
-    return out
+def covariance(mean: torch.Tensor, second: torch.Tensor) -> torch.Tensor:
+    """Centered covariance from the mean (N, C) and the second moment (N, C, C) (the Gram matrix)."""
+    return second - mean.unsqueeze(2) @ mean.unsqueeze(1)
 
 
 class MomentStyleLoss(Objective):
-    """Sum over layers of relative errors of the channel means and of the centered covariances."""
+    """Sum over layers of relative errors of the channel means and of the centered covariances.
+
+    Its ``statistics`` are the mean and the second moment, both averages over positions, so a large
+    image's are the area-weighted mean of its tiles' (``pooled``), and so are a blend of styles'.
+    """
 
     name = "style"
+    pooled = True
 
-    def __init__(self, targets: Mapping[str, tuple[torch.Tensor, torch.Tensor]]) -> None:
+    def __init__(self, stats: Mapping[str, torch.Tensor]) -> None:
+        """``stats``: the target ``statistics`` (``layer.mean`` and ``layer.second`` for each layer)."""
         super().__init__()
-        self.layers = tuple(targets)
+        self.layers = tuple(dict.fromkeys(key.rsplit(".", 1)[0] for key in stats))
         for i, layer in enumerate(self.layers):
-            self.register_buffer(f"mean{i}", targets[layer][0].detach())
-            self.register_buffer(f"cov{i}", targets[layer][1].detach())
+            mean = stats[f"{layer}.mean"].detach()
+            self.register_buffer(f"mean{i}", mean)
+            self.register_buffer(f"cov{i}", covariance(mean, stats[f"{layer}.second"].detach()))
+
+    @staticmethod
+    def statistics(feats: Features, layers: Sequence[str]) -> dict[str, torch.Tensor]:
+        stats = {}
+        for layer in layers:
+            stats[f"{layer}.mean"] = feats[layer].mean(dim=(2, 3))
+            stats[f"{layer}.second"] = gram(feats[layer])
+        return stats
+
+    def loss(self, stats: Mapping[str, torch.Tensor]) -> torch.Tensor:
+        total = torch.zeros((), device=self.mean0.device)
+        for i, layer in enumerate(self.layers):
+            mean = stats[f"{layer}.mean"]
+            total = total + relative_mse(mean, getattr(self, f"mean{i}"))
+            total = total + relative_mse(covariance(mean, stats[f"{layer}.second"]), getattr(self, f"cov{i}"))
+        return total / len(self.layers)
 
     def forward(self, image: torch.Tensor, feats: Features) -> torch.Tensor:
-        total = torch.zeros((), device=feats[self.layers[0]].device)
-        for i, layer in enumerate(self.layers):
-            mean, cov = channel_moments(feats[layer])
-            total = total + relative_mse(mean, getattr(self, f"mean{i}")) + relative_mse(cov, getattr(self, f"cov{i}"))
-        return total / len(self.layers)
+        return self.loss(self.statistics(feats, self.layers))

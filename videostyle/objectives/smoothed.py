@@ -32,7 +32,12 @@ def softmax_smooth(features: torch.Tensor, temperature: float = 1.0) -> torch.Te
 
 
 class SmoothedStyleLoss(StyleLoss):
-    """StyleLoss on softmax-smoothed features; its targets must be Gram matrices of smoothed features too."""
+    """StyleLoss on softmax-smoothed features; its targets must be Gram matrices of smoothed features too.
+
+    Not ``pooled``: the softmax normalizes by a mean over the whole image, which tiles cannot share.
+    """
+
+    pooled = False
 
     def __init__(self, targets: Mapping[str, torch.Tensor], temperature: float = 1.0) -> None:
         super().__init__(targets)

@@ -18,7 +18,8 @@ def gram(features: torch.Tensor) -> torch.Tensor:
 
 
 def blended_grams(per_style: Sequence[Mapping[str, torch.Tensor]], weights: Sequence[float]) -> dict[str, torch.Tensor]:
-    """Mix several styles by a weighted average of their Gram matrices (weights are normalized)."""
+    """Mix several styles by a weighted average of their Gram matrices, or of any statistics that are
+    averages over positions (weights are normalized): the statistics of the styles' pooled features."""
     total = float(sum(weights))
     return {
         layer: sum(w / total * grams[layer] for w, grams in zip(weights, per_style))  # type: ignore[misc]
@@ -27,9 +28,14 @@ def blended_grams(per_style: Sequence[Mapping[str, torch.Tensor]], weights: Sequ
 
 
 class StyleLoss(Objective):
-    """Sum over layers of the relative squared error between Gram matrices and stored targets."""
+    """Sum over layers of the relative squared error between Gram matrices and stored targets.
+
+    The loss is a function of ``statistics``, which are averages over positions: a large image's are
+    the area-weighted mean of its tiles' (``pooled`` says so), and tiled code uses ``loss`` on them.
+    """
 
     name = "style"
+    pooled = True
 
     def __init__(self, targets: Mapping[str, torch.Tensor], layer_weights: Mapping[str, float] | None = None) -> None:
         super().__init__()
@@ -40,8 +46,15 @@ class StyleLoss(Objective):
         for i, layer in enumerate(self.layers):
             self.register_buffer(f"target{i}", targets[layer].detach())
 
-    def forward(self, image: torch.Tensor, feats: Features) -> torch.Tensor:
+    @staticmethod
+    def statistics(feats: Features, layers: Sequence[str]) -> dict[str, torch.Tensor]:
+        return {layer: gram(feats[layer]) for layer in layers}
+
+    def loss(self, stats: Mapping[str, torch.Tensor]) -> torch.Tensor:
         return sum(
-            self.layer_weights[layer] * relative_mse(gram(feats[layer]), getattr(self, f"target{i}"))
+            self.layer_weights[layer] * relative_mse(stats[layer], getattr(self, f"target{i}"))
             for i, layer in enumerate(self.layers)
         )  # type: ignore[return-value]
+
+    def forward(self, image: torch.Tensor, feats: Features) -> torch.Tensor:
+        return self.loss(self.statistics(feats, self.layers))

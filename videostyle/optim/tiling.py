@@ -1,7 +1,7 @@
 """Images larger than the network should see at once, cut into tiles: the one place tiling lives.
 
-Two techniques need it for different reasons, so the tiles are laid out two ways, each at the point of
-the loop where its reason bites:
+Three techniques need it for different reasons, so the tiles are laid out in ways that suit each, at
+the point of the loop where its reason bites:
 
 ``TiledObjective`` (DeepDream on large images; memory). The loop sees one objective on the whole image
 (``layers`` is empty, so the loop hands over the image itself); inside, an image larger than a tile is
@@ -22,6 +22,12 @@ gradient the mean of its tiles' gradients, whatever the overlap: with SGD (and L
 that is exactly a per-pixel learning rate. Adam and RMSProp normalize each pixel's step by its own
 gradient history, so with them overlaps cannot run ahead in the first place and the rescaling
 changes little.
+
+``context_tiles`` (style transfer above the tile size; memory, with global statistics). Spans at
+multiples of ``ALIGN`` pixels (so every layer's feature grid of a crop lines up with the whole image's),
+each widened by a context margin that the network sees but whose features (``inner_features``) are
+dropped, so that no tile border's zero padding enters a loss; with a generator the span edges move at
+every call. The style objective pools its statistics over the tiles (see ``stylize.tiled``).
 """
 
 from __future__ import annotations
@@ -74,6 +80,71 @@ class TiledObjective(Objective):
 
 
 Box = tuple[int, int, int, int]  # y0, y1, x0, x1
+
+ALIGN = 32  # the coarsest stride of the backbones: crops starting at multiples of it share the image's feature grid
+
+
+def aligned_bounds(length: int, span: int, generator: torch.Generator | None = None) -> list[tuple[int, int]]:
+    """Spans of at most ``span`` (at least 4 x ``ALIGN``) covering [0, length), inner edges at multiples of ``ALIGN``.
+
+    With a ``generator`` the inner edges move by up to an eighth of ``span`` at random (less where the
+    spans are short), so that the edges of tiles evaluated step after step never stay in one place.
+    """
+    if span < 4 * ALIGN:
+        raise ValueError(f"tile spans must be at least {4 * ALIGN} px, got {span}")
+    if length <= span:
+        return [(0, length)]
+    reach = span // 8 if generator is not None else 0
+    count = math.ceil(length / (span - 2 * reach - ALIGN))
+    base = length / count  # edges k * base, moved by at most `jitter` and floored to ALIGN: spans stay in (ALIGN, span]
+    jitter = min(reach, max(0, int(base - 2 * ALIGN) // 2))
+    edges = [0]
+    for k in range(1, count):
+        shift = int(torch.randint(-jitter, jitter + 1, (1,), generator=generator)) if jitter else 0
+        edges.append((round(k * base) + shift) // ALIGN * ALIGN)
+    edges.append(length)
+    return list(zip(edges[:-1], edges[1:]))
+
+
+def context_tiles(
+    height: int, width: int, tile: int, margin: int, generator: torch.Generator | None = None
+) -> list[tuple[Box, Box]]:
+    """(crop, inner) boxes: inner boxes partition the image; each crop adds up to ``margin`` on each side.
+
+    An image no larger than ``tile`` is one tile without margin; otherwise crops are at most ``tile``.
+    """
+    if height <= tile and width <= tile:
+        return [((0, height, 0, width),) * 2]
+    span = tile - 2 * margin
+    tiles = []
+    for y0, y1 in aligned_bounds(height, span, generator):
+        for x0, x1 in aligned_bounds(width, span, generator):
+            crop = (max(0, y0 - margin), min(height, y1 + margin), max(0, x0 - margin), min(width, x1 + margin))
+            tiles.append((crop, (y0, y1, x0, x1)))
+    return tiles
+
+
+def stride_of(pixels: int, positions: int) -> int:
+    """A layer's stride (a power of two) from the sizes of an input (at least 64 px) and of its feature map."""
+    return 2 ** round(math.log2(pixels / positions))
+
+
+def inner_features(feats: dict[str, torch.Tensor], crop: Box, inner: Box) -> dict[str, torch.Tensor]:
+    """Each feature map of ``crop`` cut down to the positions computed for ``inner`` (the margin dropped).
+
+    A layer's stride is read off its size; inner edges inside the crop are at multiples of ``ALIGN``
+    from the crop's start, so the cut falls between feature positions.
+    """
+    out = {}
+    for name, f in feats.items():
+        fh, fw = f.shape[-2:]
+        sy, sx = stride_of(crop[1] - crop[0], fh), stride_of(crop[3] - crop[2], fw)
+        top = (inner[0] - crop[0]) // sy
+        bottom = fh if inner[1] == crop[1] else (inner[1] - crop[0]) // sy
+        left = (inner[2] - crop[2]) // sx
+        right = fw if inner[3] == crop[3] else (inner[3] - crop[2]) // sx
+        out[name] = f[..., top:bottom, left:right]
+    return out
 
 
 def tile_starts(length: int, tile: int) -> list[int]:

@@ -48,6 +48,7 @@ class StyleOptions:
     style_strength: float | None = None
     color_init: bool = True
     parameterization: str = "pyramid"
+    tile: int = 1024
 
     def __post_init__(self) -> None:
         backbone_spec(self.backbone)
@@ -79,6 +80,8 @@ class StyleOptions:
             raise OptionError(
                 f"unknown parameterization {self.parameterization!r}; choose one of {', '.join(PARAMETERIZATIONS)}"
             )
+        if not 256 <= self.tile <= 16384:
+            raise OptionError(f"--tile {self.tile} is out of range 256..16384")
         if not 1 <= self.scales <= 6:
             raise OptionError(f"--scales {self.scales} is out of range 1..6")
         if self.style_blend is not None and (

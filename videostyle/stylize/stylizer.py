@@ -22,7 +22,8 @@ from ..optim.pyramid import PyramidImage
 from ..resize import resize, resize_long_side
 from ..color import join_chroma, luminance, match_color, match_luminance
 from .options import StyleOptions
-from .style_targets import style_objective
+from .style_targets import check_untiled, style_objective
+from .tiled import TiledStyleTransfer
 
 
 MIN_SCALE_SIDE = 128  # below this the network barely sees the content and the coarse result is style soup
@@ -68,25 +69,34 @@ class Stylizer:
         key = tuple(content.shape[-2:])
         if key not in self._style_losses:
             long_side = round(max(key) * self.options.style_scale)
-            per_style = []
-            for style in self.styles:
-                style = resize_long_side(style, long_side)
-                if self.options.preserve_color:
-                    style = match_luminance(style, content)
-                per_style.append(self.backbone(style, self.style_layers))
-            loss = style_objective(self.options.style_loss, per_style, self.blend, self.options.seed or 0)
+            styles = [resize_long_side(style, long_side) for style in self.styles]
+            if self.options.preserve_color:
+                styles = [match_luminance(style, content) for style in styles]
+            opts = self.options
+            loss = style_objective(opts.style_loss, self.backbone, styles, self.style_layers, self.blend, opts.tile, opts.seed or 0)
             self._style_losses[key] = loss.to(self.device)
         return self._style_losses[key]
 
     @torch.no_grad()
     def objective(self, content: torch.Tensor) -> Objective:
-        """content + style + TV (+ chroma TV against colored speckle), each with its weight, for this content image."""
+        """content + style + TV (+ chroma TV against colored speckle), each with its weight, for this content image.
+
+        An image larger than ``tile`` gets its content and style terms from tiles, with the style
+        statistics pooled over the whole image (``TiledStyleTransfer``).
+        """
         opts = self.options
-        feats = self.backbone(content, self.content_layers)
-        n = len(self.content_layers)
-        content_loss = Sum([ContentLoss(layer, feats[layer]) * (1 / n) for layer in self.content_layers])
         style_weight, tv_weight, chroma_weight = opts.loss_weights
-        terms = content_loss * opts.content_weight + self.style_loss(content) * style_weight + TotalVariation() * tv_weight
+        style = self.style_loss(content)
+        if max(content.shape[-2:]) > opts.tile:
+            check_untiled(opts.style_loss, max(content.shape[-2:]), opts.tile)
+            weights = (opts.content_weight, style_weight)
+            terms = TiledStyleTransfer(content, self.content_layers, style, weights, self.backbone, opts.tile, self.generator)
+        else:
+            feats = self.backbone(content, self.content_layers)
+            n = len(self.content_layers)
+            content_loss = Sum([ContentLoss(layer, feats[layer]) * (1 / n) for layer in self.content_layers])
+            terms = content_loss * opts.content_weight + style * style_weight
+        terms = terms + TotalVariation() * tv_weight
         return terms + ChromaTV() * chroma_weight if chroma_weight and not opts.preserve_color else terms
 
     def initial(self, content: torch.Tensor) -> torch.Tensor:
