@@ -139,3 +139,15 @@ def test_color_init_starts_in_the_styles_palette_unless_colors_are_kept(photo, s
     assert (photo.mean((2, 3)) - stripes.mean((2, 3))).abs().max() > 0.2
     kept = Stylizer([stripes], StyleOptions(preserve_color=True), cpu, backbone=lite0).initial(photo)
     assert torch.equal(kept, photo)
+
+
+@pytest.mark.parametrize(("optimizer", "rates"), [("adam", [0.02, 0.01]), ("lbfgs", [1.0, 1.0])])
+def test_finer_scales_refine_with_smaller_adam_steps(photo, stripes, lite0, monkeypatch, optimizer, rates):
+    import videostyle.stylize.stylizer as stylizer_module
+
+    seen = []
+    real = stylizer_module.make_optimizer
+    monkeypatch.setattr(stylizer_module, "make_optimizer", lambda name, params, lr: seen.append(lr) or real(name, params, lr))
+    big = torch.nn.functional.interpolate(photo, scale_factor=3, mode="bilinear")  # 192x288: scales 144 and 288
+    drain(Stylizer([stripes], StyleOptions(steps=1, scales=2, optimizer=optimizer), torch.device("cpu"), backbone=lite0).run(big))
+    assert seen == pytest.approx(rates)

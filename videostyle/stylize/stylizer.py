@@ -27,6 +27,12 @@ from .tiled import TiledStyleTransfer
 
 
 MIN_SCALE_SIDE = 128  # below this the network barely sees the content and the coarse result is style soup
+REFINE_RATE = 0.5
+"""Adam's step size at each scale after the first, relative to the previous scale's. Adam moves every pixel
+by about the learning rate whatever its gradient, and a finer scale starts from the upsampled result, close
+to its optimum, where most gradients are small: at the full rate it adds colored grain. Measured at 2048 px
+from a 1024 px result (15 steps, The Shipwreck): learning rate 0.02 -> high-frequency energy 3.3x the start's
+and style loss 359; 0.005 -> 1.3x and 152."""
 
 
 def scale_pyramid(size: tuple[int, int], scales: int) -> list[tuple[int, int]]:
@@ -126,12 +132,13 @@ class Stylizer:
         """Stylize ``content`` (1,3,H,W in [0,1] on the device); yields loop steps, returns the image.
 
         With ``scales`` > 1 the image is optimized coarse to fine, each scale starting from the
-        upsampled result of the previous one. ``extra`` terms (temporal losses) apply at full size only.
+        upsampled result of the previous one, with Adam at ``REFINE_RATE`` times its step size. ``extra`` terms (temporal losses) apply at full size only.
         ``steps`` and ``lr`` override the options' for this image; ``rate`` (1,1,H,W) in (0,1] scales
         each pixel's steps (a warm-started video frame moves its reliably warped pixels slowly).
         """
         opts = self.options
         steps = steps or opts.steps
+        lr = lr or opts.learning_rate
         original = content
         if opts.preserve_color:
             content = luminance(content)
@@ -146,7 +153,8 @@ class Stylizer:
                 objective = objective + extra
             start = resize(previous, size)
             param = self.parameterize(start, None if rate is None else resize(rate, size))
-            optimizer = make_optimizer(opts.optimizer, param.parameters(), lr or opts.learning_rate)
+            scale_lr = lr * REFINE_RATE**k if opts.optimizer == "adam" else lr
+            optimizer = make_optimizer(opts.optimizer, param.parameters(), scale_lr)
             yield from optimize(param, objective, self.backbone, steps, optimizer, scheduler=decay(optimizer, steps))
             return param().detach()
 
