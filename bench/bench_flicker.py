@@ -68,9 +68,11 @@ def main() -> None:
         report = drain(iter_warping_error(clip, result, duration=duration))
         size = sink.frames[0].rgb.shape[:2]
         inputs = [resize(frame_to_tensor(f.rgb), size) for f in read_frames(clip, None, duration)]
-        memory = sequence_warping_error(inputs, [frame_to_tensor(f.rgb) for f in sink.frames], FlowOptions().estimator())
+        outputs = [frame_to_tensor(f.rgb) for f in sink.frames]
+        memory = sequence_warping_error(inputs, outputs, FlowOptions().estimator())
     memory["ratio"] = memory["stylized"] / memory["input"]
-    print(json.dumps({"clip": "pan" if args.pan else args.clip, "temporal": args.temporal, **report, "in_memory": memory}, indent=2))
+    summary = {"clip": "pan" if args.pan else args.clip, "temporal": args.temporal, **report, "in_memory": memory}
+    print(json.dumps(summary, indent=2))
 
 
 if __name__ == "__main__":

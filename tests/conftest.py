@@ -144,7 +144,7 @@ def pan_photo(size: tuple[int, int]) -> np.ndarray:
 def moving_frame(
     index: int, size: tuple[int, int], shift: tuple[int, int] = (2, 1), photo: np.ndarray | None = None
 ) -> np.ndarray:
-    """Frame ``index`` of a panning clip: a window over ``photo`` (default ``pan_photo``) moving ``shift`` pixels a frame."""
+    """Frame ``index`` of a panning clip: a window over ``photo`` (default ``pan_photo``) moving ``shift`` px a frame."""
     width, height = size
     photo = pan_photo(size) if photo is None else photo
     x, y = 10 + shift[0] * index, 10 + shift[1] * index

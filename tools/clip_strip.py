@@ -38,7 +38,8 @@ def main() -> None:
         subprocess.run([sys.executable, "-m", "videostyle", *args], cwd=ROOT, env=env, check=True)
         frames = [frame_to_tensor(f.rgb) for f in read_frames(output)]
     picks = {"first": 0, "middle": len(frames) // 2, "last": len(frames) - 1}
-    sheet = contact_sheet([frames[k] for k in picks.values()], [f"{name}: frame {k}" for name, k in picks.items()], columns=3)
+    labels = [f"{name}: frame {k}" for name, k in picks.items()]
+    sheet = contact_sheet([frames[k] for k in picks.values()], labels, columns=3)
     size = save_jpeg(sheet, ROOT / "docs" / "images" / "clip_strip.jpg")
     print(f"docs/images/clip_strip.jpg: {size // 1000} KB")
 

@@ -5,10 +5,10 @@ Image-space only (reads no backbone layer). Several targets (long-term consisten
 own per-pixel weights; the loss is sum_j mean(c_j * (x - w_j)²), the paper's 1/D normalization.
 
 ``pool`` > 1 compares the images low-passed (pool x pool block means of image, targets and weights).
-Why: a bilinear warp blurs, and a loss that ties every pixel to the blurred warp compounds that blur
-frame after frame, so the fine brush texture fades and the look drifts (issue 12). Tied only at the
-coarse scale, each frame keeps its colors and shapes in place while the style loss is free to keep the
-fine texture as sharp as frame 0's.
+Why: a warp blurs (bilinear more than bicubic), and a loss that ties every pixel to the blurred warp
+compounds that blur frame after frame, so the fine brush texture fades and the look drifts (issue 12).
+Tied only at the coarse scale, each frame keeps its colors and shapes in place while the style loss is
+free to keep the fine texture as sharp as frame 0's.
 """
 
 from __future__ import annotations
