@@ -17,7 +17,7 @@ class TemporalOptions:
     ``enabled`` False makes frames independent (``--no-temporal``). Otherwise each frame after the
     first of a shot may start from the warped previous result (``StyleOptions.init == "warped"``) and
     is pulled towards it by a temporal loss of weight ``weight`` (0: warped init alone) on its
-    ``pool`` x ``pool`` block means, and of ``detail`` x ``weight`` on every pixel: tying every pixel
+    ``pool`` x ``pool`` window means, and of ``detail`` x ``weight`` on every pixel: tying every pixel
     at the full weight lets whatever blur the warps leave compound, and the look drifts; holding
     pixels too loosely lets the texture flicker (issue 12; see bench/bench_drift.py,
     bench/bench_flicker.py and the README for the measurements). Such a warm frame is already close to
