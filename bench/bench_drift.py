@@ -2,7 +2,7 @@
 
     python bench/bench_drift.py [--clip samples/clip.mp4] [--style samples/styles/stained_glass.png]
         [--size 128] [--frames 24] [--iterations 40] [--every 4] [--device cpu] [--threads 1]
-        [--option name=value ...]
+        [--option name=value ...] [--save first_last.png]
 
 Stylizes the first --frames frames of the clip in the default temporal mode (flow-warped init + temporal
 loss, warm frames with half the iterations, repeated while their style loss is over 5 % above frame 0's) and prints, every --every frames and for the last, a
@@ -22,7 +22,7 @@ from itertools import islice
 
 import torch
 
-from videostyle.media import frame_to_tensor, read_frames, read_image
+from videostyle.media import frame_to_tensor, read_frames, read_image, write_image
 from videostyle.objectives import StyleLoss, gram
 from videostyle.objectives.tv import image_gradients
 from videostyle.progress import drain
@@ -66,6 +66,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--option", action="append", default=[])
     parser.add_argument("--temporal", action="append", default=[])
+    parser.add_argument("--save", help="also write frame 0 and the last frame side by side to this image file")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     device = torch.device(args.device)
@@ -87,9 +88,12 @@ def main() -> None:
             yardstick = StyleLoss({layer: gram(feats[layer]) for layer in layers})
             work = StylizeWork(stylizer, tuple(content.shape[-2:]), temporal, level=prior)
         result = drain(work.frame(content, prior))
+        first_result = result if index == 0 else first_result
         with torch.no_grad():
             loss = float(yardstick(result, stylizer.backbone(result, yardstick.layers)))
         rows.append((index, loss, sharpness(result), sharpness(content)))
+    if args.save:
+        write_image(torch.cat([first_result, result], dim=-1), args.save, overwrite=True)
     first = rows[0]
     print(f"clip {args.clip}, style {args.style}, {args.size} px, {args.frames} frames, {args.iterations} iterations"
           f" (warm frames {temporal.warm_steps(args.iterations)}), options {args.option or 'default'}, temporal {args.temporal or 'default'}\n")

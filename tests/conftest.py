@@ -132,13 +132,21 @@ def tone_fixture() -> Callable[[float, int, int], np.ndarray]:
     return tone
 
 
-def moving_frame(index: int, size: tuple[int, int], shift: tuple[int, int] = (2, 1)) -> np.ndarray:
-    """Frame ``index`` of a panning clip: a window over the astronaut photo moving ``shift`` pixels a frame."""
+def pan_photo(size: tuple[int, int]) -> np.ndarray:
+    """The picture a panning clip of frames ``size`` (width, height) moves over: the astronaut, resized."""
     from skimage import data
     from skimage.transform import resize
 
     width, height = size
-    photo = (resize(data.astronaut(), (2 * height + 40, 2 * width + 40), anti_aliasing=True) * 255).astype(np.uint8)
+    return (resize(data.astronaut(), (2 * height + 40, 2 * width + 40), anti_aliasing=True) * 255).astype(np.uint8)
+
+
+def moving_frame(
+    index: int, size: tuple[int, int], shift: tuple[int, int] = (2, 1), photo: np.ndarray | None = None
+) -> np.ndarray:
+    """Frame ``index`` of a panning clip: a window over ``photo`` (default ``pan_photo``) moving ``shift`` px a frame."""
+    width, height = size
+    photo = pan_photo(size) if photo is None else photo
     x, y = 10 + shift[0] * index, 10 + shift[1] * index
     return np.ascontiguousarray(photo[y : y + height, x : x + width])
 

@@ -6,6 +6,8 @@ import torch
 from videostyle.backbones import load_backbone
 from videostyle.errors import OptionError
 from videostyle.stylize import StyleOptions, Stylizer
+from videostyle.optim import RatedPixelImage
+from videostyle.optim.pyramid import PyramidImage
 from videostyle.stylize.stylizer import scale_pyramid
 from videostyle.color import join_chroma, luminance, rgb_to_yiq, yiq_to_rgb
 from videostyle.progress import drain
@@ -151,3 +153,17 @@ def test_finer_scales_refine_with_smaller_adam_steps(photo, stripes, lite0, monk
     big = torch.nn.functional.interpolate(photo, scale_factor=3, mode="bilinear")  # 192x288: scales 144 and 288
     drain(Stylizer([stripes], StyleOptions(steps=1, scales=2, optimizer=optimizer), torch.device("cpu"), backbone=lite0).run(big))
     assert seen == pytest.approx(rates)
+
+
+@pytest.mark.parametrize("parameterization, kind", [("pyramid", PyramidImage), ("pixels", RatedPixelImage)])
+def test_a_warm_frame_keeps_its_parameterization_with_per_pixel_rates(stripes, lite0, parameterization, kind):
+    stylizer = Stylizer([stripes], StyleOptions(parameterization=parameterization), torch.device("cpu"), backbone=lite0)
+    rate = torch.full((1, 1, 8, 8), 0.25)
+    rate[..., :4] = 1.0  # newly visible pixels move at the full rate
+    param = stylizer.parameterize(torch.full((1, 3, 8, 8), 0.5), rate)
+    assert isinstance(param, kind)
+    with torch.no_grad():
+        for p in param.parameters():
+            p.fill_(0.2)
+    moved = (param() - 0.5)[0, 0]
+    assert torch.allclose(moved[:, :4] * 0.25, moved[:, 4:])  # each pixel moves in proportion to its rate

@@ -189,18 +189,31 @@ def test_multipass_cannot_resume(moving_clip, tmp_path, stripes):
     assert not (tmp_path / "o.mp4").exists()
 
 
-def test_low_pass_temporal_loss_ignores_detail_finer_than_its_blocks():
+def test_low_pass_temporal_loss_ignores_detail_finer_than_its_windows():
     target, weights = torch.full((1, 3, 4, 4), 0.5), torch.ones(1, 1, 4, 4)
-    checker = (torch.arange(4)[:, None] + torch.arange(4)[None]) % 2 * 0.2 - 0.1  # zero mean in each 2x2 block
+    checker = (torch.arange(4)[:, None] + torch.arange(4)[None]) % 2 * 0.2 - 0.1  # zero mean in every 2x2 window
     fine, offset = target + checker, target + 0.1
     assert float(TemporalLoss(target, weights, pool=2)(fine, {})) == pytest.approx(0, abs=1e-12)
     assert float(TemporalLoss(target, weights)(fine, {})) == pytest.approx(0.01)
     assert float(TemporalLoss(target, weights, pool=2)(offset, {})) == pytest.approx(0.01)
     half = weights.clone()
-    half[..., :, 2:] = 0  # the right blocks are unreliable: they do not count
+    half[..., :, 2:] = 0  # the right half is unreliable: windows count by their share of reliable pixels
     assert float(TemporalLoss(target, half, pool=2)(offset, {})) == pytest.approx(0.01 / 2)
     with pytest.raises(ValueError, match="pool"):
         TemporalLoss(target, weights, pool=0)
+
+
+def test_the_low_pass_hold_has_no_fixed_block_grid():
+    """A fixed grid of block means pushes every pixel of a block alike and paints the blocks into
+    the frame; the sliding windows' pull on single pixels varies smoothly across the picture."""
+    target, weights = torch.zeros(1, 3, 16, 16), torch.ones(1, 1, 16, 16)
+    image = torch.full((1, 3, 16, 16), 0.5, requires_grad=True)
+    bump = torch.zeros(1, 3, 16, 16)
+    bump[..., 7, 7] = 1.0  # one bright pixel inside an otherwise uniform picture
+    TemporalLoss(target, weights, pool=4)(image + bump, {}).backward()
+    grad = image.grad[0, 0]
+    assert grad[6, 7] > grad[4, 7] and grad[7, 6] > grad[7, 4]  # strongest around the bump, falling off
+    assert float(TemporalLoss(target, weights, pool=4)(image, {})) == pytest.approx(0.25)
 
 
 def test_temporal_term_holds_blocks_at_the_weight_and_pixels_at_the_detail_share(pan):

@@ -99,7 +99,7 @@ def stylize(
         float, typer.Option(min=0, help="Video: pull towards the warped previous result (0: warped init only).")
     ] = _TEMPORAL.weight,
     temporal_pool: Annotated[
-        int, typer.Option(min=1, max=32, help="Video: hold colors and shapes at this block size (1: every pixel).")
+        int, typer.Option(min=1, max=32, help="Video: hold colors and shapes at this window size (1: every pixel).")
     ] = _TEMPORAL.pool,
     temporal_detail: Annotated[
         float, typer.Option(min=0, max=1, help="Video: share of the temporal weight that also holds each pixel.")

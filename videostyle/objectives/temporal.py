@@ -4,11 +4,13 @@ into this frame by optical flow, wherever the flow can be trusted.
 Image-space only (reads no backbone layer). Several targets (long-term consistency) each carry their
 own per-pixel weights; the loss is sum_j mean(c_j * (x - w_j)²), the paper's 1/D normalization.
 
-``pool`` > 1 compares the images low-passed (pool x pool block means of image, targets and weights).
-Why: a bilinear warp blurs, and a loss that ties every pixel to the blurred warp compounds that blur
-frame after frame, so the fine brush texture fades and the look drifts (issue 12). Tied only at the
-coarse scale, each frame keeps its colors and shapes in place while the style loss is free to keep the
-fine texture as sharp as frame 0's.
+``pool`` > 1 compares the images low-passed (the means of every pool x pool window of image, targets
+and weights: sliding, not a fixed grid of blocks, whose gradient is constant over each block and paints
+the blocks into the picture, and which would not move with the picture).
+Why: a warp blurs (bilinear more than bicubic), and a loss that ties every pixel to the blurred warp
+compounds that blur frame after frame, so the fine brush texture fades and the look drifts (issue 12).
+Tied only at the coarse scale, each frame keeps its colors and shapes in place while the style loss is
+free to keep the fine texture as sharp as frame 0's.
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from .base import Features, Objective
 
 
 def low_pass(image: torch.Tensor, pool: int) -> torch.Tensor:
-    """pool x pool block means (partial blocks at the border included); the image itself for pool 1."""
-    return image if pool == 1 else F.avg_pool2d(image, pool, ceil_mode=True)
+    """The mean of every pool x pool window inside the image (stride 1); the image itself for pool 1."""
+    size = min(pool, *image.shape[-2:])
+    return image if size == 1 else F.avg_pool2d(image, size, stride=1)
 
 
 class TemporalLoss(Objective):

@@ -20,11 +20,15 @@ class PyramidImage(ImageParam):
 
     ``rate`` scales every level's steps: with the default 0.5 an optimizer tuned for plain pixels
     (Adam at 0.02) moves each level 0.01 a step, and the levels together about twice as far as pixels.
+    A (1,1,H,W) ``rate`` scales each pixel's share of the sum: a warm-started video frame lets the
+    pixels carried over reliably from the previous frame settle slowly while new ones move freely.
     """
 
-    def __init__(self, init: torch.Tensor, levels: int = 4, rate: float = 0.5) -> None:
+    RATE = 0.5
+
+    def __init__(self, init: torch.Tensor, levels: int = 4, rate: float | torch.Tensor = RATE) -> None:
         super().__init__()
-        self.rate = rate
+        self.register_buffer("rate", torch.as_tensor(rate).to(init).clamp(1e-3, 1))
         h, w = init.shape[-2:]
         self.register_buffer("start", init.detach().clamp(0, 1).contiguous())
         self.size = (h, w)

@@ -115,10 +115,14 @@ class Stylizer:
         return content
 
     def parameterize(self, start: torch.Tensor, rate: torch.Tensor | None) -> ImageParam:
-        """Pyramid offsets (no speckle) or plain pixels; a per-pixel rate (warm video frames) needs pixels."""
-        if rate is not None:
-            return RatedPixelImage(start, rate)
-        return PyramidImage(start) if self.options.parameterization == "pyramid" else PixelImage(start)
+        """Pyramid offsets (no speckle) or plain pixels; ``rate`` (warm video frames) scales each pixel's steps.
+
+        Warm frames use the pyramid too: on plain pixels Adam moves each pixel about the learning
+        rate on its own every frame, which both speckles and flickers (issue 12).
+        """
+        if self.options.parameterization == "pyramid":
+            return PyramidImage(start, rate=PyramidImage.RATE if rate is None else PyramidImage.RATE * rate)
+        return PixelImage(start) if rate is None else RatedPixelImage(start, rate)
 
     def run(
         self,

@@ -17,9 +17,10 @@ class TemporalOptions:
     ``enabled`` False makes frames independent (``--no-temporal``). Otherwise each frame after the
     first of a shot may start from the warped previous result (``StyleOptions.init == "warped"``) and
     is pulled towards it by a temporal loss of weight ``weight`` (0: warped init alone) on its
-    ``pool`` x ``pool`` block means, and of ``detail`` x ``weight`` on every pixel: tying every pixel
-    at the full weight compounds the blur of each bilinear warp, and the look drifts (issue 12; see
-    bench/bench_drift.py and the README for the measurements). Such a warm frame is already close to
+    ``pool`` x ``pool`` window means, and of ``detail`` x ``weight`` on every pixel: tying every pixel
+    at the full weight lets whatever blur the warps leave compound, and the look drifts; holding
+    pixels too loosely lets the texture flicker (issue 12; see bench/bench_drift.py,
+    bench/bench_flicker.py and the README for the measurements). Such a warm frame is already close to
     its optimum: it runs ``warm_iterations`` (default half the iterations), and its reliably warped
     pixels move at ``reliable_rate`` times the learning rate (newly visible ones at the full rate).
     While its style loss is more than 5 % above the shot's first frame's it runs ``warm_iterations``
@@ -36,9 +37,9 @@ class TemporalOptions:
     long_term: int = 1
     warm_iterations: int | None = None
     warm_limit: int | None = None
-    reliable_rate: float = 1.0
+    reliable_rate: float = 0.5
     pool: int = 4
-    detail: float = 0.1
+    detail: float = 0.25
     passes: int = 1
     pass_iterations: int | None = None
     blend: float = 0.5
