@@ -56,7 +56,8 @@ def test_weights_combine_both_tests():
 
 def stripes(h: int = H, w: int = W, phase: float = 0.0) -> torch.Tensor:
     x = torch.arange(w, dtype=torch.float32).expand(h, w)
-    return torch.stack([0.5 + 0.4 * torch.sin(x / 2 + phase), 0.5 + 0.4 * torch.cos(x / 3), torch.full((h, w), 0.5)])[None]
+    channels = [0.5 + 0.4 * torch.sin(x / 2 + phase), 0.5 + 0.4 * torch.cos(x / 3), torch.full((h, w), 0.5)]
+    return torch.stack(channels)[None]
 
 
 def test_photometric_mismatch_marks_texture_that_changes_in_place_under_zero_flow():
