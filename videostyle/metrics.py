@@ -24,8 +24,11 @@ from .resize import resize
 
 
 def pair_warping_error(a: torch.Tensor, b: torch.Tensor, pair: Carry) -> float:
-    """Masked MSE between ``a`` and ``b`` warped onto it; ``pair`` carries b's frame onto a's grid."""
-    mask = pair.reliable
+    """Masked MSE between ``a`` and ``b`` warped onto it; ``pair`` carries b's frame onto a's grid.
+
+    Masked by the forward-backward check alone (``tracked``), as Lai et al. define E_warp.
+    """
+    mask = pair.tracked
     squared = (pair.warp(b) - a).pow(2) * mask
     count = float(mask.sum()) * a.shape[1]
     return float(squared.sum()) / count if count > 0 else float(squared.mean())

@@ -50,3 +50,18 @@ def test_flow_options_are_checked_and_default_to_medium():
         FlowOptions(method="magic")
     with pytest.raises(OptionError, match="flow preset"):
         FlowOptions(preset="slowest")
+
+
+def test_content_the_flow_does_not_explain_starts_afresh_but_is_no_scene_cut():
+    earlier = texture()
+    current = earlier.clone()
+    current[..., 8:16, 10:20] = 1 - current[..., 8:16, 10:20]  # turned in place: both flows say "still"
+    pair = carry(Shift(0), current, earlier)
+    assert pair.occluded[..., 8:16, 10:20].all() and not pair.occluded[..., :6, :].any()
+    assert torch.equal(pair.reliable, (~pair.occluded).float())
+    assert pair.tracked.eq(1).all()  # the forward-backward check alone is satisfied
+    assert not pair.is_cut(earlier, current)
+    mirrored = earlier.flip(-1)  # same colors, most pixels differ, yet the flows (here exact: none) agree
+    everywhere = carry(Shift(0), mirrored, earlier)
+    assert float(everywhere.reliable.mean()) < 0.3  # would read as a cut if the cut test used ``reliable``
+    assert not everywhere.is_cut(earlier, mirrored)  # it reads the flows' own check, as before

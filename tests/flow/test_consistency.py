@@ -1,6 +1,6 @@
 import torch
 
-from videostyle.flow import consistency_weights, disocclusions, motion_boundaries
+from videostyle.flow import consistency_weights, disocclusions, motion_boundaries, photometric_mismatch
 
 H, W = 32, 48
 TOP, BOTTOM, LEFT, RIGHT = 8, 20, 10, 22  # the square in the earlier frame
@@ -52,3 +52,32 @@ def test_weights_combine_both_tests():
     unreliable = disocclusions(forward, backward)[0, 0] | motion_boundaries(forward)[0, 0]
     assert torch.equal(weights == 0, unreliable)
     assert 0.8 < float(weights.mean()) < 0.95
+
+
+def stripes(h: int = H, w: int = W, phase: float = 0.0) -> torch.Tensor:
+    x = torch.arange(w, dtype=torch.float32).expand(h, w)
+    channels = [0.5 + 0.4 * torch.sin(x / 2 + phase), 0.5 + 0.4 * torch.cos(x / 3), torch.full((h, w), 0.5)]
+    return torch.stack(channels)[None]
+
+
+def test_photometric_mismatch_marks_texture_that_changes_in_place_under_zero_flow():
+    earlier = stripes()
+    current = earlier.clone()
+    current[..., 10:20, 12:24] = stripes(phase=3.0)[..., 10:20, 12:24]  # a patch whose texture turned
+    still = torch.zeros(1, 2, H, W)
+    mismatch = photometric_mismatch(still, earlier, current)[0, 0]
+    changed = (current - earlier).abs().mean(1)[0] > 0.1
+    assert mismatch[changed].all()  # the flow says "nothing moved" and both flows agree: only the content tells
+    assert not mismatch[:8].any() and not mismatch[22:].any() and not mismatch[:, 26:].any()
+    near = torch.nn.functional.max_pool2d(changed.float()[None, None], 3, 1, 1)[0, 0] > 0
+    assert not mismatch[~near].any()  # dilated by one pixel, no more
+
+
+def test_photometric_mismatch_trusts_a_correct_translation_and_leaves_the_border_to_disocclusions():
+    earlier = stripes()
+    current = torch.roll(earlier, 3, -1)  # moved 3 px right
+    flow = torch.zeros(1, 2, H, W)
+    flow[:, 0] = -3.0
+    mismatch = photometric_mismatch(flow, earlier, current)
+    assert not mismatch.any()  # the first 3 columns come from outside the frame: disocclusions' business
+    assert photometric_mismatch(torch.zeros_like(flow), earlier, current).any()  # the wrong flow is caught

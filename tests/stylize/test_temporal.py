@@ -89,6 +89,30 @@ def test_warped_init_carries_the_previous_result_along_the_flow(pan):
     assert float(start.rate.min()) == pytest.approx(0.25) and float(start.rate.max()) == 1.0
 
 
+class Still(FlowEstimator):
+    """Both flows zero: what a flow estimator says of something that turns faster than it can follow."""
+
+    def pair(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+        return torch.zeros(1, 2, *a.shape[-2:])
+
+
+def test_content_that_changed_under_the_flow_starts_from_the_content_and_is_not_held(pan):
+    content, stylized = pan[0][:1], pan[0][1:]
+    turned = content.clone()
+    turned[..., 10:30, 20:40] = 1 - turned[..., 10:30, 20:40]  # a patch turned in place: no motion to see
+    prior = WarpedPrior(Still(), temporal_weight=10.0, reliable_rate=0.25)
+    prior.start(content)
+    prior.update(content, stylized)
+    start = prior.start(turned)
+    patch, away = (..., slice(11, 29), slice(21, 39)), (..., slice(34, H), slice(0, W))
+    assert torch.equal(start.init[patch], turned[patch])  # not the previous result held in place: no ghost
+    assert torch.allclose(start.init[away], stylized[away], atol=1e-5)
+    assert float(start.rate[patch].min()) == 1.0 and float(start.rate[away].max()) == pytest.approx(0.25)
+    moved = start.init.clone()
+    moved[patch] = torch.rand_like(moved[patch])
+    assert float(start.extra(moved, {})) == pytest.approx(float(start.extra(start.init, {})), abs=1e-7)
+
+
 def test_warped_init_alone_and_previous_init(pan):
     content, stylized = [f[:1] for f in pan], [f[1:] for f in pan]
     only_init = WarpedPrior(IntegerShift(), temporal_weight=0.0)

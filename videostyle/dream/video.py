@@ -2,8 +2,8 @@
 
 Each frame starts from its own content plus the previous frame's *dream difference* (dream minus
 content) carried along the optical flow, so eyes and swirls painted on an object move with it;
-where the flow cannot be trusted (disocclusions, motion boundaries) nothing is carried and the
-network dreams afresh. A carried frame needs only a few steps to refresh its dream; scene cuts start
+where the flow cannot be trusted (disocclusions, motion boundaries, content it does not explain)
+nothing is carried and the network dreams afresh. A carried frame needs only a few steps to refresh its dream; scene cuts start
 over. Carrying the difference, not the dreamed picture, keeps the new frame's own content and light.
 """
 

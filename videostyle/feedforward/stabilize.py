@@ -2,9 +2,9 @@
 
 A network stylizes every frame on its own, so small changes between frames become flicker. Here
 the previous *output* is carried along the optical flow of the *content* onto the current frame and
-mixed in where the flow is reliable (videostyle.flow.carry: not where something was occluded or on
-motion boundaries); at scene cuts nothing is carried over. ``strength`` < 1 makes old frames fade
-geometrically, so errors cannot pile up. Everything stays float on the device; the caller quantizes
+mixed in where the flow is reliable (videostyle.flow.carry: not where something was occluded, on
+motion boundaries or where the content does not match); at scene cuts nothing is carried over.
+``strength`` < 1 makes old frames fade geometrically, so errors cannot pile up. Everything stays float on the device; the caller quantizes
 once for encoding.
 """
 

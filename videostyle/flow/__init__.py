@@ -5,7 +5,7 @@ Convention: ``make_flow(...)(a, b)`` is flow (N,2,H,W) in pixels (dx, dy) with a
 """
 
 from .carry import Carry, FlowOptions, carry
-from .consistency import consistency_weights, disocclusions, motion_boundaries
+from .consistency import consistency_weights, disocclusions, motion_boundaries, photometric_mismatch
 from .estimator import DEFAULT_PRESET, FLOW_METHODS, FLOW_PRESETS, FlowEstimator, make_flow
 from .scene_cut import histogram_distance, is_scene_cut
 from .warp import inside_frame, pixel_grid, warp
@@ -25,6 +25,7 @@ __all__ = [
     "is_scene_cut",
     "make_flow",
     "motion_boundaries",
+    "photometric_mismatch",
     "pixel_grid",
     "warp",
 ]

@@ -3,7 +3,9 @@
 Stylize's warped prior, dream's flow carry, the feed-forward stabilizer and the warping-error metric
 all need the same three things about a pair of frames: the flow that brings the earlier frame onto
 the current grid, where that warp can be trusted (Ruder et al.'s forward-backward check: not where
-something was disoccluded or on a motion boundary) and whether the pair straddles a scene cut.
+something was disoccluded or on a motion boundary; and not where the warped earlier content does not
+look like the current one, which the flows cannot see when both are wrong alike) and whether the
+pair straddles a scene cut.
 ``carry`` estimates the flow pair once and answers all three; ``FlowOptions`` names the estimator
 the same way for every command.
 """
@@ -16,7 +18,7 @@ from pathlib import Path
 import torch
 
 from ..errors import OptionError
-from .consistency import disocclusions, motion_boundaries
+from .consistency import disocclusions, motion_boundaries, photometric_mismatch
 from .estimator import DEFAULT_PRESET, FLOW_METHODS, FLOW_PRESETS, FlowEstimator, make_flow
 from .scene_cut import is_scene_cut
 from .warp import warp
@@ -45,19 +47,28 @@ class Carry:
     """How an earlier frame maps onto the current one.
 
     ``flow`` (N,2,H,W) points from the current grid into the earlier frame; ``occluded`` (bool) marks
-    pixels the earlier frame did not see; ``reliable`` (float 0/1) is where a warp can be trusted.
+    pixels the earlier frame did not see, or not as the flow says (photometric mismatch), so they
+    start from the current content; ``reliable`` (float 0/1) is where a warp can be trusted.
+    ``tracked`` (float 0/1) is the forward-backward check alone: the warping-error metric (Lai et
+    al. define it so) and the scene-cut test use it, so a fade or a flash, where every pixel changes
+    but the flow holds, is neither a cut nor taken out of the measure.
     """
 
     flow: torch.Tensor
     occluded: torch.Tensor
     reliable: torch.Tensor
+    tracked: torch.Tensor
 
     @classmethod
-    def from_flows(cls, forward: torch.Tensor, backward: torch.Tensor) -> Carry:
-        """From ``forward`` (current -> earlier) and ``backward`` (earlier -> current) flows."""
+    def from_flows(cls, forward: torch.Tensor, backward: torch.Tensor, mismatch: torch.Tensor | None = None) -> Carry:
+        """From ``forward`` (current -> earlier) and ``backward`` (earlier -> current) flows, and where
+        the content frames disagree with them (``photometric_mismatch``), if known."""
         occluded = disocclusions(forward, backward)
-        reliable = ~(occluded | motion_boundaries(forward))
-        return cls(forward, occluded, reliable.to(forward.dtype))
+        tracked = ~(occluded | motion_boundaries(forward))
+        if mismatch is not None:
+            occluded = occluded | mismatch
+        reliable = tracked & ~occluded
+        return cls(forward, occluded, reliable.to(forward.dtype), tracked.to(forward.dtype))
 
     def warp(self, earlier: torch.Tensor, mode: str = "bilinear") -> torch.Tensor:
         """``earlier`` (an image on the earlier frame's grid) brought onto the current grid."""
@@ -65,9 +76,10 @@ class Carry:
 
     def is_cut(self, earlier_content: torch.Tensor, content: torch.Tensor) -> bool:
         """Whether the two content frames belong to different shots (then nothing should be carried)."""
-        return is_scene_cut(earlier_content, content, self.reliable)
+        return is_scene_cut(earlier_content, content, self.tracked)
 
 
 def carry(estimator: FlowEstimator, content: torch.Tensor, earlier_content: torch.Tensor) -> Carry:
     """The flow pair between two (N,3,H,W) content frames, estimated once, and its consistency masks."""
-    return Carry.from_flows(*estimator.both(content, earlier_content))
+    forward, backward = estimator.both(content, earlier_content)
+    return Carry.from_flows(forward, backward, photometric_mismatch(forward, earlier_content, content))

@@ -1,10 +1,11 @@
 """Temporal coherence for optimized video frames (Ruder, Dosovitskiy & Brox 2016).
 
 Each frame starts from the previous stylized frame warped into it by optical flow, with the pixels
-that the flow cannot bring over (disocclusions, the frame border) taken from the content frame, and
-a temporal loss keeps it close to the warped previous result wherever the flow is reliable. With
-long-term consistency several earlier frames pull, each pixel by the closest frame where it was
-visible. At a scene cut the memory is dropped, so the last shot is never smeared into the next.
+that the flow cannot bring over (disocclusions, the frame border, content the flow does not explain)
+taken from the content frame, and a temporal loss keeps it close to the warped previous result
+wherever the flow is reliable. With long-term consistency several earlier frames pull, each pixel by
+the closest frame where it was visible. At a scene cut the memory is dropped, so the last shot is
+never smeared into the next.
 
 The flow is always computed between *content* frames, which are sharp and stable, never between
 stylized ones. Everything after the flow estimator stays on the stylization device.
