@@ -136,7 +136,8 @@ class Stylizer:
         """Stylize ``content`` (1,3,H,W in [0,1] on the device); yields loop steps, returns the image.
 
         With ``scales`` > 1 the image is optimized coarse to fine, each scale starting from the
-        upsampled result of the previous one, with Adam at ``REFINE_RATE`` times its step size. ``extra`` terms (temporal losses) apply at full size only.
+        upsampled result of the previous one, with Adam at ``REFINE_RATE`` times its step size.
+        ``extra`` terms (temporal losses) apply at full size only.
         ``steps`` and ``lr`` override the options' for this image; ``rate`` (1,1,H,W) in (0,1] scales
         each pixel's steps (a warm-started video frame moves its reliably warped pixels slowly).
         """

@@ -9,8 +9,9 @@ so the whole image's are the area-weighted mean of the tiles', and the loss of t
 loss of the whole image, as URST (Chen et al. 2022) does for its normalization statistics. Each tile
 runs under activation checkpointing: only its statistics stay in the graph, and backpropagation
 recomputes one tile at a time. The content term compares each tile's features with the content
-image's at the same place (assembled from tiles once). Tiles carry a context margin whose features are dropped, and their edges
-move at every step, so that neither zero padding nor a fixed grid leaves a seam.
+image's at the same place (assembled from tiles once). Tiles carry a context margin whose features
+are dropped, and their edges move at every step, so that neither zero padding nor a fixed grid
+leaves a seam.
 """
 
 from __future__ import annotations
