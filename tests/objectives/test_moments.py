@@ -1,7 +1,13 @@
 import torch
 
 from videostyle.objectives import blended_grams, gram
-from videostyle.objectives.moments import MomentStyleLoss, channel_moments
+from videostyle.objectives.moments import MomentStyleLoss, covariance
+
+
+def channel_moments(features: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """The reference: mean (N, C) and centered covariance (N, C, C) of features, over positions."""
+    mean = features.mean(dim=(2, 3))
+    return mean, covariance(mean, gram(features))
 
 
 def test_moments_split_the_gram_matrix_into_mean_and_covariance():

@@ -17,12 +17,6 @@ from .content import relative_mse
 from .style import gram
 
 
-def channel_moments(features: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """(N, C, H, W) -> mean (N, C) and centered covariance (N, C, C), averaged over positions."""
-    mean = features.mean(dim=(2, 3))
-    return mean, covariance(mean, gram(features))
-
-
 def covariance(mean: torch.Tensor, second: torch.Tensor) -> torch.Tensor:
     """Centered covariance from the mean (N, C) and the second moment (N, C, C) (the Gram matrix)."""
     return second - mean.unsqueeze(2) @ mean.unsqueeze(1)

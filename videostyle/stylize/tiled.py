@@ -17,6 +17,7 @@ leaves a seam.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Protocol
 
 import torch
 from torch.utils.checkpoint import checkpoint
@@ -28,13 +29,13 @@ from ..optim.tiling import ALIGN, Box, context_tiles, inner_features, stride_of
 Statistics = Callable[[Features, Sequence[str]], dict[str, torch.Tensor]]
 
 
-class PooledStyle(Objective):
+class PooledStyle(Protocol):
     """A style loss that is a function of position-averaged ``statistics`` (StyleLoss, MomentStyleLoss)."""
 
+    layers: tuple[str, ...]
     statistics: Statistics
 
-    def loss(self, stats: Mapping[str, torch.Tensor]) -> torch.Tensor:  # pragma: no cover - protocol
-        raise NotImplementedError
+    def loss(self, stats: Mapping[str, torch.Tensor]) -> torch.Tensor: ...
 
 
 def margin(tile: int) -> int:
