@@ -1,3 +1,4 @@
+import json
 import os
 import signal
 import subprocess
@@ -13,7 +14,7 @@ import pytest
 import torch
 
 from videostyle.errors import OutputError
-from videostyle.media.segments import SegmentedVideoWriter, _Record
+from videostyle.media.segments import ResumeDiscarded, SegmentedVideoWriter, _Record, job_folder
 from videostyle.media.video_reader import Frame, VideoInfo, probe_video, read_frames
 from videostyle.media.video_writer import VideoWriter
 
@@ -48,7 +49,7 @@ def _write(writer: SegmentedVideoWriter, frames: Iterable[Frame], first: int = 0
 
 
 def _segmented(src: Path, out: Path, **options: object) -> SegmentedVideoWriter:
-    return SegmentedVideoWriter(out, out.parent / ".videostyle" / out.stem, probe_video(src), audio_from=src, **options)  # type: ignore[arg-type]
+    return SegmentedVideoWriter(out, out.parent / ".videostyle", probe_video(src), audio_from=src, **options)  # type: ignore[arg-type]
 
 
 def _resume(src: Path, out: Path, **options: object) -> SegmentedVideoWriter:
@@ -115,14 +116,14 @@ def test_segmented_write_matches_plain_writer(tmp_path: Path, source: Path, ext:
         assert max(errors) < 2.0
     keyframes = [index for index, (_, _, key) in enumerate(_packets(joined)) if key]
     assert set(range(0, len(_pictures(joined)), 12)) <= set(keyframes), "each segment starts closed"
-    assert not joined.parent.joinpath(".videostyle", "joined").exists() and not list(tmp_path.glob(".*.part*"))
+    assert not job_folder(tmp_path / ".videostyle", joined).exists() and not list(tmp_path.glob(".*.part*"))
 
 
 def test_segments_share_codec_parameters_so_packets_can_be_joined(tmp_path: Path, source: Path) -> None:
     out = tmp_path / "out.mp4"
     with pytest.raises(RuntimeError, match="crash"):
         _write(_segmented(source, out, segment_seconds=0.5), read_frames(source), fail_at=40)
-    work = tmp_path / ".videostyle" / "out"
+    work = job_folder(tmp_path / ".videostyle", out)
     segments = sorted(work.glob("0*.mp4"))
     assert [p.stem for p in segments] == ["000000", "000001", "000002"]
     extradata = set()
@@ -139,7 +140,7 @@ def test_interrupted_then_resumed_write_equals_uninterrupted(tmp_path: Path, sou
     with pytest.raises(RuntimeError, match="crash"):
         _write(_segmented(source, out, segment_seconds=1.0), read_frames(source), fail_at=60)
     assert not out.exists()
-    work = tmp_path / ".videostyle" / "out"
+    work = job_folder(tmp_path / ".videostyle", out)
     assert sorted(p.name for p in work.iterdir() if p.suffix == ".json") == ["000000.json", "000001.json", "job.json"]
     assert not list(work.glob("*.part*")), "the open segment is dropped"
     assert _segmented(source, out, segment_seconds=1.0).resume_point().frames_done == 48
@@ -166,7 +167,7 @@ def test_crash_between_state_and_record_ignores_that_segment(
     with pytest.raises(OutputError, match="power cut"):
         _write(_segmented(source, out, segment_seconds=1.0), read_frames(source))
     monkeypatch.undo()
-    work = tmp_path / ".videostyle" / "out"
+    work = job_folder(tmp_path / ".videostyle", out)
     assert (work / "000001.mp4").exists() and (work / "000001.safetensors").exists()
     assert not (work / "000001.json").exists()
     writer = _segmented(source, out, segment_seconds=1.0)
@@ -199,7 +200,7 @@ def test_killed_process_resumes(tmp_path: Path, source: Path) -> None:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
     result = subprocess.run([sys.executable, "-c", script], cwd=root, env=env, capture_output=True, timeout=120)
     assert result.returncode == -signal.SIGKILL, result.stderr.decode()
-    work = tmp_path / ".videostyle" / "out"
+    work = job_folder(tmp_path / ".videostyle", out)
     assert list(work.glob("*.part*")), "the killed run left its open segment behind"
     assert not out.exists()
     _resume(source, out, segment_seconds=0.5)
@@ -231,12 +232,12 @@ def test_variable_frame_rate_survives_the_join(tmp_path: Path) -> None:
     assert dts == sorted(dts) and len(set(dts)) == len(dts)
 
 
-def test_rerun_with_other_settings_is_refused(tmp_path: Path, source: Path) -> None:
+def test_rerun_with_other_settings_starts_over(tmp_path: Path, source: Path) -> None:
     out = tmp_path / "out.mp4"
     with pytest.raises(RuntimeError, match="crash"):
         _write(_segmented(source, out, segment_seconds=0.5), read_frames(source), fail_at=20)
-    with pytest.raises(OutputError, match="other settings"):
-        _segmented(source, out, segment_seconds=0.5, crf=30)
+    with pytest.warns(ResumeDiscarded, match="other input, styles or settings; computing from frame 0"):
+        assert _segmented(source, out, segment_seconds=0.5, crf=30).resume_point().frames_done == 0
 
 
 def test_frames_already_done_are_refused(tmp_path: Path, source: Path) -> None:
@@ -259,12 +260,27 @@ def test_no_frames_is_an_error(tmp_path: Path) -> None:
     assert not (tmp_path / "o.mp4").exists()
 
 
-def test_foreign_work_folder_is_left_alone(tmp_path: Path) -> None:
-    (tmp_path / "work").mkdir()
-    (tmp_path / "work" / "notes.txt").write_text("mine")
-    with pytest.raises(OutputError, match="not empty"):
-        SegmentedVideoWriter(tmp_path / "o.mp4", tmp_path / "work", fps=24)
-    assert (tmp_path / "work" / "notes.txt").read_text() == "mine"
+@pytest.mark.parametrize("root", [".", "..", "work"])
+def test_work_folder_is_private_and_never_holds_the_output(tmp_path: Path, root: str) -> None:
+    """--work-dir may be the output's own folder or above it, or hold the user's files: the job works in
+    a private sub-folder, and the clean-up removes that alone (it once deleted the output with it)."""
+    out_dir = tmp_path / "out"
+    (out_dir / "work").mkdir(parents=True)
+    mine = [out_dir / "notes.txt", out_dir / "work" / "notes.txt", tmp_path / "notes.txt"]
+    for path in mine:
+        path.write_text("mine")
+    work = (out_dir / root).resolve()
+    with SegmentedVideoWriter(out_dir / "x.mp4", work, fps=24, segment_seconds=0.25) as writer:
+        for level in range(10):
+            writer.write(np.full((32, 48, 3), level * 20, dtype=np.uint8))
+    assert len(list(read_frames(out_dir / "x.mp4"))) == 10
+    assert all(path.read_text() == "mine" for path in mine)
+    assert not job_folder(work, out_dir / "x.mp4").exists() and work.is_dir()
+
+
+def test_work_folders_of_outputs_with_similar_names_differ(tmp_path: Path) -> None:
+    assert job_folder(tmp_path, tmp_path / "a" / "b.mp4") != job_folder(tmp_path, tmp_path / "a_b.mp4")
+    assert job_folder(tmp_path, tmp_path / "x.mp4") == job_folder(tmp_path, tmp_path / "sub" / ".." / "x.mp4")
 
 
 def test_bare_arrays_at_ntsc_rate_keep_exact_timing(tmp_path: Path) -> None:
@@ -280,3 +296,127 @@ def test_bare_arrays_at_ntsc_rate_keep_exact_timing(tmp_path: Path) -> None:
     times = [f.pts * f.time_base for f in read_frames(tmp_path / "joined.mp4")]
     assert times == [f.pts * f.time_base for f in read_frames(tmp_path / "plain.mp4")]
     assert times == [i / ntsc for i in range(20)] and probe_video(tmp_path / "joined.mp4").fps == ntsc
+
+
+def _interrupted(tmp_path: Path, source: Path, fail_at: int = 60) -> tuple[Path, Path]:
+    """A run stopped at frame ``fail_at`` (segments of 12 frames): the output and its work folder."""
+    out = tmp_path / "out.mp4"
+    with pytest.raises(RuntimeError, match="crash"):
+        _write(_segmented(source, out, segment_seconds=0.5), read_frames(source), fail_at=fail_at)
+    return out, job_folder(tmp_path / ".videostyle", out)
+
+
+def _swap(work: Path) -> None:
+    """Segment 2 replaced by segment 1's file: the same frame count, other pictures."""
+    (work / "000002.mp4").write_bytes((work / "000001.mp4").read_bytes())
+
+
+def _truncate(work: Path) -> None:
+    data = (work / "000002.mp4").read_bytes()
+    (work / "000002.mp4").write_bytes(data[: len(data) // 2])
+
+
+def _garbage_state(work: Path) -> None:
+    (work / "000002.safetensors").write_bytes(b"\x00garbage" * 10)
+
+
+def _nan_state(work: Path) -> None:
+    """A state that loads but is not finite (its record's digest updated, as if it had been saved so)."""
+    from safetensors.torch import save_file
+
+    from videostyle.identity import sha256_file
+
+    state = {**_state(35), "previous": torch.full((1, 3, 48, 64), float("nan"))}
+    save_file(state, work / "000002.safetensors")
+    record = json.loads((work / "000002.json").read_text())
+    record["state_sha256"] = sha256_file(work / "000002.safetensors")
+    (work / "000002.json").write_text(json.dumps(record))
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        (_swap, "segment 2 is missing or was changed"),
+        (_truncate, "segment 2 is missing or was changed"),
+        (lambda work: (work / "000002.mp4").unlink(), "segment 2 is missing or was changed"),
+        (lambda work: (work / "000002.json").write_text("{not json"), "the record of segment 2 is damaged"),
+        (lambda work: (work / "000002.json").write_text('{"number": 2}'), "the record of segment 2 is damaged"),
+        (_garbage_state, "the state of segment 2 was changed"),
+        (_nan_state, "the state of segment 2 is not finite"),
+    ],
+)
+def test_damaged_segment_is_recomputed_not_joined(
+    tmp_path: Path, source: Path, damage: Callable[[Path], None], reason: str
+) -> None:
+    """A segment that cannot be trusted is dropped with every later one, in one line, before any work."""
+    _write(_segmented(source, tmp_path / "whole.mp4", segment_seconds=0.5), read_frames(source))
+    out, work = _interrupted(tmp_path, source)
+    damage(work)
+    with pytest.warns(ResumeDiscarded, match=f"after frame 24: {reason}; computing from frame 24 again"):
+        writer = _segmented(source, out, segment_seconds=0.5)
+    assert writer.resume_point().frames_done == 24
+    assert not (work / "000002.mp4").exists() and not (work / "000003.json").exists()
+    _resume(source, out, segment_seconds=0.5)
+    assert _packets(out) == _packets(tmp_path / "whole.mp4")
+    assert all(np.array_equal(a, b) for a, b in zip(_pictures(tmp_path / "whole.mp4"), _pictures(out), strict=True))
+
+
+@pytest.mark.parametrize("content", [b"", b"\xff\xfe garbage", b'{"settings": 5}'])
+def test_damaged_job_record_starts_over(tmp_path: Path, source: Path, content: bytes) -> None:
+    out, work = _interrupted(tmp_path, source)
+    (work / "job.json").write_bytes(content)
+    with pytest.warns(ResumeDiscarded, match="computing from frame 0 again"):
+        assert _segmented(source, out, segment_seconds=0.5).resume_point().frames_done == 0
+    _resume(source, out, segment_seconds=0.5)
+    assert len(_pictures(out)) == 72
+
+
+def test_changed_input_file_is_not_spliced(tmp_path: Path, source: Path) -> None:
+    """The identity holds the content of the files the frames come from: a new style means a new job."""
+    from videostyle.identity import job_identity
+
+    style = tmp_path / "style.png"
+    style.write_bytes(b"first style")
+    identity = lambda: job_identity("stylize", {"steps": 4}, files=[source, style])  # noqa: E731
+    out = tmp_path / "out.mp4"
+    with pytest.raises(RuntimeError, match="crash"):
+        _write(_segmented(source, out, segment_seconds=0.5, identity=identity()), read_frames(source), fail_at=40)
+    os.utime(style, ns=(0, 0))  # touched but unchanged: still the same job
+    assert _segmented(source, out, segment_seconds=0.5, identity=identity()).resume_point().frames_done == 36
+    style.write_bytes(b"other style")  # same size, other content
+    with pytest.warns(ResumeDiscarded, match="other input, styles or settings"):
+        assert _segmented(source, out, segment_seconds=0.5, identity=identity()).resume_point().frames_done == 0
+    with pytest.raises(RuntimeError, match="crash"):
+        _write(_segmented(source, out, segment_seconds=0.5, identity=identity()), read_frames(source), fail_at=40)
+    changed = job_identity("stylize", {"steps": 5}, files=[source, style])  # and another option
+    with pytest.warns(ResumeDiscarded, match="other input, styles or settings"):
+        assert _segmented(source, out, segment_seconds=0.5, identity=changed).resume_point().frames_done == 0
+
+
+def test_restart_throws_the_segments_away(tmp_path: Path, source: Path) -> None:
+    out, work = _interrupted(tmp_path, source)
+    writer = _segmented(source, out, segment_seconds=0.5)
+    with pytest.warns(ResumeDiscarded, match="cannot resume out.mp4 after frame 0: state does not fit"):
+        writer.restart("state does not fit")
+    assert writer.resume_point().frames_done == 0 and sorted(p.name for p in work.iterdir()) == ["job.json"]
+    _write(writer, read_frames(source))
+    assert len(_pictures(out)) == 72
+
+
+def test_the_same_frames_encode_to_the_same_bytes(tmp_path: Path) -> None:
+    """x264's macroblock tree read memory it never wrote, so two encodes of the same frames in one
+    process differed (here the first of four, every time); segmented runs could not be bit-identical."""
+    import cv2
+
+    pattern = np.random.default_rng(0).integers(0, 255, (12, 20, 3)).astype(np.uint8)
+    smooth = cv2.resize(pattern, (200, 120), interpolation=cv2.INTER_CUBIC)
+    frames = [np.roll(smooth, 3 * i, axis=1) for i in range(30)]
+    encoded = set()
+    for run in range(4):
+        path = tmp_path / f"run{run}.mp4"
+        with VideoWriter(path, fps=24) as writer:
+            for frame in frames:
+                writer.write(frame)
+        encoded.add(path.read_bytes())
+        torch.randn(100 + 37 * run, 100) @ torch.randn(100, 100 + run)  # other memory in between
+    assert len(encoded) == 1

@@ -9,6 +9,7 @@ runs them to the end for Python callers who need no progress display.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from collections.abc import Generator
 from fractions import Fraction
 from pathlib import Path
@@ -22,7 +23,19 @@ from ..media.atomic import check_writable
 from ..optim import Step
 from ..progress import FrameProgress, drain
 from ..resize import fit_size, resize
-from ..video import FramePrior, FrameSink, IndependentFrames, OutputOptions, ResumePoint, WithGenerator, iter_video, open_sink, open_video
+from ..identity import JobIdentity, job_identity
+from ..video import (
+    FramePrior,
+    FrameSink,
+    IndependentFrames,
+    OutputOptions,
+    ResumePoint,
+    WithGenerator,
+    iter_video,
+    open_sink,
+    open_video,
+    video_identity,
+)
 from .animate import Motion, iter_zoom_loop
 from .dreamer import Dreamer
 from .options import DreamOptions
@@ -52,20 +65,30 @@ def iter_dream_animation(
     output: OutputOptions = OutputOptions(),
     sink: FrameSink | None = None,
     resume: ResumePoint | None = None,
+    identity: JobIdentity | None = None,
 ) -> Generator[FrameProgress, None, Path]:
     """The zoom loop from a still ``image`` into the video ``target``: ``frames`` frames at ``fps``.
 
-    ``sink`` replaces the writer of ``target``; ``resume`` continues a stopped job (see videostyle.video).
+    ``sink`` replaces the writer of ``target``; ``resume`` continues a stopped job (see videostyle.video)
+    whose kept frames were made with ``identity`` (default: these arguments).
     """
     if not 1 <= frames <= 100_000:
         raise OptionError(f"--frames {frames} is out of range 1..100000")
     size = fit_size(*image.shape[-2:], output.size, cap=DEFAULT_CAP, even=True)
     start = resize(image.to(dreamer.device), size)
     if sink is None:
-        sink, found = open_sink(target, output, fps=fps)
+        identity = identity or zoom_identity(dreamer.options, motion, frames, fps, output, [image])
+        sink, found = open_sink(target, output, fps=fps, identity=identity)
         resume = resume or found
     yield from iter_zoom_loop(start, dreamer, motion, frames, sink, fps, resume)
     return Path(target)
+
+
+def zoom_identity(
+    options: DreamOptions, motion: Motion, frames: int, fps: Fraction, output: OutputOptions, files: list[object]
+) -> JobIdentity:
+    """What a zoom loop's frames are made from: the start image and guide (``files``) and every setting."""
+    return job_identity("dream-zoom", options, motion, frames, str(fps), replace(output, overwrite=False, work_dir=None), files=files)
 
 
 def iter_dream_video(
@@ -77,16 +100,19 @@ def iter_dream_video(
     output: OutputOptions = OutputOptions(),
     sink: FrameSink | None = None,
     resume: ResumePoint | None = None,
+    identity: JobIdentity | None = None,
 ) -> Generator[FrameProgress, None, Path]:
     """Dream every frame of ``source`` into ``target``, keeping timestamps and audio.
 
     A frame the ``prior`` gives a start image for (the flow-carried dream) is dreamed with
     ``carried_steps`` per octave; the others from their content with the full steps. ``sink``
-    replaces the writer of ``target``; ``resume`` continues a stopped job (see videostyle.video).
+    replaces the writer of ``target``; ``resume`` continues a stopped job (see videostyle.video) whose
+    kept frames were made with ``identity`` (default: these arguments).
     """
     job = open_video(source, output, cap=DEFAULT_CAP)
     if sink is None:
-        sink, found = job.writer(target)
+        identity = identity or video_identity("dream", source, output, dreamer.options, carried_steps, type(prior).__name__)
+        sink, found = job.writer(target, identity)
         resume = resume or found
     work = DreamWork(dreamer, job.size, carried_steps)
     yield from iter_video(job.frames(), work, sink, WithGenerator(prior, dreamer.generator), job.total, resume)
@@ -135,9 +161,12 @@ def iter_dream_file(
         if flow is not None:
             prior = FlowCarry((FlowOptions(flow) if isinstance(flow, str) else flow).estimator(device))
         carried = carried_steps or max(1, options.steps // 10)
-        return (yield from iter_dream_video(source, target, dreamer, prior, carried, output))
+        identity = video_identity("dream", source, output, options, carried, flow, files=[guide] if guide is not None else [])
+        return (yield from iter_dream_video(source, target, dreamer, prior, carried, output, identity=identity))
     if kind_out == "video":
-        events = iter_dream_animation(image, target, dreamer, motion or Motion(), frames or DEFAULT_FRAMES, fps or DEFAULT_FPS, output)
+        motion, frames, fps = motion or Motion(), frames or DEFAULT_FRAMES, fps or DEFAULT_FPS
+        identity = zoom_identity(options, motion, frames, fps, output, [source, *([guide] if guide is not None else [])])
+        events = iter_dream_animation(image, target, dreamer, motion, frames, fps, output, identity=identity)
         return (yield from events)
     result = yield from iter_dream_image(image, dreamer, output.size)
     write_image(result, target, overwrite=output.overwrite)

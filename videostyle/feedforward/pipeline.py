@@ -25,7 +25,7 @@ from ..flow import FlowOptions
 from ..media import Frame
 from ..progress import FrameProgress
 from ..resize import NETWORK_CAP
-from ..video import FramePrior, FrameSink, FrameWork, IndependentFrames, OutputOptions, ResumePoint, iter_video, open_video
+from ..video import FramePrior, FrameSink, FrameWork, IndependentFrames, OutputOptions, ResumePoint, iter_video, open_video, video_identity
 from .inference import FrameStylizer, InferenceOptions
 from .stabilize import Stabilizer, blend
 
@@ -105,7 +105,8 @@ def iter_stylize_video(
     device = torch.device(device)
     job = open_video(source, output, cap=NETWORK_CAP)  # capped like images
     if sink is None:
-        sink, found = job.writer(target)
+        identity = video_identity("stylize-model", source, output, options, files=[model]) if isinstance(model, (str, os.PathLike)) else None
+        sink, found = job.writer(target, identity)
         resume = resume or found
     engine = model if isinstance(model, FrameStylizer) else FrameStylizer.from_file(model, options, device)[0]
     prior: FramePrior = IndependentFrames()

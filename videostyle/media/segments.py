@@ -9,12 +9,22 @@ On a clean close the segments' packets are copied into the final file (their tim
 so variable frame rates survive), the soundtrack is muxed once, the file is renamed into place and
 the work folder removed.
 
-Work folder layout (``NNNNNN`` is the segment number)::
+The work folder the caller names is a root: each output gets its own private folder inside it,
+named from the output's canonical path (:func:`job_folder`), so two jobs never share one, the output
+is never inside it, and a clean close removes that folder alone. Its layout (``NNNNNN`` is the
+segment number)::
 
-    job.json                   settings the segments were encoded with; a rerun must match them
+    job.json                   encoder settings and the job's identity (input, styles, options)
     NNNNNN.mp4                 the segment's video, timestamps relative to its first frame
     NNNNNN.safetensors         driver state after the segment's last frame (optional)
-    NNNNNN.json                record: frames, first/last pts, time base, trim shift; written last
+    NNNNNN.json                record: frames, pts, time base, trim shift, size and digest of the
+                               video and state files; written last
+
+Nothing on disk is trusted blindly: a rerun whose settings or identity (the content of the input and
+style files, the engine options) differ from ``job.json`` starts over, and a segment whose record is
+unreadable, whose files are missing, truncated, swapped or changed (size and SHA-256), or whose state
+is not finite, is discarded with everything after it; each such discard is one warning line, and
+the frames are computed again.
 
 Segments are always MP4 (its time scales keep every pts exact, unlike Matroska's milliseconds), which
 is why only H.264 targets (.mp4 .mov .mkv) are segmented; .webm and .gif use :class:`VideoWriter`.
@@ -23,9 +33,11 @@ is why only H.264 targets (.mp4 .mov .mkv) are segmented; .webm and .gif use :cl
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import shutil
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -37,15 +49,27 @@ import numpy as np
 import torch
 from safetensors.torch import load_file, save_file
 
-from ..errors import OutputError
+from ..errors import OutputError, VideostyleWarning
+from ..identity import JobIdentity, canonical, sha256_file
 from .atomic import atomic_output, check_writable, fsync_path
 from .audio import AudioMode, AudioSource, Window, plan_audio
 from .video_reader import Frame, VideoInfo, as_fraction, check_trim
-from .video_writer import VideoWriter, _AvSink, _check_quality, rebase
+from .video_writer import X264_PARAMS, VideoWriter, _AvSink, _check_quality, rebase
 
 SEGMENTED_EXTS = frozenset({".mp4", ".mov", ".mkv"})
 _SEGMENT_EXT = ".mp4"
 _JOB = "job.json"
+
+
+def job_folder(root: str | os.PathLike, output: str | os.PathLike) -> Path:
+    """The private work folder of ``output`` under ``root``: its name, its canonical path's digest."""
+    path = canonical(output)
+    digest = hashlib.sha256(str(path).encode()).hexdigest()[:12]
+    return Path(root) / f"{path.stem}-{digest}"
+
+
+class ResumeDiscarded(VideostyleWarning):
+    """Work on disk that a rerun could not use and computes again (said in one line)."""
 
 
 @dataclass(frozen=True)
@@ -68,13 +92,23 @@ class _Record:
     time_base: Fraction
     shift: int
     state: str | None
+    size: int
+    sha256: str
+    state_sha256: str | None
 
     def to_json(self) -> dict[str, object]:
         return {**self.__dict__, "time_base": str(self.time_base)}
 
     @classmethod
-    def from_json(cls, data: dict[str, object]) -> _Record:
-        return cls(**{**data, "time_base": Fraction(str(data["time_base"]))})  # type: ignore[arg-type]
+    def from_json(cls, data: object) -> _Record:
+        """Parse a stored record; raises ValueError for anything malformed."""
+        if not isinstance(data, dict) or set(data) != {f for f in cls.__dataclass_fields__}:
+            raise ValueError("not a segment record")
+        record = cls(**{**data, "time_base": Fraction(str(data["time_base"]))})
+        ints = (record.number, record.first_frame, record.frames, record.first_pts, record.last_pts, record.shift, record.size)
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in ints) or record.frames < 1:
+            raise ValueError("not a segment record")
+        return record
 
 
 class SegmentedVideoWriter:
@@ -101,9 +135,11 @@ class SegmentedVideoWriter:
         preset: str = "medium",
         overwrite: bool = False,
         segment_seconds: float = 2.0,
+        identity: JobIdentity | None = None,
     ):
         self.path = Path(path)
-        self.work_dir = Path(work_dir)
+        self.work_dir = job_folder(work_dir, self.path)
+        self._identity = identity
         ext = self.path.suffix.lower()
         if ext not in SEGMENTED_EXTS:
             accepted = " ".join(sorted(SEGMENTED_EXTS))
@@ -121,6 +157,8 @@ class SegmentedVideoWriter:
         self._start, self._duration = start, duration
         self._crf, self._preset, self._overwrite = crf, preset, overwrite
         self._segment_seconds = segment_seconds
+        self._state: dict[str, torch.Tensor] | None = None  # after the last complete segment, verified
+        self._records: list[_Record] = []
         self._per_segment = max(1, round(segment_seconds * self.fps))  # frames; by count, so the index decides
         self.audio_mode: AudioMode | None = plan_audio(audio_from, ext, start is not None or duration is not None)
         self._records = self._load()
@@ -140,9 +178,16 @@ class SegmentedVideoWriter:
 
     def resume_point(self) -> ResumePoint:
         """Frames the driver must skip and the state to restore (None when no segment saved one)."""
-        last = self._records[-1] if self._records else None
-        state = None if last is None or last.state is None else load_file(self.work_dir / last.state)
-        return ResumePoint(self.frames_done, state)
+        return ResumePoint(self.frames_done, self._state)
+
+    def restart(self, reason: str) -> None:
+        """Throw every finished segment away and start at frame 0 (the driver could not use the state)."""
+        if self._segment is not None or self.frames_written != self.frames_done:
+            raise RuntimeError("restart() only before the first write")
+        self._discard([], reason)
+        self._claim_work_dir()
+        self._last_pts = self._shift = None
+        self.frames_written = 0
 
     def __enter__(self) -> SegmentedVideoWriter:
         self._entered = True
@@ -164,7 +209,7 @@ class SegmentedVideoWriter:
         if not self._records:
             raise OutputError(f"no frames were given, so {self.path} was not written")
         self._join()
-        shutil.rmtree(self.work_dir)
+        shutil.rmtree(self.work_dir)  # the job's private folder; the root the caller named stays
 
     def close(self) -> None:
         """Finish like a clean end of a ``with`` block."""
@@ -230,12 +275,13 @@ class SegmentedVideoWriter:
         fsync_path(segment.path)
         fsync_path(self.work_dir)
         number = len(self._records)
-        state_name = None
+        state_name = state_sha256 = None
         if state is not None:
             state_name = f"{number:06d}.safetensors"
             tensors = {name: value.detach().cpu().contiguous() for name, value in state.items()}
             with _durable(self.work_dir / state_name) as tmp:
                 save_file(tensors, tmp)
+            state_sha256 = sha256_file(self.work_dir / state_name)
         first_frame, first_pts = self._segment_first
         record = _Record(
             number,
@@ -246,6 +292,9 @@ class SegmentedVideoWriter:
             self.time_base,
             self._shift,
             state_name,
+            segment.path.stat().st_size,
+            sha256_file(segment.path),
+            state_sha256,
         )
         with _durable(self.work_dir / f"{number:06d}.json") as tmp:
             tmp.write_text(json.dumps(record.to_json()))
@@ -262,43 +311,102 @@ class SegmentedVideoWriter:
             "start": self._start,
             "duration": self._duration,
             "segment_seconds": self._segment_seconds,
+            "x264": X264_PARAMS,
         }
 
     def _load(self) -> list[_Record]:
-        """Read the complete segments of an earlier run and delete whatever an interruption left."""
-        settings = self._settings()
-        job = self.work_dir / _JOB
-        if not job.exists():
+        """The verified complete segments of an earlier run of this job; everything else is removed."""
+        try:
+            stored = json.loads((self.work_dir / _JOB).read_text())
+        except FileNotFoundError:
+            stored = None
+        except (OSError, ValueError) as exc:
+            stored = {"unreadable": str(exc)}
+        if stored is not None and not self._same_job(stored):
+            self._discard([], "it was made from other input, styles or settings")
+            stored = None
+        if stored is None:
             self._claim_work_dir()
-            with _durable(job) as tmp:
-                tmp.write_text(json.dumps(settings))
             return []
-        if json.loads(job.read_text()) != settings:
-            raise OutputError(
-                f"{self.work_dir} holds an unfinished run of {self.path} with other settings; "
-                "rerun with the same settings or delete that folder"
-            )
-        records: list[_Record] = []
-        while (self.work_dir / f"{len(records):06d}.json").exists():
-            records.append(_Record.from_json(json.loads((self.work_dir / f"{len(records):06d}.json").read_text())))
-        keep = {_JOB} | {f"{r.number:06d}{_SEGMENT_EXT}" for r in records} | {f"{r.number:06d}.json" for r in records}
-        keep |= {r.state for r in records if r.state is not None}
+        records = self._verified_records()
+        keep = {_JOB} | {name for r in records for name in (self._segment_path(r.number).name, f"{r.number:06d}.json", r.state) if name}
         for leftover in self.work_dir.iterdir():
             if leftover.name not in keep:
-                leftover.unlink()
+                _remove(leftover)
         return records
 
+    def _same_job(self, stored: object) -> bool:
+        if not isinstance(stored, dict) or stored.get("settings") != self._settings():
+            return False
+        return self._identity is None or self._identity.matches(stored.get("identity"))
+
+    def _verified_records(self) -> list[_Record]:
+        """Records in order up to the first segment that cannot be used, which is discarded with the rest."""
+        records: list[_Record] = []
+        while (self.work_dir / f"{len(records):06d}.json").exists():
+            number = len(records)
+            problem, state = self._check(number, records[-1] if records else None)
+            if problem is not None:
+                self._discard(records, problem)
+                break
+            records.append(self._record(number))
+            self._state = state
+        return records
+
+    def _record(self, number: int) -> _Record:
+        return _Record.from_json(json.loads((self.work_dir / f"{number:06d}.json").read_text()))
+
+    def _check(self, number: int, previous: _Record | None) -> tuple[str | None, dict[str, torch.Tensor] | None]:
+        """Why segment ``number`` cannot be used (None if it can), and its state, loaded."""
+        try:
+            record = self._record(number)
+        except (OSError, ValueError, TypeError, KeyError, ZeroDivisionError):
+            return f"the record of segment {number} is damaged", None
+        expected_first = 0 if previous is None else previous.first_frame + previous.frames
+        if record.number != number or record.first_frame != expected_first or record.time_base != self.time_base:
+            return f"the record of segment {number} does not follow segment {number - 1}", None
+        video = self._segment_path(number)
+        if not video.is_file() or video.stat().st_size != record.size or sha256_file(video) != record.sha256:
+            return f"segment {number} is missing or was changed", None
+        if record.state is None:
+            return None, None
+        state_file = self.work_dir / record.state
+        try:
+            if sha256_file(state_file) != record.state_sha256:
+                return f"the state of segment {number} was changed", None
+            state = load_file(state_file)
+        except (OSError, ValueError, RuntimeError):
+            return f"the state of segment {number} cannot be read", None
+        if not all(torch.isfinite(t).all() for t in state.values() if t.is_floating_point()):
+            return f"the state of segment {number} is not finite", None
+        return None, state
+
+    def _discard(self, keep: list[_Record], reason: str) -> None:
+        """Keep the segments ``keep`` and delete every later one (with none kept, the whole folder), saying why."""
+        first = keep[-1].first_frame + keep[-1].frames if keep else 0
+        warnings.warn(ResumeDiscarded(
+            f"cannot resume {self.path.name} after frame {first}: {reason}; computing from frame {first} again"
+        ), stacklevel=2)
+        self._records, self._state = list(keep), self._state if keep else None
+        if not keep:
+            shutil.rmtree(self.work_dir, ignore_errors=True)
+            return
+        for entry in self.work_dir.iterdir():
+            stem = entry.name.split(".")[0]
+            if stem.isdigit() and int(stem) >= len(keep):
+                _remove(entry)
+
     def _claim_work_dir(self) -> None:
-        """Create the work folder; refuse one holding anything but a torn ``job.json`` write."""
+        """Create the job's private folder and record the job in it before any segment."""
         try:
             self.work_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise OutputError(f"cannot create folder {self.work_dir}: {exc.strerror}") from exc
-        entries = list(self.work_dir.iterdir())
-        if any(not entry.name.startswith(".job.") for entry in entries):
-            raise OutputError(f"{self.work_dir} is not empty and holds no videostyle job; choose another folder")
-        for entry in entries:
-            entry.unlink()
+        for entry in self.work_dir.iterdir():  # private to this output: only a torn start of it can be here
+            _remove(entry)
+        stored = {"settings": self._settings(), "identity": self._identity.record() if self._identity else None}
+        with _durable(self.work_dir / _JOB) as tmp:
+            tmp.write_text(json.dumps(stored))
 
     def _join(self) -> None:
         """Copy every segment's packets into the final file, muxing the audio once, atomically."""
@@ -361,6 +469,13 @@ def _joined_packets(
                 last_dts = packet.dts
                 yield packet
             tail = sorted(tail + stamps)[-max(delay, 1) :]
+
+
+def _remove(entry: Path) -> None:
+    if entry.is_dir() and not entry.is_symlink():
+        shutil.rmtree(entry, ignore_errors=True)
+    else:
+        entry.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager

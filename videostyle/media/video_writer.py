@@ -40,6 +40,11 @@ X264_PRESETS = (
 # libvpx has no presets; its speed knob is cpu-used (0 = slowest, best).
 _VP9_CPU_USED = dict(zip(X264_PRESETS, (8, 7, 6, 5, 4, 4, 3, 2, 1, 0), strict=True))
 _CONTAINERS = {".mp4": "mp4", ".mov": "mov", ".mkv": "matroska", ".webm": "webm"}
+X264_PARAMS = "mbtree=0"
+"""libx264 settings beyond crf and preset. Macroblock-tree rate control is off because its SIMD code
+reads memory it never wrote: the same frames then encode differently from one run to the next
+(seen at 64x42, 200x120 and 320x180), and resumed or segmented runs could never be
+bit-identical. Measured on samples/clip.mp4 at crf 18: 2.8 % more bytes, 0.1 dB higher PSNR."""
 _AVCOL_SPC_BT709 = 1  # AVColorSpace; PyAV's Colorspace enum holds swscale's numbering instead
 
 
@@ -258,7 +263,7 @@ def _add_video_stream(
         stream.options = {"crf": str(crf), "b": "0", "cpu-used": str(_VP9_CPU_USED[preset]), "row-mt": "1"}
     else:
         stream = out.add_stream("libx264", rate=fps)
-        stream.options = {"crf": str(crf), "preset": preset}
+        stream.options = {"crf": str(crf), "preset": preset, "x264-params": X264_PARAMS}
     stream.width, stream.height = size
     stream.pix_fmt = "yuv420p"
     stream.time_base = time_base

@@ -19,7 +19,18 @@ from ..media.atomic import check_writable
 from ..optim import Step
 from ..progress import FrameProgress, drain
 from ..resize import fit_size, resize
-from ..video import FramePrior, FrameSink, IndependentFrames, OutputOptions, PreviousFrame, ResumePoint, WithGenerator, iter_video, open_video
+from ..video import (
+    FramePrior,
+    FrameSink,
+    IndependentFrames,
+    OutputOptions,
+    PreviousFrame,
+    ResumePoint,
+    WithGenerator,
+    iter_video,
+    open_video,
+    video_identity,
+)
 from .multipass import iter_multipass
 from .options import StyleOptions
 from .preview import PreviewSink, preview_path, preview_steps
@@ -115,7 +126,8 @@ def iter_stylize_video(
     job = open_video(source, output, cap=DEFAULT_CAP)
     multipass = temporal.enabled and temporal.passes > 1
     if sink is None:  # every pass must finish before the first frame is written: nothing to resume
-        sink, found = job.writer(target, resumable=not multipass)
+        identity = video_identity("stylize", source, output, options, temporal, files=styles)
+        sink, found = job.writer(target, identity, resumable=not multipass)
         resume = resume or found
     if preview_every > 0:
         sink = PreviewSink(sink, preview_path(target), preview_every)

@@ -3,7 +3,7 @@
 from .driver import FrameSink, FrameWork, ResumePoint, clock, iter_video
 from .options import OutputOptions
 from .prior import FramePrior, FrameStart, IndependentFrames, PreviousFrame, WithGenerator
-from .source import VideoJob, open_sink, open_video
+from .source import VideoJob, open_sink, open_video, video_identity
 from .work import FrameList, OneFrame
 
 __all__ = [
@@ -23,4 +23,5 @@ __all__ = [
     "iter_video",
     "open_sink",
     "open_video",
+    "video_identity",
 ]

@@ -139,7 +139,7 @@ def iter_video(
     if resume is not None:
         recorder.index = resume.frames_done
         if resume.state is not None:
-            recorder.restore(resume.state)
+            _restore(recorder, sink, resume.state)
     done = recorder.index
     if done:
         yield Resumed(done, total)
@@ -157,6 +157,20 @@ def iter_video(
             yield FrameProgress(done, total)
         encoder.finish()
     return done
+
+
+def _restore(recorder: _Recorder, sink: FrameSink, state: dict[str, torch.Tensor]) -> None:
+    """Continue from ``state``; a state this prior cannot take makes a restartable sink start over."""
+    fresh = recorder.state()
+    try:
+        recorder.restore(state)
+    except (KeyError, ValueError, RuntimeError, TypeError, IndexError) as exc:
+        restart = getattr(sink, "restart", None)
+        if restart is None:
+            raise
+        recorder.restore(fresh)
+        recorder.index = 0
+        restart(f"its saved state does not fit ({type(exc).__name__}: {exc})")
 
 
 def _batches(frames: Iterable[Frame], skip: int, work: FrameWork) -> Iterator[tuple[list[Stamp], Any]]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 
+from ..identity import JobIdentity, job_identity
 from ..media import Frame, ResumePoint, SegmentedVideoWriter, VideoInfo, VideoWriter, probe_video, read_frames
 from ..media.segments import SEGMENTED_EXTS
 from ..resize import fit_size
@@ -28,11 +29,19 @@ class VideoJob:
     def frames(self) -> Iterator[Frame]:
         return read_frames(self.source, self.output.start, self.output.duration)
 
-    def writer(self, target: str | os.PathLike, resumable: bool = True) -> tuple[FrameSink, ResumePoint | None]:
+    def writer(
+        self, target: str | os.PathLike, identity: JobIdentity | None = None, resumable: bool = True
+    ) -> tuple[FrameSink, ResumePoint | None]:
         """A sink for ``target`` with the source's timing and audio (trimmed like the frames), and where
         to resume; see :func:`open_sink`."""
         output = self.output if resumable else replace(self.output, work_dir=None)
-        return open_sink(target, output, like=self.info, audio_from=self.source)
+        return open_sink(target, output, like=self.info, audio_from=self.source, identity=identity)
+
+
+def video_identity(kind: str, source: str | os.PathLike, output: OutputOptions, *options: object, files: Sequence[object] = ()) -> JobIdentity:
+    """The identity of a video job: the engine ``kind``, its option objects, the output settings that
+    shape the frames, and the content of ``source`` and ``files`` (style images, models, guides)."""
+    return job_identity(kind, replace(output, overwrite=False, work_dir=None), *options, files=[source, *files])
 
 
 def open_sink(
@@ -42,11 +51,13 @@ def open_sink(
     like: VideoInfo | None = None,
     fps: Fraction | None = None,
     audio_from: str | os.PathLike | None = None,
+    identity: JobIdentity | None = None,
 ) -> tuple[FrameSink, ResumePoint | None]:
     """The writer of a video job and the point to resume from (None: start at frame 0).
 
     With ``output.work_dir`` the output is written in resumable segments where the container allows
     it (.mp4 .mov .mkv); .webm and .gif are written in one go, like every job without a work folder.
+    ``identity`` (what the frames are made from) must match the one the kept segments were made with.
     """
     settings = dict(
         fps=fps, audio_from=audio_from, start=output.start, duration=output.duration,
@@ -54,7 +65,7 @@ def open_sink(
     )
     if output.work_dir is None or Path(target).suffix.lower() not in SEGMENTED_EXTS:
         return VideoWriter(target, like, **settings), None
-    writer = SegmentedVideoWriter(target, output.work_dir, like, **settings)
+    writer = SegmentedVideoWriter(target, output.work_dir, like, identity=identity, **settings)
     point = writer.resume_point()
     return writer, (point if point.frames_done else None)
 
