@@ -66,6 +66,30 @@ def stop_on_signals() -> Iterator[Shutdown]:
                 signal.signal(signum, handler)
 
 
+PARENT_ENV = "VIDEOSTYLE_PARENT_PID"
+"""Set by a batch for its children: the pid whose death (kill -9 of the batch) stops the child."""
+PARENT_POLL_S = 0.2
+
+
+def exit_with_parent(environ: dict[str, str] | os._Environ[str] = os.environ) -> threading.Thread | None:
+    """Stop this process (SIGTERM, so it cleans up as for any stop) as soon as the process named by
+    ``VIDEOSTYLE_PARENT_PID`` is gone. A child of a batch killed with SIGKILL would otherwise render on
+    for hours with nobody to read its output; it runs in a session of its own, so no signal reaches it."""
+    try:
+        parent = int(environ.get(PARENT_ENV, ""))
+    except ValueError:
+        return None
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            threading.Event().wait(PARENT_POLL_S)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    thread = threading.Thread(target=watch, name="videostyle-parent-watch", daemon=True)
+    thread.start()
+    return thread
+
+
 STOP_GRACE_S = 1.5  # how long a stopping run waits for a worker thread stuck inside one item
 
 

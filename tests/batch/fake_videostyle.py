@@ -49,6 +49,8 @@ def main(argv: list[str]) -> int:
     if take(Path(f"fail-once-{out.name}")):
         sys.stderr.write("error: disk was busy\n")
         return 1
+    if os.getppid() != parent:  # the batch is gone: like the real CLI (shutdown.exit_with_parent), stop
+        return 1
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(b"frames " + b"x" * FRAMES + " ".join(argv).encode())
     return 0

@@ -34,3 +34,34 @@ def test_ray_batch_reports_a_failure_after_its_retries(local_ray, inputs, image_
     results = run(path, executor="ray", retries=0, program=FAKE)
     assert [r.state for r in results] == ["failed", "done"]
     assert results[0].error == "error: disk was busy"
+
+
+def test_sigterm_stops_a_ray_batch_cleanly(inputs, image_jobs):
+    """Ray installs its own SIGTERM handler (a C++ stack dump, exit 134); the batch keeps its own."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    path = image_jobs(1)
+    (inputs / "block").touch()
+    script = (
+        "import sys\n"
+        "from videostyle.shutdown import stop_on_signals\n"
+        "from videostyle.batch import run\n"
+        "with stop_on_signals() as shutdown:\n"  # as videostyle.cli.main does
+        "    try:\n"
+        f"        run({str(path)!r}, executor='ray', program={list(FAKE)!r})\n"
+        "    except KeyboardInterrupt:\n"
+        "        sys.exit(shutdown.first.exit_code)\n"
+    )
+    batch = subprocess.Popen([sys.executable, "-c", script], cwd=inputs, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not calls(inputs):
+        assert time.monotonic() < deadline and batch.poll() is None, batch.communicate()
+        time.sleep(0.1)
+    batch.send_signal(signal.SIGTERM)
+    _, err = batch.communicate(timeout=60)
+    assert batch.returncode == 143, err
+    assert "Traceback" not in err and "*** " not in err
+    assert not list(inputs.rglob("*.part*"))

@@ -152,21 +152,3 @@ def test_status_tells_an_interrupted_job_from_a_running_one(inputs, capsys):
     assert "0 done, 1 failed, 0 pending, 2 running" in out
 
 
-def test_resume_folders_are_kept_for_the_same_options_only(inputs, image_jobs):
-    from videostyle.batch import prepare
-    from videostyle.batch.runner import work_dir
-
-    path = image_jobs(2)
-    (inputs / "fail-once-j0.png").touch()
-    (inputs / "fail-once-j1.png").touch()
-    run(path, program=FAKE)  # both fail; a real video job would leave finished segments behind
-    _, outdir, plans = prepare(path)
-    for plan in plans:
-        (work_dir(plan, outdir) / "segment-0").mkdir(parents=True)
-        (inputs / f"fail-once-{plan.output.name}").touch()
-    jobs = path.read_text().replace('output = "out/j1.png"', 'output = "out/j1.png"\nsize = 40')
-    path.write_text(jobs)  # j1 changed: its old segments are useless
-    run(path, program=FAKE)
-    assert (work_dir(plans[0], outdir) / "segment-0").exists() and not work_dir(plans[1], outdir).exists()
-    run(path, program=FAKE)  # both done: nothing left to resume
-    assert not work_dir(plans[0], outdir).exists()

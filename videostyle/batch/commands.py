@@ -11,11 +11,16 @@ from typing import Any
 try:  # typer >= 0.26 vendors click
     from typer._click.core import Command, Context, ParameterSource
     from typer._click.exceptions import ClickException
+    from typer._click.exceptions import UsageError as ClickUsageError
+    from typer.exceptions import Abort
 except ImportError:  # pragma: no cover - older typer
-    from click import ClickException, Command, Context  # type: ignore[no-redef]
+    from click import Abort, ClickException, Command, Context  # type: ignore[no-redef]
+    from click import UsageError as ClickUsageError  # type: ignore[no-redef]
     from click.core import ParameterSource  # type: ignore[no-redef]
 
-__all__ = ["COMMANDS", "ClickException", "Command", "Context", "ParameterSource", "command", "find_param", "parse"]
+__all__ = [
+    "COMMANDS", "Abort", "ClickException", "ClickUsageError", "Command", "Context", "ParameterSource", "check_options", "command", "find_param", "parse",
+]
 
 COMMANDS = ("stylize", "dream", "train")
 """The commands a batch job may run."""
@@ -41,6 +46,13 @@ def find_param(cmd: Command, opt: str) -> Any | None:
         if opt in param.opts or opt in getattr(param, "secondary_opts", ()):
             return param
     return None
+
+
+def check_options(name: str, ctx: Context) -> None:
+    """The command's own checks of parsed options (finite numbers, options that apply), as it runs them."""
+    from ..cli.applies import check_options as check
+
+    check(name, ctx)  # type: ignore[arg-type]
 
 
 def parse(name: str, argv: list[str]) -> Context:

@@ -9,7 +9,6 @@ local run can resume each other.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import os
 import socket
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import VideostyleError
+from ..identity import JobIdentity, unchanged
 from ..media.atomic import fsync_path
 
 STATE_DIR = ".videostyle"
@@ -42,18 +42,24 @@ def state_dir(outdir: Path) -> Path:
 
 
 def read_records(outdir: Path) -> dict[str, Record]:
-    """Latest record per job (empty if there is no journal); readable while a batch runs."""
+    """Latest record per job (empty if there is no journal); readable while a batch runs.
+
+    A line that is not a JSON record (torn by a kill, or damaged on disk) is skipped: its job then
+    counts as not done, which costs a rerun and never a wrong skip.
+    """
     path = state_dir(outdir) / "journal.jsonl"
     records: dict[str, Record] = {}
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = path.read_bytes().splitlines()
     except FileNotFoundError:
         return records
+    except OSError as exc:
+        raise VideostyleError(f"cannot read the batch journal {path}: {exc.strerror}") from None
     for line in lines:
         try:
-            data = json.loads(line)
-        except json.JSONDecodeError:
-            continue  # a line torn by a kill
+            data = json.loads(line.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            continue
         if isinstance(data, dict) and isinstance(data.get("job"), str) and data.get("state") in States:
             records[data["job"]] = Record(data["job"], data["state"], data)
     return records
@@ -102,8 +108,11 @@ class Journal:
         fsync_path(self.folder)
 
     def write(self, job: str, state: str, **fields: Any) -> Record:
-        """Append the job's new state durably."""
-        data = {"job": job, "state": state, "time": time.time(), **fields}
+        """Append the job's new state durably. What the job's output was when this batch made it
+        (``made``) is carried into every later record until a new output replaces it."""
+        previous = self.records.get(job)
+        made = previous.get("made") if previous is not None else None
+        data = {"job": job, "state": state, "time": time.time(), **({"made": made} if made else {}), **fields}
         self._file.write(json.dumps(data) + "\n")
         self._file.flush()
         os.fsync(self._file.fileno())
@@ -111,23 +120,28 @@ class Journal:
         return record
 
     def running(self, job: str, options_hash: str, host: str | None = None, pid: int | None = None) -> Record:
-        return self.write(job, "running", hash=options_hash, host=host or socket.gethostname(), pid=pid or os.getpid())
+        return self.write(
+            job, "running", hash=options_hash, host=host or socket.gethostname(), pid=pid or os.getpid(), started_ns=time.time_ns()
+        )
 
 
-def is_done(record: Record | None, output: Path, options_hash: str) -> bool:
-    """A finished job whose options are unchanged and whose output is still there, whole."""
-    if record is None or record.state != "done" or record.get("hash") != options_hash:
+def made_by_batch(record: Record | None, output: Path) -> bool:
+    """The file at ``output`` is the one this batch wrote (same size, and same time or same digest), or
+    one its job published after starting, while the batch was killed before it could record it."""
+    if record is None:
         return False
+    made = record.get("made")
+    if isinstance(made, dict) and unchanged(made, output):
+        return True
+    started = record.get("started_ns")
     try:
-        return output.stat().st_size == record.get("size")
+        return record.state == "running" and isinstance(started, int) and output.stat().st_mtime_ns >= started
     except OSError:
         return False
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as source:
-        for chunk in iter(lambda: source.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
+def is_done(record: Record | None, output: Path, identity: JobIdentity) -> bool:
+    """A finished job made from the same options and file contents, whose output is still the one it wrote."""
+    if record is None or record.state != "done" or not made_by_batch(record, output):
+        return False
+    return identity.matches(record.get("identity"))

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import shutil
+import hashlib
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from ..identity import fingerprint
 from .events import JobFinished, JobProgress, JobResult, JobStarted
-from .journal import Journal, sha256_file, state_dir
-from .runner import Outcome, child_argv, work_dir
+from .journal import Journal, state_dir
+from .runner import Outcome, child_argv
 from .validate import Plan
 
 Emit = Callable[[object], None]
@@ -29,15 +31,22 @@ class Lifecycle:
     replace: frozenset[str] = frozenset()
     """Jobs whose existing output this batch made earlier (and so may replace)."""
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _identities: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def argv(self, plan: Plan) -> list[str]:
         return child_argv(plan, self.outdir, overwrite=plan.id in self.replace)
 
     def log(self, plan: Plan) -> Path:
-        return state_dir(self.outdir) / "logs" / f"{plan.job.slug}.log"
+        """The job's log: its output's name and a digest of its id, so no two jobs share one."""
+        digest = hashlib.sha256(plan.id.encode()).hexdigest()[:12]
+        return state_dir(self.outdir) / "logs" / f"{plan.output.stem}-{digest}.log"
 
     def started(self, plan: Plan, attempt: int, worker: str, host: str | None = None) -> None:
+        """Record the start, with the identity of what the job reads as it is now (a file changed while
+        the job runs then makes the next batch redo it, never skip it)."""
+        identity = self._identities.get(plan.id) or plan.identity.record()
         with self._lock:
+            self._identities[plan.id] = identity
             self.journal.running(plan.id, plan.options_hash, host=host)
             self.emit(JobStarted(plan, attempt, worker))
 
@@ -53,12 +62,13 @@ class Lifecycle:
         if outcome.ok and not plan.output.is_file():
             outcome = Outcome(1, f"finished without writing {plan.output}", outcome.seconds, outcome.frames)
         frames = outcome.frames if outcome.frames is not None else plan.frames
+        made = fingerprint(plan.output) if outcome.ok else None
         with self._lock:
-            if outcome.ok:
-                shutil.rmtree(work_dir(plan, self.outdir), ignore_errors=True)  # the segments are in the output now
+            if made is not None:
                 self.journal.write(
-                    plan.id, "done", hash=plan.options_hash, output=str(plan.output), size=plan.output.stat().st_size,
-                    sha256=sha256_file(plan.output), seconds=round(outcome.seconds, 3), frames=frames, attempts=attempts,
+                    plan.id, "done", hash=plan.options_hash, identity=self._identities.get(plan.id), made=made,
+                    output=str(plan.output), size=made["size"], sha256=made["sha256"], seconds=round(outcome.seconds, 3),
+                    frames=frames, attempts=attempts,
                 )
             else:
                 self.journal.write(

@@ -13,7 +13,8 @@
 
 Keys are the CLI's long option names without ``--``; lists repeat the option; ``false`` gives a flag's
 ``--no-`` form. Relative inputs and option paths are relative to the manifest's folder, outputs to the
-output folder.
+output folder and must stay inside it (duplicates are found on the canonical path: ``x.mp4``,
+``./x.mp4`` and ``sub/../x.mp4`` are one output).
 """
 
 from __future__ import annotations
@@ -50,16 +51,6 @@ class Job:
     output: str
     options: dict[str, Value] = field(default_factory=dict)
 
-    @property
-    def id(self) -> str:
-        """Stable name of the job: its output path (outputs are unique within a batch)."""
-        return self.output
-
-    @property
-    def slug(self) -> str:
-        """The id made safe as a file name (work folders, logs)."""
-        return re.sub(r"[^A-Za-z0-9._-]+", "_", self.output).strip("_") or "job"
-
 
 @dataclass(frozen=True)
 class Manifest:
@@ -83,15 +74,23 @@ def load_manifest(path: str | os.PathLike) -> Manifest:
 
 
 def manifest_from_dict(data: dict[str, Any], base: Path) -> Manifest:
-    """Build a Manifest from parsed TOML (also used by sweeps)."""
+    """Build a Manifest from parsed TOML (also used by sweeps); every structural problem is listed."""
     problems = [f"unknown top-level key {key!r}; use [defaults] and [[job]]" for key in data if key not in ("defaults", "job")]
     defaults = data.get("defaults", {})
+    if not isinstance(defaults, dict):
+        problems.append("defaults must be a table: [defaults] with key = value lines")
+        defaults = {}
     problems += [
         f"[defaults.{key}]: no command {key!r}; use one of {', '.join(COMMANDS)}"
         for key, value in defaults.items()
         if isinstance(value, dict) and key not in COMMANDS
     ]
+    shared = {k: v for k, v in defaults.items() if not isinstance(v, dict)}
+    problems += _value_problems("[defaults]", {**shared, **{k: v for t in defaults.values() if isinstance(t, dict) for k, v in t.items()}})
     entries = data.get("job", [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        problems.append("job must be a list of tables: one [[job]] header per job")
+        entries = []
     if not entries:
         problems.append("the manifest has no [[job]] entries")
     jobs = []
@@ -100,17 +99,34 @@ def manifest_from_dict(data: dict[str, Any], base: Path) -> Manifest:
         if name not in COMMANDS:
             problems.append(f"job {number}: command must be one of {', '.join(COMMANDS)}, not {name!r}")
             continue
-        if not isinstance(entry.get("output"), str):
+        if not isinstance(entry.get("output"), str) or not entry["output"]:
             problems.append(f"job {number}: missing output = \"FILE\"")
             continue
-        shared = {k: v for k, v in defaults.items() if not isinstance(v, dict)}
-        options = {**shared, **defaults.get(name, {}), **{k: v for k, v in entry.items() if k not in RESERVED}}
+        if "input" in entry and not isinstance(entry["input"], str):
+            problems.append(f"job {number}: input must be a file name in quotes, not {entry['input']!r}")
+            continue
+        own = {k: v for k, v in entry.items() if k not in RESERVED}
+        problems += _value_problems(f"job {number}", own)
+        command_defaults = defaults.get(name, {})
+        options = {**shared, **(command_defaults if isinstance(command_defaults, dict) else {}), **own}
         jobs.append(Job(name, entry.get("input"), entry["output"], options))
-    outputs = [job.output for job in jobs]
+    outputs = [os.path.normpath(job.output) for job in jobs]  # the batch's dry run compares canonical paths too
     problems += [f"output {out} appears in {outputs.count(out)} jobs" for out in sorted(set(outputs)) if outputs.count(out) > 1]
     if problems:
         raise ManifestError(problems)
     return Manifest(tuple(jobs), base, defaults)
+
+
+def _value_problems(where: str, options: dict[str, Any]) -> list[str]:
+    """Option values must be what a command line can say: text, numbers, true/false, or lists of those."""
+    def plain(value: Any) -> bool:
+        return isinstance(value, (str, int, float, bool))
+
+    return [
+        f"{where}: {key} = {value!r} is not an option value (text, a number, true/false or a list of those)"
+        for key, value in options.items()
+        if not (plain(value) or (isinstance(value, list) and all(plain(v) for v in value)))
+    ]
 
 
 def options_to_argv(name: str, options: dict[str, Value]) -> list[str]:

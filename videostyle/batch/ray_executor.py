@@ -7,7 +7,12 @@ Outputs must be on a path every node sees.
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import os
+import signal
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +23,8 @@ from .runner import Outcome, run_child
 from .validate import Plan
 
 INSTALL_HINT = "--executor ray needs Ray: pip install 'videostyle[ray]'"
+CONNECT_TIMEOUT_S = 5.0
+"""How long an unreachable --ray-address may take to say so (Ray itself retries for minutes)."""
 
 
 class TransientFailure(Exception):
@@ -47,11 +54,55 @@ def _task(argv: list[str], cwd: str, log: str, program: list[str] | None) -> tup
     return outcome, socket.gethostname()
 
 
+def check_reachable(address: str | None, timeout: float = CONNECT_TIMEOUT_S) -> None:
+    """Fail in seconds, with one line, when a HOST:PORT head does not answer."""
+    if address is None or address == "auto" or "://" in address:
+        return
+    host, _, port = address.rpartition(":")
+    try:
+        with socket.create_connection((host or "127.0.0.1", int(port)), timeout=timeout):
+            return
+    except ValueError:
+        raise VideostyleError(f"--ray-address {address}: give auto or HOST:PORT of the Ray head") from None
+    except OSError as exc:
+        reason = "no answer" if isinstance(exc, TimeoutError) else (exc.strerror or str(exc))
+        raise VideostyleError(f"cannot reach the Ray head at {address}: {reason}; is it running (ray start --head)?") from None
+
+
+@contextlib.contextmanager
+def _own_signals_and_stderr() -> Iterator[None]:
+    """Around ``ray.init``: keep this process's signal handlers (Ray installs its own SIGTERM handler,
+    which dumps a C++ stack and exits 134) and keep Ray's start-up chatter off the user's terminal."""
+    handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        for signum, handler in handlers.items():
+            if handler is not None:
+                signal.signal(signum, handler)
+
+
+def start_ray(ray: Any, address: str | None) -> None:
+    """Connect to (or start) Ray quietly; one line and no traceback when that fails."""
+    if ray.is_initialized():
+        return
+    check_reachable(address)
+    try:
+        with _own_signals_and_stderr():
+            ray.init(address=address, log_to_driver=False, logging_level=logging.ERROR, include_dashboard=False)
+    except (ConnectionError, RuntimeError, ValueError, TimeoutError) as exc:
+        raise VideostyleError(f"cannot start Ray{f' at {address}' if address else ''}: {_first_line(exc)}") from None
+
+
 def run_ray(plans: list[Plan], life: Lifecycle, address: str | None = None) -> list[JobResult]:
     """Submit every plan as a task (GPU jobs ask for one GPU), record each as it completes."""
     ray = import_ray()
-    if not ray.is_initialized():
-        ray.init(address=address, log_to_driver=False)
+    start_ray(ray, address)
     remote = ray.remote(_task)
     pending: dict[Any, Plan] = {}
     for plan in plans:

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal
 
 from ..feedforward.checkpoint import checkpoint_path
 from .events import BatchStarted, JobFinished, JobResult
-from .journal import Journal, is_done
+from .journal import Journal, is_done, made_by_batch
 from .lifecycle import Lifecycle
 from .manifest import Manifest, ManifestError, load_manifest
-from .runner import work_dir
+from .sweep import write_manifest
 from .validate import Plan, validate
 
 Executor = Literal["local", "ray"]
@@ -36,9 +35,12 @@ def run(
     ray_address: str | None = None,
     on_event: Callable[[object], None] | None = None,
     program: Sequence[str] | None = None,
+    save_as: str | os.PathLike | None = None,
 ) -> list[JobResult]:
     """Run a batch; every job is validated before any starts. Results are in manifest order.
 
+    ``save_as`` writes the manifest there once this batch holds the output folder (a sweep's
+    batch.toml: a second sweep refused because the first still runs must not replace it).
     ``program`` replaces ``python -m videostyle`` as the child command (tests use a stand-in).
     """
     manifest, folder, plans = prepare(manifest, outdir)
@@ -48,11 +50,14 @@ def run(
 
         import_ray()  # fail before touching anything
     with Journal(folder) as journal:
-        _refuse_foreign_outputs(plans, journal)
-        ours = frozenset(plan.id for plan in plans if plan.output.exists())  # the check above: these are the batch's
-        done = {plan.id for plan in plans if is_done(journal.records.get(plan.id), plan.output, plan.options_hash)}
+        if save_as is not None:
+            write_manifest(manifest, Path(save_as))
+        records = journal.records
+        ours = frozenset(plan.id for plan in plans if plan.output.exists() and made_by_batch(records.get(plan.id), plan.output))
+        _refuse_foreign_outputs(plans, ours)
+        done = {plan.id for plan in plans if is_done(records.get(plan.id), plan.output, plan.identity)}
         todo = [plan for plan in plans if plan.id not in done]
-        _mark_pending(todo, journal, folder)
+        _mark_pending(todo, journal)
         emit(BatchStarted(tuple(plans), tuple(sorted(done))))
         results = {plan.id: _skipped(plan, journal) for plan in plans if plan.id in done}
         for plan in plans:
@@ -73,15 +78,13 @@ def run(
     return [results[plan.id] for plan in plans]
 
 
-def _mark_pending(todo: list[Plan], journal: Journal, folder: Path) -> None:
-    """Record the jobs to run; a job whose options changed loses the segments (or the training
-    checkpoint) it made with the old ones, so it starts over instead of resuming them."""
+def _mark_pending(todo: list[Plan], journal: Journal) -> None:
+    """Record the jobs to run. A training whose options changed loses the checkpoint it made with the
+    old ones; a video job's kept segments are checked against the job's identity by the job itself."""
     for plan in todo:
         record = journal.records.get(plan.id)
-        if record is not None and record.get("hash") != plan.options_hash:
-            shutil.rmtree(work_dir(plan, folder), ignore_errors=True)
-            if plan.job.command == "train":
-                checkpoint_path(plan.output).unlink(missing_ok=True)
+        if record is not None and record.get("hash") != plan.options_hash and plan.job.command == "train":
+            checkpoint_path(plan.output).unlink(missing_ok=True)
         journal.write(plan.id, "pending", hash=plan.options_hash)
 
 
@@ -90,12 +93,13 @@ def _skipped(plan: Plan, journal: Journal) -> JobResult:
     return JobResult(plan.id, "skipped", str(plan.output), record.get("seconds", 0.0), record.get("frames"))
 
 
-def _refuse_foreign_outputs(plans: list[Plan], journal: Journal) -> None:
-    """An existing output that this batch did not make is the user's: never replace it silently."""
+def _refuse_foreign_outputs(plans: list[Plan], ours: frozenset[str]) -> None:
+    """An existing output that is not the file this batch wrote is the user's: never replace it silently."""
     foreign = [
-        f"job {plan.id}: {plan.output} already exists and was not made by this batch; remove it or set overwrite = true"
+        f"job {plan.id}: {plan.output} already exists and is not the file this batch wrote; "
+        "move it away, or set overwrite = true to replace it"
         for plan in plans
-        if plan.output.exists() and plan.id not in journal.records and "--overwrite" not in plan.argv
+        if plan.output.exists() and plan.id not in ours and "--overwrite" not in plan.argv
     ]
     if foreign:
         raise ManifestError(foreign)

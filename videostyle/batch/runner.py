@@ -1,11 +1,15 @@
 """Run one job as a child process of the CLI, reading its JSON progress lines from stderr.
 
-The child is ``python -m videostyle COMMAND ARGS`` with ``VIDEOSTYLE_PROGRESS=json``; its stderr goes to a
-log file beside the journal, and its last non-progress line is the job's one-line error.
+The child is ``python -m videostyle COMMAND ARGS`` with ``VIDEOSTYLE_PROGRESS=json``; its stdout and
+stderr go, in the order written, to a log file beside the journal, and its last non-progress line is
+the job's one-line error. The child runs in a session of its own, so a Ctrl-C at the terminal reaches
+the batch alone, which then stops the child once and waits for its clean-up; and it is told the
+batch's pid, so it stops by itself when the batch is killed outright (see ``shutdown.exit_with_parent``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -17,6 +21,7 @@ from pathlib import Path
 
 from ..feedforward.checkpoint import checkpoint_path
 from ..progress import JSON_TAG, PROGRESS_ENV
+from ..shutdown import PARENT_ENV
 from .journal import state_dir
 from .validate import WORK_DIR_OPTION, Plan
 
@@ -47,21 +52,21 @@ def default_program() -> tuple[str, ...]:
     return (sys.executable, "-m", "videostyle")
 
 
-def work_dir(plan: Plan, outdir: Path) -> Path:
-    """Where a video job keeps its finished segments and their temporal state between runs."""
-    return state_dir(outdir) / "work" / plan.job.slug
+def work_root(outdir: Path) -> Path:
+    """Where video jobs keep their finished segments between runs, each in a folder of its own."""
+    return state_dir(outdir) / "work"
 
 
 def child_argv(plan: Plan, outdir: Path, overwrite: bool) -> list[str]:
-    """The job's argv plus what the batch adds: the work folder for frame-level resume, --overwrite for its own outputs."""
-    argv = list(plan.argv)
-    if plan.resumable:  # the one place where a video job gets its resume folder
-        argv += [WORK_DIR_OPTION, str(work_dir(plan, outdir))]
-    if plan.job.command == "train" and checkpoint_path(plan.output).is_file() and "--resume" not in argv:
-        argv.append("--resume")  # a stopped training continues from its last checkpoint
-    if overwrite and "--overwrite" not in argv:
-        argv.append("--overwrite")
-    return argv
+    """The job's argv plus what the batch adds (before any positional argument): the work folder for
+    frame-level resume, --resume for a stopped training, --overwrite for the batch's own outputs."""
+    command, *rest = plan.argv
+    extra = [WORK_DIR_OPTION, str(work_root(outdir))] if plan.resumable else []
+    if command == "train" and checkpoint_path(plan.output).is_file() and "--resume" not in rest:
+        extra.append("--resume")  # a stopped training continues from its last checkpoint
+    if overwrite and "--overwrite" not in rest:
+        extra.append("--overwrite")
+    return [command, *extra, *rest]
 
 
 def run_child(
@@ -76,19 +81,20 @@ def run_child(
     log.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     last_error, frames = None, None
-    child_env = {**os.environ, **(env or {}), PROGRESS_ENV: "json"}
+    child_env = {**os.environ, **(env or {}), PROGRESS_ENV: "json", PARENT_ENV: str(os.getpid())}
     with open(log, "a", encoding="utf-8") as log_file:
         log_file.write(f"$ {' '.join(argv)}\n")
+        log_file.flush()
         try:
             child = subprocess.Popen(
                 [*(program or default_program()), *argv], cwd=cwd, env=child_env, stdin=subprocess.DEVNULL,
-                stdout=log_file, stderr=subprocess.PIPE, text=True, errors="replace",
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace", start_new_session=True,
             )
         except OSError as exc:
             return Outcome(1, f"cannot start the job: {exc}", 0.0, None)
         _children.add(child)
         try:
-            for line in child.stderr:  # type: ignore[union-attr]
+            for line in child.stdout:  # type: ignore[union-attr]
                 progress = _progress(line)
                 if progress is None:
                     log_file.write(line)
@@ -103,9 +109,10 @@ def run_child(
                 elif frames is None and on_progress is not None and "step" in progress:  # images, training: steps
                     on_progress(progress["step"], progress.get("steps"), None)
             returncode = child.wait()
-        except BaseException:  # the batch itself is stopped: take the child down with it
+        except BaseException:  # the batch itself is stopped: take the child down with it, and let it clean up
             child.terminate()
-            child.wait()
+            with contextlib.suppress(BaseException):
+                child.wait()
             raise
         finally:
             _children.discard(child)

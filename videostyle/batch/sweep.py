@@ -16,12 +16,25 @@ from .manifest import Job, Manifest, ManifestError, Value, dumps_manifest
 MANIFEST_NAME = "batch.toml"
 
 
-def find_media(paths: list[Path], exts: frozenset[str]) -> tuple[list[tuple[Path, Path]], list[str]]:
-    """(file, path relative to the folder it was found in) for each media file, and the paths that do not exist."""
+def find_media(
+    paths: list[Path], exts: frozenset[str], skip: Path | None = None
+) -> tuple[list[tuple[Path, Path]], list[str]]:
+    """(file, path relative to the folder it was found in) for each media file, and the paths that do not exist.
+
+    Folders are searched recursively, but not hidden files or folders (a batch's ``.videostyle`` state,
+    the ``.NAME.part`` files of a run still writing) nor the folder ``skip`` (the sweep's own outputs).
+    """
     found, missing = [], []
+    skip = skip.resolve() if skip is not None else None
     for path in paths:
         if path.is_dir():
-            found += [(p, p.relative_to(path)) for p in sorted(path.rglob("*")) if p.is_file() and p.suffix.lower() in exts]
+            for p in sorted(path.rglob("*")):
+                inside = p.relative_to(path)
+                if any(part.startswith(".") for part in inside.parts) or not p.is_file() or p.suffix.lower() not in exts:
+                    continue
+                if skip is not None and p.resolve().is_relative_to(skip) and not path.resolve().is_relative_to(skip):
+                    continue
+                found.append((p, inside))
         elif path.is_file():
             found.append((path, Path(path.name)))
         else:
@@ -33,8 +46,8 @@ def sweep_manifest(
     inputs: list[Path], styles: list[Path], outdir: Path, options: dict[str, Value], command: str = "stylize"
 ) -> Manifest:
     """The cross product of inputs and styles with shared ``options`` (outputs relative to ``outdir``)."""
-    sources, problems = find_media(inputs, IMAGE_EXTS | VIDEO_EXTS)
-    style_files, missing = find_media(styles, IMAGE_EXTS)
+    sources, problems = find_media(inputs, IMAGE_EXTS | VIDEO_EXTS, skip=outdir)
+    style_files, missing = find_media(styles, IMAGE_EXTS, skip=outdir)
     problems += missing
     if not sources and not problems:
         problems.append(f"no images or videos found in {' '.join(map(str, inputs))}")

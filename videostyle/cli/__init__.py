@@ -15,9 +15,10 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from ..errors import UsageError, VideostyleError, VideostyleWarning, describe_os_error
+from ..batch.commands import Abort, ClickException, ClickUsageError
+from ..errors import OptionError, VideostyleError, VideostyleWarning, describe_os_error
 from ..media.video_reader import DamagedInput
-from ..shutdown import Stopped, stop_on_signals
+from ..shutdown import Stopped, exit_with_parent, stop_on_signals
 from .aliases import aliased
 from .batch import batch_app
 from .dream import dream
@@ -67,19 +68,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     SIGINT, SIGTERM and SIGHUP all unwind through the same cleanup and exit 128 + the signal number.
     """
     with stop_on_signals() as shutdown, warnings.catch_warnings():
+        exit_with_parent()
         warnings.simplefilter("always", VideostyleWarning)
         shown = warnings.showwarning
         warnings.showwarning = partial(_show_warning, shown)
         try:
-            app(args=list(argv) if argv is not None else None, prog_name="videostyle")
-        except SystemExit as done:  # typer's own exits: 0 after --help, 2 for usage errors, 130 on a stop
-            code = done.code if isinstance(done.code, int) else (0 if done.code is None else EXIT_FAILURE)
-            if code == EXIT_INTERRUPTED:
-                return _stopped(shutdown.first, _interrupt_in(done))
-            return code
+            code = app(args=list(argv) if argv is not None else None, prog_name="videostyle", standalone_mode=False)
+            if code == EXIT_INTERRUPTED:  # typer's form of a KeyboardInterrupt: ours, with its notes, is shutdown.first
+                return _stopped(shutdown.first, None)
+            return code if isinstance(code, int) else 0  # typer.Exit(N) comes back as N
+        except ClickUsageError as error:  # one line, as for every other error, with where to look
+            where = f" (see '{error.ctx.command_path} --help')" if error.ctx is not None else ""
+            return _error(f"{error.format_message()}{where}", EXIT_USAGE)
+        except ClickException as error:
+            return _error(error.format_message(), error.exit_code)
+        except Abort as stop:  # click's form of a KeyboardInterrupt
+            return _stopped(shutdown.first, _interrupt_in(stop))
         except KeyboardInterrupt as stop:
             return _stopped(shutdown.first, stop)
-        except UsageError as error:
+        except OptionError as error:  # a usage error too: a bad value is not worth retrying
             return _error(str(error), EXIT_USAGE)
         except VideostyleError as error:
             return _error(str(error))

@@ -9,6 +9,7 @@ is an edit of one row.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +52,23 @@ def refuse_inapplicable(context: typer.Context, rules: Sequence[Rule], job: Job)
         given = source is not None and source.name == "COMMANDLINE"
         if given and not rule.applies(job):
             raise UsageError(f"{rule.flag} does not apply here: it is for {rule.where}{rule.hint}")
+
+
+def check_options(command: str, context: typer.Context) -> None:
+    """Every check of a command's parsed options that needs no file read: numbers are finite and each
+    option given applies to the job. The command runs it first; a batch's dry run runs it per job."""
+    for param in context.command.params:
+        value = context.params.get(param.name)
+        for item in value if isinstance(value, (list, tuple)) else [value]:
+            if isinstance(item, float) and not math.isfinite(item):
+                raise UsageError(f"{param.opts[0]} must be a finite number, not {item}")
+    if command == "stylize":
+        engine, rules = ("model" if context.params.get("model") is not None else "optimization"), STYLIZE_RULES
+    elif command == "dream":
+        engine, rules = "dream", DREAM_RULES
+    else:
+        return
+    refuse_inapplicable(context, rules, job_of(engine, context.params.get("input"), context.params["output"]))
 
 
 def _kind(path: Path) -> str | None:

@@ -19,7 +19,7 @@ from rich.markup import escape
 from rich.table import Table
 from typer.core import TyperGroup
 
-from ..batch import ManifestError, Manifest, prepare, read_records, run, sweep_manifest, write_manifest
+from ..batch import ManifestError, Manifest, prepare, read_records, run, sweep_manifest
 from ..batch.commands import ClickException, command, find_param
 from ..batch.manifest import argv_to_options
 from ..batch.sweep import MANIFEST_NAME
@@ -82,7 +82,7 @@ def sweep(args: Annotated[list[str] | None, typer.Argument(help="INPUTS... -s ST
         typer.echo(inspect.cleandoc(sweep.__doc__ or ""))
         return
     inputs, styles, batch_argv, style_argv = _split_sweep(args)
-    if not inputs or not styles or not any(a in ("-o", "--output") for a in batch_argv):
+    if not inputs or not styles or not any(a.partition("=")[0] in ("-o", "--output") or a.startswith("-o") for a in batch_argv):
         _usage(["give inputs, styles and an output folder: batch stylize INPUTS... -s STYLES... -o OUT"])
     ctx = _run_command().make_context("run", ["batch.toml", *batch_argv], resilient_parsing=False)
     outdir = Path(ctx.params["output"])
@@ -93,11 +93,8 @@ def sweep(args: Annotated[list[str] | None, typer.Argument(help="INPUTS... -s ST
         _usage(error.problems)
     except ClickException as error:  # a stylize option is wrong
         _usage([error.format_message()])
-    if not ctx.params["dry_run"]:
-        prepare(manifest, outdir)  # the manifest is saved only once every job is valid
-        write_manifest(manifest, outdir / MANIFEST_NAME)
     params = {k: v for k, v in ctx.params.items() if k not in ("manifest", "output")}
-    _execute(manifest, outdir, **params)
+    _execute(manifest, outdir, **params, save_as=outdir / MANIFEST_NAME)  # saved once valid, under the batch's lock
 
 
 @batch_app.command("status")
@@ -136,7 +133,7 @@ def _running_detail(record: Any) -> str:
 
 def _execute(
     manifest: Path | Manifest, output: Path | None, dry_run: bool, retries: int, executor: str, gpus: int,
-    ray_address: str | None,
+    ray_address: str | None, save_as: Path | None = None,
 ) -> None:
     try:
         _, _, plans = prepare(manifest, output)
@@ -145,7 +142,7 @@ def _execute(
             typer.echo(f"{len(plans)} jobs are valid")
             return
         with BatchView() as view:
-            results = run(manifest, output, executor, retries, gpus, ray_address, on_event=view)  # type: ignore[arg-type]
+            results = run(manifest, output, executor, retries, gpus, ray_address, on_event=view, save_as=save_as)  # type: ignore[arg-type]
     except ManifestError as error:
         _usage(error.problems)
     failed = [r for r in results if r.state == "failed"]

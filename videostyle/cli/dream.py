@@ -13,7 +13,7 @@ from ..dream import DreamOptions, Motion, iter_dream_file, parse_channel, parse_
 from ..errors import OptionError
 from ..flow import FlowOptions
 from ..video import OutputOptions
-from .applies import DREAM_RULES, job_of, refuse_inapplicable
+from .applies import check_options
 from .options import (
     WorkDir,
     DEFAULT_BACKBONE, DEFAULT_FLOW, DEFAULT_FLOW_PRESET, Backbone, Crf, Device, Duration, FlowMethod, FlowPreset,
@@ -104,7 +104,7 @@ def dream(
     quiet: Quiet = False,
 ) -> None:
     """DeepDream an image, make an endless zoom animation from a still, or dream a video."""
-    refuse_inapplicable(context, DREAM_RULES, job_of("dream", input, output))
+    check_options("dream", context)
     options = DreamOptions(
         backbone=backbone,
         weights=weights,

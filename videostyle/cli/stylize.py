@@ -20,7 +20,7 @@ from .options import (
     DEFAULT_BACKBONE, Backbone, Crf, Device, Duration, FlowMethod, FlowPreset, FlowWeights, Offline, Overwrite, Preset,
     Quiet, Size, Start, Weights, split_floats, split_names,
 )
-from .applies import STYLIZE_RULES, job_of, refuse_inapplicable
+from .applies import check_options
 from .render import run_with_progress
 
 _STYLE = StyleOptions()
@@ -144,7 +144,7 @@ def stylize(
     quiet: Quiet = False,
 ) -> None:
     """Stylize an image or a video by optimization (Gatys et al.) or with a trained network (--model)."""
-    refuse_inapplicable(context, STYLIZE_RULES, job_of("model" if model is not None else "optimization", input, output))
+    check_options("stylize", context)
     if model is not None:
         mix = split_floats(style_mix, "--style-mix")
         ff = InferenceOptions(

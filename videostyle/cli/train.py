@@ -12,6 +12,7 @@ from ..feedforward.adain_train import iter_train_adain
 from ..feedforward.checkpoint import checkpoint_path
 from ..feedforward.options import TrainOptions
 from ..feedforward.train import iter_train, preview_folder
+from .applies import check_options
 from .options import DEFAULT_BACKBONE, Backbone, Device, Offline, Overwrite, Quiet, Weights, split_names
 from .render import run_with_progress
 
@@ -19,6 +20,7 @@ _TRAIN = TrainOptions()
 
 
 def train(
+    context: typer.Context,
     style: Annotated[list[Path], typer.Option("--style", "-s", help="Style image; repeat for a multi-style model.")],
     data: Annotated[
         list[Path], typer.Option("--data", help="Folder of images (e.g. COCO) or a video file; repeat to combine.")
@@ -55,6 +57,7 @@ def train(
     quiet: Quiet = False,
 ) -> None:
     """Train a feed-forward style network (Johnson et al.) for `stylize --model`."""
+    check_options("train", context)
     options = TrainOptions(
         steps=steps,
         size=size,

@@ -42,6 +42,8 @@ def special_stylizer(
         return FrameStylizer(network, style, device, options)
     if options.style_images:
         raise UsageError(f"-s/--style does not apply to {model} (a fixed style); use builtin:{ARBITRARY} for any style")
+    if options.alpha != 1.0:
+        raise UsageError(f"--alpha does not apply to {model} (a fixed style); use builtin:{ARBITRARY} with -s to set the strength")
     index = name if options.style_index is None and options.style_mix is None else options.style_index
     style = style_weights(STYLES_26, index, options.style_mix)
     return FrameStylizer(load_multistyle_network(), style, device, options)

@@ -95,6 +95,8 @@ class FrameStylizer:
             return special, None
         if options.style_images:
             raise UsageError("-s/--style does not apply to this model (its styles are built in); use --style-index or --style-mix")
+        if options.alpha != 1.0:
+            raise UsageError("--alpha does not apply to this model (its styles are built in); it is for networks that take -s")
         network, info = load_model(path, device)
         style = style_weights(info.config.styles, options.style_index, options.style_mix)
         return cls(network, style, device, options), info

@@ -130,7 +130,7 @@ def iter_stylize_video(
         sink, found = job.writer(target, identity, resumable=not multipass)
         resume = resume or found
     if preview_every > 0:
-        sink = PreviewSink(sink, preview_path(target), preview_every)
+        sink = PreviewSink(sink, check_writable(preview_path(target), output.overwrite), preview_every)
     stylizer = Stylizer(load_styles(styles), options, device)
     if multipass:
         if resume is not None:
@@ -166,7 +166,7 @@ def iter_stylize_file(
     check_writable(target, output.overwrite)
     content = read_image(source)
     styles = load_styles(styles)
-    preview = preview_path(target)
+    preview = check_writable(preview_path(target), output.overwrite) if preview_every > 0 else None  # never a user's file
     result = yield from iter_stylize_image(content, styles, options, output.size, device, preview, preview_every)
     write_image(result, target, overwrite=output.overwrite)
     return Path(target)
