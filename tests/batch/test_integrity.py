@@ -261,3 +261,65 @@ def test_an_unreachable_ray_head_is_one_line_within_seconds(inputs):
     assert time.monotonic() - started < 30
     assert result.returncode != 0 and f"cannot reach the Ray head at 127.0.0.1:{port}" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_ctrl_c_at_the_terminal_reaches_the_job_once_through_its_batch(inputs):
+    """A terminal's Ctrl-C goes to its whole process group; the job runs in a session of its own, so it
+    gets one SIGTERM from its batch and cleans up undisturbed (two signals once left a .part behind)."""
+    import signal
+    import time
+
+    stub = inputs / "job.py"
+    stub.write_text(
+        "import signal, time\n"
+        "seen = []\n"
+        "for s in (signal.SIGINT, signal.SIGTERM):\n"
+        "    signal.signal(s, lambda n, f: seen.append(signal.Signals(n).name))\n"
+        "open('started', 'w').close()\n"
+        "deadline = time.monotonic() + 60\n"
+        "while not seen and time.monotonic() < deadline:\n"
+        "    time.sleep(0.05)\n"
+        "time.sleep(0.5)  # cleaning up; a second signal would arrive now\n"
+        "open('signals', 'w').write(' '.join(seen))\n"
+    )
+    path = write_jobs(inputs / "jobs.toml", [job("a.png")])
+    script = (
+        "import sys\n"
+        "from videostyle.shutdown import stop_on_signals\n"
+        "from videostyle.batch import run\n"
+        "with stop_on_signals() as shutdown:\n"
+        "    try:\n"
+        f"        run({str(path)!r}, program={[sys.executable, str(stub)]!r})\n"
+        "    except KeyboardInterrupt:\n"
+        "        sys.exit(shutdown.first.exit_code)\n"
+    )
+    batch = subprocess.Popen([sys.executable, "-c", script], cwd=inputs, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while not (inputs / "started").exists():
+        assert time.monotonic() < deadline and batch.poll() is None
+        time.sleep(0.05)
+    os.killpg(batch.pid, signal.SIGINT)  # what the terminal does
+    assert batch.wait(timeout=30) == 130
+    assert (inputs / "signals").read_text() == "SIGTERM"
+
+
+def test_gpu_workers_take_the_batchs_own_gpus_and_cuda_n_becomes_their_cuda(inputs, monkeypatch):
+    from videostyle.batch.local import worker_gpus
+
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "2,3")
+    assert worker_gpus(2) == ["2", "3"] and worker_gpus(1) == ["2"]
+    with pytest.raises(Exception, match=r"--gpus 3: only 2 GPU\(s\) can be used here \(CUDA_VISIBLE_DEVICES=2,3\)"):
+        worker_gpus(3)
+    path = write_jobs(inputs / "jobs.toml", [job("a.png", device="cuda:1"), job("b.png", device="cpu")])
+    results = run(path, program=FAKE, gpus=2)
+    assert [r.state for r in results] == ["done", "done"]
+    lines = sorted((inputs / "calls.log").read_text().splitlines())
+    assert "gpu=2" in lines[0] or "gpu=3" in lines[0]
+    assert "--device cuda " in lines[0] + " " and "--device cpu" in lines[1]
+
+
+def test_ray_asks_for_a_gpu_for_auto_jobs_on_a_gpu_cluster():
+    from videostyle.batch.ray_executor import wants_gpu
+
+    assert wants_gpu("auto", cluster_gpus=True) and wants_gpu("cuda:1", cluster_gpus=False)
+    assert not wants_gpu("auto", cluster_gpus=False) and not wants_gpu("cpu", cluster_gpus=True)

@@ -58,7 +58,8 @@ def test_usage_errors_are_not_retried(inputs, image_jobs):
     assert result.state == "failed" and result.returncode == 2 and result.attempts == 1 and len(calls(inputs)) == 1
 
 
-def test_gpu_workers_each_see_one_gpu(inputs, image_jobs):
+def test_gpu_workers_each_see_one_gpu(inputs, image_jobs, monkeypatch):
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "0,1")
     results = run(image_jobs(4), program=FAKE, gpus=2)
     assert [r.state for r in results] == ["done"] * 4
     gpus = [line.split()[1] for line in (inputs / "calls.log").read_text().splitlines()]

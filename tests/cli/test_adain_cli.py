@@ -24,4 +24,4 @@ def test_train_a_decoder_then_stylize_with_any_style(files, capsys):
     assert code == 0, err
     assert np.asarray(Image.open(target)).shape == (40, 60, 3)
     code, _, err = run(capsys, "stylize", files / "content.png", "--model", decoder, "-o", files / "p.png")
-    assert code == 1 and "-s STYLE" in err and not (files / "p.png").exists()
+    assert code == 2 and "-s STYLE" in err and not (files / "p.png").exists()

@@ -59,7 +59,7 @@ def test_bad_options_are_one_line_errors(photo, tmp_path, capsys, args, message)
     if "-o" not in args:
         args += ["-o", str(tmp_path / "o.png")]
     code, _, err = run(capsys, "dream", photo, *args, *FAST)
-    assert code == 1 and message in err and len(err.strip().splitlines()) == 1
+    assert code == 2 and message in err and len(err.strip().splitlines()) == 1
 
 
 def test_usage_errors_exit_two(photo, tmp_path, capsys):

@@ -81,11 +81,11 @@ def test_unusual_image_modes_work_as_content_and_style(files, capsys, mode):
         (["content.png", "-s", "style.png", "--size", "100000"], 2, "--size"),
         (["content.png", "-s", "style.png", "--style-weight", "-1"], 2, "--style-weight"),
         (["content.png", "-s", "style.png", "--style-weight", "nan"], 2, "--style-weight"),
-        (["content.png", "-s", "style.png", "--style-weights", "1,1"], 1, "2 values for 1 style"),
-        (["content.png", "-s", "style.png", "--style-weights", "a,b"], 1, "comma-separated numbers"),
-        (["content.png", "-s", "style.png", "--content-layers", "block99"], 1, "unknown layer"),
+        (["content.png", "-s", "style.png", "--style-weights", "1,1"], 2, "2 values for 1 style"),
+        (["content.png", "-s", "style.png", "--style-weights", "a,b"], 2, "comma-separated numbers"),
+        (["content.png", "-s", "style.png", "--content-layers", "block99"], 2, "unknown layer"),
         (["content.png", "-s", "style.png", "--optimizer", "sgd"], 2, "optimizer"),
-        (["content.png", "-s", "style.png", "--preset", "fastest"], 1, "preset"),
+        (["content.png", "-s", "style.png", "--preset", "fastest"], 2, "preset"),
     ],
 )
 def test_bad_input_is_one_line_and_nonzero(files, capsys, args, code, message, monkeypatch):

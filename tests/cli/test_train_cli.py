@@ -32,7 +32,7 @@ def test_train_then_stylize_a_video_with_the_model(files, clip, capsys):
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["stylize", "content.png", "-o", "o.png"], 1, "--model"),
+        (["stylize", "content.png", "-o", "o.png"], 2, "--model"),
         (["stylize", "content.png", "--model", "m.safetensors", "-s", "style.png", "-o", "o.png"], 2, "does not apply"),
         (["stylize", "content.png", "--model", "style.png", "-o", "o.png"], 1, "model file"),
         (["stylize", "content.png", "--model", "none.safetensors", "-o", "o.png"], 1, "does not exist"),

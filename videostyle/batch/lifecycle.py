@@ -33,8 +33,9 @@ class Lifecycle:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _identities: dict[str, dict[str, Any]] = field(default_factory=dict)
 
-    def argv(self, plan: Plan) -> list[str]:
-        return child_argv(plan, self.outdir, overwrite=plan.id in self.replace)
+    def argv(self, plan: Plan, masked: bool = False) -> list[str]:
+        """The child's argv; ``masked``: it sees one GPU only (CUDA_VISIBLE_DEVICES), so cuda:N is its cuda."""
+        return child_argv(plan, self.outdir, overwrite=plan.id in self.replace, masked=masked)
 
     def log(self, plan: Plan) -> Path:
         """The job's log: its output's name and a digest of its id, so no two jobs share one."""

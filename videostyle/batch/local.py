@@ -2,34 +2,57 @@
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
+from collections.abc import Mapping
 
+from ..errors import OptionError
 from .events import JobResult
 from .lifecycle import Lifecycle
 from .runner import run_child, terminate_children
 from .validate import Plan
 
+MASK = "CUDA_VISIBLE_DEVICES"
 
-def run_local(plans: list[Plan], life: Lifecycle, gpus: int = 0) -> list[JobResult]:
-    """Run ``plans``; with ``gpus`` > 0, worker i sees only GPU i (CUDA_VISIBLE_DEVICES)."""
-    if gpus <= 1:
-        env = {"CUDA_VISIBLE_DEVICES": "0"} if gpus == 1 else None
+
+def worker_gpus(gpus: int, environ: Mapping[str, str] = os.environ) -> list[str]:
+    """The GPU each of ``gpus`` workers gets: the first ``gpus`` of those this process may use (its own
+    CUDA_VISIBLE_DEVICES, else every device), so a batch started on GPUs 2,3 stays on them."""
+    if gpus <= 0:
+        return []
+    mask = environ.get(MASK)
+    if mask is not None:
+        visible = [device.strip() for device in mask.split(",") if device.strip()]
+    else:
+        import torch
+
+        visible = [str(index) for index in range(torch.cuda.device_count())]
+    if gpus > len(visible):
+        seen = f"{MASK}={mask}" if mask is not None else "this machine"
+        raise OptionError(f"--gpus {gpus}: only {len(visible)} GPU(s) can be used here ({seen})")
+    return visible[:gpus]
+
+
+def run_local(plans: list[Plan], life: Lifecycle, gpus: list[str]) -> list[JobResult]:
+    """Run ``plans``; with ``gpus`` (see :func:`worker_gpus`) one worker per GPU, each seeing that GPU only."""
+    if len(gpus) <= 1:
+        env = {MASK: gpus[0]} if gpus else None
         return [_run_with_retries(plan, life, "local", env) for plan in plans]
     todo: queue.SimpleQueue[Plan] = queue.SimpleQueue()
     for plan in plans:
         todo.put(plan)
     results: dict[str, JobResult] = {}
 
-    def worker(gpu: int) -> None:
+    def worker(gpu: str) -> None:
         while True:
             try:
                 plan = todo.get_nowait()
             except queue.Empty:
                 return
-            results[plan.id] = _run_with_retries(plan, life, f"gpu{gpu}", {"CUDA_VISIBLE_DEVICES": str(gpu)})
+            results[plan.id] = _run_with_retries(plan, life, f"gpu{gpu}", {MASK: gpu})
 
-    threads = [threading.Thread(target=worker, args=(gpu,), daemon=True) for gpu in range(gpus)]
+    threads = [threading.Thread(target=worker, args=(gpu,), daemon=True) for gpu in gpus]
     for thread in threads:
         thread.start()
     try:
@@ -46,6 +69,6 @@ def _run_with_retries(plan: Plan, life: Lifecycle, worker: str, env: dict[str, s
     while True:
         attempt += 1
         life.started(plan, attempt, worker)
-        outcome = run_child(life.argv(plan), life.cwd, life.log(plan), env, life.progress(plan), life.program)
+        outcome = run_child(life.argv(plan, masked=env is not None), life.cwd, life.log(plan), env, life.progress(plan), life.program)
         if outcome.ok or not outcome.transient or attempt > life.retries:
             return life.finished(plan, outcome, attempt)

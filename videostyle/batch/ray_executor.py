@@ -99,20 +99,28 @@ def start_ray(ray: Any, address: str | None) -> None:
         raise VideostyleError(f"cannot start Ray{f' at {address}' if address else ''}: {_first_line(exc)}") from None
 
 
+def wants_gpu(device: str, cluster_gpus: bool) -> bool:
+    """Whether a task asks Ray for a GPU: ``cuda`` jobs do, and ``auto`` ones where the cluster has GPUs
+    (a task granted none sees CUDA_VISIBLE_DEVICES="" and would run on the CPU of a GPU cluster)."""
+    return device.startswith("cuda") or (device == "auto" and cluster_gpus)
+
+
 def run_ray(plans: list[Plan], life: Lifecycle, address: str | None = None) -> list[JobResult]:
     """Submit every plan as a task (GPU jobs ask for one GPU), record each as it completes."""
     ray = import_ray()
     start_ray(ray, address)
     remote = ray.remote(_task)
+    cluster_gpus = ray.cluster_resources().get("GPU", 0) > 0
     pending: dict[Any, Plan] = {}
     for plan in plans:
         options = remote.options(
-            num_gpus=1 if plan.device.startswith("cuda") else 0, num_cpus=1,
+            num_gpus=1 if wants_gpu(plan.device, cluster_gpus) else 0, num_cpus=1,
             max_retries=life.retries, retry_exceptions=[TransientFailure],
         )
         life.started(plan, 1, "ray")
         program = list(life.program) if life.program else None
-        pending[options.remote(life.argv(plan), str(life.cwd), str(life.log(plan)), program)] = plan
+        argv = life.argv(plan, masked=True)  # Ray shows a task its granted GPU only
+        pending[options.remote(argv, str(life.cwd), str(life.log(plan)), program)] = plan
     results: dict[str, JobResult] = {}
     while pending:
         (ref,), _ = ray.wait(list(pending), num_returns=1)

@@ -11,6 +11,7 @@ from ..feedforward.checkpoint import checkpoint_path
 from .events import BatchStarted, JobFinished, JobResult
 from .journal import Journal, is_done, made_by_batch
 from .lifecycle import Lifecycle
+from .local import run_local, worker_gpus
 from .manifest import Manifest, ManifestError, load_manifest
 from .sweep import write_manifest
 from .validate import Plan, validate
@@ -45,10 +46,11 @@ def run(
     """
     manifest, folder, plans = prepare(manifest, outdir)
     emit = on_event or (lambda event: None)
+    devices = worker_gpus(gpus) if executor == "local" else []  # fail before touching anything
     if executor == "ray":
         from .ray_executor import import_ray
 
-        import_ray()  # fail before touching anything
+        import_ray()
     with Journal(folder) as journal:
         if save_as is not None:
             write_manifest(manifest, Path(save_as))
@@ -69,9 +71,7 @@ def run(
 
             ran = run_ray(todo, life, ray_address)
         elif todo:
-            from .local import run_local
-
-            ran = run_local(todo, life, gpus)
+            ran = run_local(todo, life, devices)
         else:
             ran = []
         results.update((r.job, r) for r in ran)

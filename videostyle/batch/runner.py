@@ -57,10 +57,16 @@ def work_root(outdir: Path) -> Path:
     return state_dir(outdir) / "work"
 
 
-def child_argv(plan: Plan, outdir: Path, overwrite: bool) -> list[str]:
+def child_argv(plan: Plan, outdir: Path, overwrite: bool, masked: bool = False) -> list[str]:
     """The job's argv plus what the batch adds (before any positional argument): the work folder for
-    frame-level resume, --resume for a stopped training, --overwrite for the batch's own outputs."""
+    frame-level resume, --resume for a stopped training, --overwrite for the batch's own outputs.
+
+    ``masked``: the child sees only the GPU its worker was given, as its cuda:0, so a job that names
+    ``cuda:N`` runs on that GPU as ``cuda`` instead of failing to find device N.
+    """
     command, *rest = plan.argv
+    if masked:
+        rest = ["cuda" if value.startswith("cuda:") and rest[i - 1] == "--device" else value for i, value in enumerate(rest)]
     extra = [WORK_DIR_OPTION, str(work_root(outdir))] if plan.resumable else []
     if command == "train" and checkpoint_path(plan.output).is_file() and "--resume" not in rest:
         extra.append("--resume")  # a stopped training continues from its last checkpoint

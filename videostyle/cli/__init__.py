@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
+from typer.core import TyperGroup
 
 from ..batch.commands import Abort, ClickException, ClickUsageError
 from ..errors import OptionError, VideostyleError, VideostyleWarning, describe_os_error
@@ -30,7 +31,25 @@ from .stylize import stylize
 from .train import train
 from .visualize import visualize_app
 
+class Interrupted(Exception):
+    """A stop inside a command, carried past typer (which turns a KeyboardInterrupt into a bare exit
+    code 130) so that ``main`` can say what the command kept (the notes on the interrupt)."""
+
+    def __init__(self, stop: KeyboardInterrupt) -> None:
+        super().__init__(stop)
+        self.stop = stop
+
+
+class _Root(TyperGroup):
+    def invoke(self, ctx: typer.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as stop:
+            raise Interrupted(stop) from stop
+
+
 app = typer.Typer(
+    cls=_Root,
     name="videostyle",
     help="Neural style transfer, DeepDream and CNN visualization for videos and photos.",
     no_args_is_help=True,
@@ -74,9 +93,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         warnings.showwarning = partial(_show_warning, shown)
         try:
             code = app(args=list(argv) if argv is not None else None, prog_name="videostyle", standalone_mode=False)
-            if code == EXIT_INTERRUPTED:  # typer's form of a KeyboardInterrupt: ours, with its notes, is shutdown.first
+            if code == EXIT_INTERRUPTED:  # a stop while the options were parsed
                 return _stopped(shutdown.first, None)
             return code if isinstance(code, int) else 0  # typer.Exit(N) comes back as N
+        except Interrupted as interrupted:
+            return _stopped(shutdown.first, interrupted.stop)
         except ClickUsageError as error:  # one line, as for every other error, with where to look
             where = f" (see '{error.ctx.command_path} --help')" if error.ctx is not None else ""
             return _error(f"{error.format_message()}{where}", EXIT_USAGE)

@@ -66,7 +66,7 @@ WorkDir = Annotated[
     Path | None,
     typer.Option(
         "--work-dir",
-        help="Video: write the output in resumable segments in this folder; a rerun with the same folder "
-        "continues after the last finished segment (.mp4 .mov .mkv).",
+        help="Video: write the output in resumable segments in a private folder inside DIR; a rerun with the same "
+        "DIR continues after the last intact segment made from the same input, styles and options (.mp4 .mov .mkv).",
     ),
 ]
