@@ -31,3 +31,15 @@ def resolve_device(name: str = "auto") -> torch.device:
     if index is not None and index >= torch.cuda.device_count():
         raise OptionError(f"--device {name}: there are only {torch.cuda.device_count()} CUDA GPUs (cuda:0 ...)")
     return torch.device(name)
+
+
+def generator_on(device: torch.device, source: torch.Generator | None) -> torch.Generator | None:
+    """A generator that draws on ``device`` itself, seeded from ``source`` (a CPU generator).
+
+    Drawing on the host and copying to a GPU is a blocking copy per draw; a CUDA generator needs
+    none. On the CPU (and on the meta device, which draws nothing) ``source`` is used as it is.
+    """
+    if source is None or device.type in ("cpu", "meta") or source.device.type == device.type:
+        return source
+    seed = int(torch.randint(2**62, (), generator=source))  # a CPU draw: no device sync
+    return torch.Generator(device=device).manual_seed(seed)

@@ -64,5 +64,5 @@ def resize_flow(flow: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
     h, w = flow.shape[-2:]
     if (h, w) == tuple(size):
         return flow
-    scale = torch.tensor([size[1] / w, size[0] / h], device=flow.device, dtype=flow.dtype).view(1, 2, 1, 1)
-    return F.interpolate(flow, size=size, mode="bilinear", align_corners=False) * scale
+    resized = F.interpolate(flow, size=size, mode="bilinear", align_corners=False)
+    return torch.cat((resized[:, :1] * (size[1] / w), resized[:, 1:] * (size[0] / h)), dim=1)

@@ -69,7 +69,7 @@ class RaftFlow(FlowEstimator):
         flow = self.model(a.float(), b.float(), num_flow_updates=self.updates)[-1][..., :sh, :sw]
         if scale > 1:
             flow = F.interpolate(flow, size=(h, w), mode="bilinear", align_corners=False)
-            flow = flow * torch.tensor([w / sw, h / sh], device=flow.device).view(1, 2, 1, 1)
+            flow = torch.cat((flow[:, :1] * (w / sw), flow[:, 1:] * (h / sh)), dim=1)
         return flow.contiguous()
 
     def both(self, a: torch.Tensor, b: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
