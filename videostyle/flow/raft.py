@@ -51,6 +51,7 @@ class RaftFlow(FlowEstimator):
         self.model = build(weights=None, progress=False)
         load_into(self.model, load_state_dict(raft_weights_file(preset, weights)), f"raft ({preset})")
         self.model.eval().requires_grad_(False).to(device)
+        self.device = device  # where it wants its inputs
 
     def estimate(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
         """Flow a -> b for batches: inputs in [-1, 1], padded to a multiple of 8, the last refinement kept.
