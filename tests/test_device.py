@@ -68,3 +68,10 @@ def test_generators_stay_on_the_cpu_and_meta():
     assert generator_on(torch.device("cpu"), source) is source
     assert generator_on(torch.device("meta"), source) is source
     assert generator_on(torch.device("cpu"), None) is None
+
+
+def test_a_cuda_device_turns_cudnn_autotuning_on(monkeypatch):
+    _machine(monkeypatch, gpu=True, available=True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
+    monkeypatch.setattr(torch.backends.cudnn, "benchmark", False)
+    assert resolve_device("cuda") == torch.device("cuda") and torch.backends.cudnn.benchmark
