@@ -126,23 +126,27 @@ class Check:
 
         return Stylizer([self.style], self._stylize_options(**kw), self.device, backbone=self.backbone)
 
-    def stylize_image(self) -> dict[str, object]:
+    def _stylize_ms_per_step(self, precision: str) -> dict[str, object]:
         side = self.sizes.image
         content = torch.rand(1, 3, side * 3 // 4, side, device=self.device)
-        stylizer = self._stylizer()
+        stylizer = self._stylizer(precision=precision)
         drain(stylizer.run(content, steps=1))  # style targets, cuDNN plans
         start = self.clock()
         drain(stylizer.run(content))
-        return {"size": side, "steps": self.sizes.steps, "ms_per_step": 1000 * (self.clock() - start) / self.sizes.steps}
+        ms = 1000 * (self.clock() - start) / self.sizes.steps
+        return {"size": side, "steps": self.sizes.steps, "precision": precision, "ms_per_step": ms}
+
+    def stylize_image(self) -> dict[str, object]:
+        return self._stylize_ms_per_step("fp32")
 
     def stylize_image_bf16(self) -> dict[str, object]:
-        raise Skipped("the optimization engine has no --precision yet: fp32 only")
+        return self._stylize_ms_per_step("bf16")
 
     def optim_vs_forward_backward(self) -> dict[str, object]:
         """One optimization step against the bare backbone forward+backward it is built on."""
         side = self.sizes.image
         content = torch.rand(1, 3, side * 3 // 4, side, device=self.device)
-        stylizer = self._stylizer()
+        stylizer = self._stylizer(precision="fp32")
         drain(stylizer.run(content, steps=1))
         start = self.clock()
         drain(stylizer.run(content))
@@ -165,9 +169,13 @@ class Check:
         from videostyle.media import write_image
 
         write_image(self.style.cpu(), style, overwrite=True)
-        start = self.clock()
-        drain(iter_stylize_file(source, self.folder / "temporal_out.mp4", [style], self._stylize_options(), OutputOptions(overwrite=True), self.device))
-        return {"size": list(self.sizes.video), "frames": self.sizes.frames, "s_per_frame": (self.clock() - start) / self.sizes.frames}
+        figures: dict[str, object] = {"size": list(self.sizes.video), "frames": self.sizes.frames}
+        for precision in ("fp32", "bf16"):
+            start = self.clock()
+            options = self._stylize_options(precision=precision)
+            drain(iter_stylize_file(source, self.folder / "temporal_out.mp4", [style], options, OutputOptions(overwrite=True), self.device))
+            figures[f"s_per_frame_{precision}"] = (self.clock() - start) / self.sizes.frames
+        return figures
 
     def _ff_fps(self, model: object, stabilize: bool, source: Path) -> float:
         from videostyle.feedforward.inference import InferenceOptions

@@ -21,6 +21,7 @@ import torch.nn.functional as F
 from ..backbones import Backbone, backbone_spec, load_backbone
 from ..errors import OptionError
 from ..media import write_image
+from ..precision import autocast, compute_dtype
 from ..resize import resize_long_side
 from .adain import DEFAULT_LAYERS, AdaINNetwork, Decoder, adain, feature_stats, probe_encoder
 from .adain_file import DecoderInfo, save_decoder
@@ -66,9 +67,11 @@ def iter_train_adain(
     full = backbone if backbone is not None else load_backbone(options.backbone, device, options.weights, options.download)
     layer, style_layers = encoder_layers(options, full)
     identity = {"arbitrary": True, "backbone": full.name, "layer": layer, "style_layers": list(style_layers)}
-    encoder = full.to(device).truncated([layer, *style_layers])
+    dtype = compute_dtype(options.precision, device, gradients=True)
+    encoder = full.to(device).truncated([layer, *style_layers]).configure(dtype, options.compile)
     channels, stride = probe_encoder(encoder, layer)
     decoder = Decoder(channels, stride).to(device)
+    forward = torch.compile(decoder) if options.compile else decoder  # shares the weights; `decoder` is saved
     optimizer = torch.optim.Adam(decoder.parameters(), lr=options.lr)
     start = 0
     if resume:
@@ -89,7 +92,7 @@ def iter_train_adain(
     for step in range(start, options.steps):
         batch = next(contents).to(device)
         style = next(style_batches).images.to(device)
-        parts = adain_step(decoder, optimizer, encoder, layer, style_layers, batch, style, options)
+        parts = adain_step(forward, optimizer, encoder, layer, style_layers, batch, style, options, dtype)  # type: ignore[arg-type]
         done = step + 1
         saved = preview = None
         if done % options.checkpoint_every == 0 or done == options.steps:
@@ -114,8 +117,12 @@ def adain_step(
     batch: TrainBatch,
     style: torch.Tensor,
     options: TrainOptions,
+    dtype: torch.dtype = torch.float32,
 ) -> dict[str, torch.Tensor]:
-    """One decoder update; returns the weighted loss parts (content, style, and temporal with pairs)."""
+    """One decoder update; returns the weighted loss parts (content, style, and temporal with pairs).
+
+    The decoder computes in ``dtype`` under autocast (the encoder as configured); losses are fp32.
+    """
     decoder.train()
     optimizer.zero_grad(set_to_none=True)
     paired = batch.following is not None
@@ -125,7 +132,8 @@ def adain_step(
     with torch.no_grad():
         style_feats = encoder(style, style_layers + (layer,))
         target = adain(encoder(content, [layer])[layer], feature_stats(style_feats[layer]))
-    output = decoder(target)[..., : content.shape[-2], : content.shape[-1]]
+    with autocast(content.device, dtype):
+        output = decoder(target)[..., : content.shape[-2], : content.shape[-1]].float()
     feats = encoder(output, wanted)
     parts = {
         "content": options.content_weight * F.mse_loss(feats[layer], target),

@@ -17,17 +17,16 @@ import torch
 from torch import nn
 
 from ..errors import OptionError, UsageError
+from ..precision import check_precision, compute_dtype
 from ..resize import resize
 from ..color import join_chroma
 from .model_file import ModelInfo, load_model
 from .network import style_weights
 
-PRECISIONS = ("auto", "fp32", "fp16", "bf16")
 MAX_CUDA_BATCH = 8
 CUDA_BATCH_PIXELS = 8 * 1920 * 1080
 """Frames per CUDA batch are sized from their area: activations take about 0.7 KB a pixel (8 frames at
 4K needed about 44 GiB), so 8 frames of 1080p (about 11 GiB) is the budget: 2 frames a batch at 4K."""
-_DTYPES = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}
 
 
 @dataclass(frozen=True)
@@ -57,8 +56,7 @@ class InferenceOptions:
             raise OptionError(f"--style-weights has {len(self.style_blend)} weights for {len(self.style_images)} style image(s)")
         if self.batch_size is not None and not 1 <= self.batch_size <= 256:
             raise OptionError(f"--batch-size {self.batch_size} is out of range 1..256")
-        if self.precision not in PRECISIONS:
-            raise OptionError(f"--precision must be one of {', '.join(PRECISIONS)}, not {self.precision!r}")
+        check_precision(self.precision, gradients=False)
         if not (math.isfinite(self.stabilize_strength) and 0 <= self.stabilize_strength < 1):
             raise OptionError(f"stabilize strength {self.stabilize_strength} is out of range [0, 1)")
 
@@ -72,11 +70,7 @@ class InferenceOptions:
 
     def dtype(self, device: torch.device) -> torch.dtype:
         """auto: bf16 on CUDA where the GPU has it (fp32's range: no overflow to infinity), else fp16; fp32 elsewhere."""
-        if self.precision == "auto":
-            if device.type != "cuda":
-                return torch.float32
-            return torch.bfloat16 if torch.cuda.get_device_capability(device)[0] >= 8 else torch.float16  # Ampere on
-        return _DTYPES[self.precision]
+        return compute_dtype(self.precision, device, gradients=False)
 
 
 class FrameStylizer:
