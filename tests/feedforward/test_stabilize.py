@@ -98,11 +98,12 @@ def test_a_batch_of_motion_goes_up_in_one_copy(run):
 
 def test_each_frame_is_made_grey_once(monkeypatch):
     """DIS reads the greys the decode thread made: a frame in two pairs is not converted again."""
-    from videostyle.feedforward import stabilize
+    from videostyle.flow import ahead, dis
 
     calls = []
-    real = stabilize.gray_uint8
-    monkeypatch.setattr(stabilize, "gray_uint8", lambda image: calls.append(1) or real(image))
+    real = ahead.gray_uint8
+    for module in (ahead, dis):
+        monkeypatch.setattr(module, "gray_uint8", lambda image: calls.append(1) or real(image))
     estimator = make_flow("dis")
     guides = [guide(torch.rand(1, 3, 48, 64), estimator) for _ in range(3)]
     plan(estimator, None, guides)

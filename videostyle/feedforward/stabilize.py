@@ -27,23 +27,13 @@ import torch
 import torch.nn.functional as F
 
 from ..flow import Carry, FlowEstimator, FlowOptions, photometric_mismatch, warp
-from ..flow.estimator import gray_uint8
-from ..flow.guard import safe_shape
+from ..flow.ahead import Guide, flow_pair, guide
 from ..resize import fit_size, resize
 from ..video import FrameStart
 from ..video.prior import on_cpu
 
 FLOW_LONG_SIDE = 640  # flow is smooth: estimating it on a smaller picture costs a fraction and loses little
 WARP_MODE = "bicubic"  # the carried output is warped again every frame: bilinear would blur its texture away
-
-
-@dataclass(frozen=True)
-class Guide:
-    """One frame as the flow sees it, on the CPU: RGB (1,3,h,w) at flow size and, for estimators that
-    read grey (DIS), its uint8 grey image, edge-padded to a shape the estimator takes."""
-
-    small: torch.Tensor
-    gray: np.ndarray | None
 
 
 @dataclass(frozen=True)
@@ -55,28 +45,6 @@ class Plan:
     small: torch.Tensor
     motion: torch.Tensor | None = None
     cut: bool = False
-
-
-def guide(small: torch.Tensor, estimator: FlowEstimator) -> Guide:
-    """The frame's guide: its grey made here, once, whatever number of flows it takes part in."""
-    if not getattr(estimator, "reads_gray", False):
-        return Guide(small, None)
-    h, w = small.shape[-2:]
-    safe_h, safe_w = safe_shape(h, w)
-    padded = F.pad(small, (0, safe_w - w, 0, safe_h - h), mode="replicate") if (safe_h, safe_w) != (h, w) else small
-    return Guide(small, gray_uint8(padded))
-
-
-def flow_pair(estimator: FlowEstimator, current: Guide, earlier: Guide) -> tuple[torch.Tensor, torch.Tensor]:
-    """(flow current -> earlier, flow earlier -> current) on the CPU, from the greys when the estimator reads them."""
-    if current.gray is None or earlier.gray is None:
-        device = getattr(estimator, "device", torch.device("cpu"))
-        forward, backward = estimator.both(current.small.to(device), earlier.small.to(device))
-        return forward.cpu(), backward.cpu()
-    h, w = current.small.shape[-2:]
-    forward = estimator.gray_pair(current.gray, earlier.gray)  # type: ignore[attr-defined]
-    backward = estimator.gray_pair(earlier.gray, current.gray)  # type: ignore[attr-defined]
-    return forward[..., :h, :w].contiguous(), backward[..., :h, :w].contiguous()
 
 
 def plan(estimator: FlowEstimator, earlier: Guide | None, guides: list[Guide]) -> list[Plan]:
