@@ -26,7 +26,7 @@ from ..resize import resize_long_side
 from .adain import DEFAULT_LAYERS, AdaINNetwork, Decoder, adain, feature_stats, probe_encoder
 from .adain_file import DecoderInfo, save_decoder
 from .checkpoint import Checkpoint, claim_target, load_checkpoint, save_checkpoint
-from .data import CropSampler, TrainBatch, find_sources, first_picture
+from .data import CropSampler, TrainBatch, find_sources, first_picture, load_ahead
 from .losses import temporal_loss
 from .options import TrainOptions
 from .train import PREVIEW_LONG_SIDE, TrainProgress, preview_folder
@@ -89,18 +89,23 @@ def iter_train_adain(
     )
     subject = resize_long_side(first_picture(sources), PREVIEW_LONG_SIDE).to(device)
     preview_styles = torch.cat([next(style_batches).images[:1] for _ in range(PREVIEW_STYLES)]).to(device)
-    for step in range(start, options.steps):
-        batch = next(contents).to(device)
-        style = next(style_batches).images.to(device)
-        parts = adain_step(forward, optimizer, encoder, layer, style_layers, batch, style, options, dtype)  # type: ignore[arg-type]
-        done = step + 1
-        saved = preview = None
-        if done % options.checkpoint_every == 0 or done == options.steps:
-            save_checkpoint(Checkpoint(done, decoder.state_dict(), optimizer.state_dict(), identity), ckpt)
-            saved = ckpt
-        if options.preview_every and (done % options.preview_every == 0 or done == options.steps):
-            preview = _write_preview(AdaINNetwork(encoder, layer, decoder), subject, preview_styles, target, done)
-        yield TrainProgress(step, options.steps, parts, saved, preview)
+    with (
+        load_ahead(contents, device, "videostyle-loader") as content_loader,
+        load_ahead(style_batches, device, "videostyle-style-loader") as style_loader,
+    ):
+        loaded, styled = iter(content_loader), iter(style_loader)
+        for step in range(start, options.steps):
+            batch = next(loaded).to(device)
+            style = next(styled).images.to(device)
+            parts = adain_step(forward, optimizer, encoder, layer, style_layers, batch, style, options, dtype)  # type: ignore[arg-type]
+            done = step + 1
+            saved = preview = None
+            if done % options.checkpoint_every == 0 or done == options.steps:
+                save_checkpoint(Checkpoint(done, decoder.state_dict(), optimizer.state_dict(), identity), ckpt)
+                saved = ckpt
+            if options.preview_every and (done % options.preview_every == 0 or done == options.steps):
+                preview = _write_preview(AdaINNetwork(encoder, layer, decoder), subject, preview_styles, target, done)
+            yield TrainProgress(step, options.steps, parts, saved, preview)
 
     settings = {**options.settings(), "data": [str(p) for p in data], "styles": [str(s) for s in styles],
                 "steps_done": max(start, options.steps), "layer": layer, "style_layers": list(style_layers)}

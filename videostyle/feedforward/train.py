@@ -24,7 +24,7 @@ from ..precision import autocast, compute_dtype
 from ..progress import drain
 from ..resize import resize_long_side
 from .checkpoint import Checkpoint, claim_target, load_checkpoint, save_checkpoint
-from .data import CropSampler, TrainBatch, find_sources, first_picture
+from .data import CropSampler, TrainBatch, find_sources, first_picture, load_ahead
 from .losses import PerceptualLoss, temporal_loss
 from .model_file import ModelInfo, save_model
 from .network import NetworkConfig, StyleNetwork
@@ -93,21 +93,22 @@ def iter_train(
     # Seeded from the step reached, so a resumed run continues deterministically too.
     sampler = CropSampler(sources, options.size, seed=options.seed + start, pairs=options.temporal_weight > 0)
     chooser = torch.Generator().manual_seed(options.seed + start)
-    batches = sampler.batches(options.batch_size)
     preview_subject = resize_long_side(first_picture(sources), PREVIEW_LONG_SIDE).to(device)
-    for step in range(start, options.steps):
-        batch = next(batches).to(device)
-        style_index = torch.randint(len(images), (options.batch_size,), generator=chooser).to(device)
-        parts = train_step(forward, optimizer, loss_fn, batch, style_index, options.temporal_weight, dtype)  # type: ignore[arg-type]
+    with load_ahead(sampler.batches(options.batch_size), device) as loader:
+        batches = iter(loader)
+        for step in range(start, options.steps):
+            batch = next(batches).to(device)
+            style_index = torch.randint(len(images), (options.batch_size,), generator=chooser).to(device)
+            parts = train_step(forward, optimizer, loss_fn, batch, style_index, options.temporal_weight, dtype)  # type: ignore[arg-type]
 
-        done = step + 1
-        saved = preview = None
-        if done % options.checkpoint_every == 0 or done == options.steps:
-            save_checkpoint(Checkpoint(done, network.state_dict(), optimizer.state_dict(), identity), ckpt)
-            saved = ckpt
-        if options.preview_every and (done % options.preview_every == 0 or done == options.steps):
-            preview = _write_preview(network, preview_subject, target, done)
-        yield TrainProgress(step, options.steps, parts, saved, preview, len(sampler.skipped))
+            done = step + 1
+            saved = preview = None
+            if done % options.checkpoint_every == 0 or done == options.steps:
+                save_checkpoint(Checkpoint(done, network.state_dict(), optimizer.state_dict(), identity), ckpt)
+                saved = ckpt
+            if options.preview_every and (done % options.preview_every == 0 or done == options.steps):
+                preview = _write_preview(network, preview_subject, target, done)
+            yield TrainProgress(step, options.steps, parts, saved, preview, len(sampler.skipped))
 
     settings = {**options.settings(), "data": [str(p) for p in data], "steps_done": max(start, options.steps)}
     info = ModelInfo(network.config, names, full.name, settings)
