@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench samples clean
+.PHONY: run test bench gpu-check samples clean
 
 # Create the virtual environment (pip, never uv/poetry) and install the package with test extras.
 $(STAMP): pyproject.toml
@@ -26,6 +26,12 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+# Every CUDA path once, one JSON line per figure in bench/results/ (about 8 min on one H100/H200).
+# Without the backbone's pip package: make gpu-check GPU_CHECK='--device cuda --weights efficientnet_lite0.pth'
+GPU_CHECK ?= --device cuda
+gpu-check: $(STAMP)
+	$(PY) bench/gpu_check.py $(GPU_CHECK)
 
 # Regenerate samples/ (deterministic).
 samples: $(STAMP)

@@ -96,7 +96,7 @@ def main() -> None:
     style = style_weights(network.config.styles)
     options = InferenceOptions(batch_size=args.batch_size, precision=args.precision, compile=args.compile)
     engine = FrameStylizer(network, style, device, options)
-    batch = options.frames_per_batch(device)
+    batch = options.frames_per_batch(device, (height, width))
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

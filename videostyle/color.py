@@ -11,19 +11,21 @@ from collections.abc import Sequence
 
 import torch
 
+from .constants import Constant
+
 # YIQ (NTSC) as in the paper.
-_RGB_TO_YIQ = torch.tensor(
-    [[0.299, 0.587, 0.114], [0.595716, -0.274453, -0.321263], [0.211456, -0.522591, 0.311135]]
+_RGB_TO_YIQ = Constant(
+    torch.tensor([[0.299, 0.587, 0.114], [0.595716, -0.274453, -0.321263], [0.211456, -0.522591, 0.311135]])
 )
-_YIQ_TO_RGB = torch.linalg.inv(_RGB_TO_YIQ)
+_YIQ_TO_RGB = Constant(torch.linalg.inv(_RGB_TO_YIQ.value))
 
 
 def rgb_to_yiq(image: torch.Tensor) -> torch.Tensor:
-    return torch.einsum("ij,njhw->nihw", _RGB_TO_YIQ.to(image), image)
+    return torch.einsum("ij,njhw->nihw", _RGB_TO_YIQ.like(image), image)
 
 
 def yiq_to_rgb(image: torch.Tensor) -> torch.Tensor:
-    return torch.einsum("ij,njhw->nihw", _YIQ_TO_RGB.to(image), image)
+    return torch.einsum("ij,njhw->nihw", _YIQ_TO_RGB.like(image), image)
 
 
 def luminance(image: torch.Tensor) -> torch.Tensor:

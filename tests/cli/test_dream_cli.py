@@ -65,3 +65,9 @@ def test_bad_options_are_one_line_errors(photo, tmp_path, capsys, args, message)
 def test_usage_errors_exit_two(photo, tmp_path, capsys):
     code, _, _ = run(capsys, "dream", photo, "-o", tmp_path / "o.png", "--octaves", "0")
     assert code == 2
+
+
+def test_precision_bf16_dreams(photo, tmp_path, capsys):
+    code, _, err = run(capsys, "dream", photo, "-o", tmp_path / "o.png", "--precision", "bf16", "--size", "48", *FAST)
+    assert code == 0, err
+    assert Image.open(tmp_path / "o.png").size == (48, 32)

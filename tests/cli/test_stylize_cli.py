@@ -128,3 +128,14 @@ def test_models_lists_backbones_and_weights(capsys):
     code, out, _ = run(capsys, "models")
     assert code == 0
     assert "efficientnet-lite0" in out and "weights: present" in out and "vgg19" in out and "block7" in out
+
+
+def test_precision_bf16_runs_and_fp16_is_refused_without_a_model(files, capsys):
+    code, _, err = run(capsys, "stylize", files / "content.png", "-s", files / "style.png", "--precision", "bf16",
+                       "--size", "30", "-o", files / "bf16.png", *FAST)
+    assert code == 0, err
+    assert Image.open(files / "bf16.png").size == (30, 20)
+    code, _, err = run(capsys, "stylize", files / "content.png", "-s", files / "style.png", "--precision", "fp16",
+                       "-o", files / "fp16.png", *FAST)
+    assert code == 1 and "fp16 is for stylize --model" in err and len(err.strip().splitlines()) == 1
+    assert not (files / "fp16.png").exists()

@@ -49,3 +49,12 @@ def test_bad_usage_is_one_line(files, capsys, monkeypatch, args, code, message):
     got, _, err = run(capsys, *args)
     assert got == code and message in err
     assert not (files / "o.png").exists() and not (files / "m2.safetensors").exists()
+
+
+@pytest.mark.parametrize("arbitrary", [[], ["--arbitrary"]])
+def test_train_in_bf16(files, capsys, arbitrary):
+    code, out, err = run(
+        capsys, "train", "-s", files / "style.png", "--data", files / "content.png", "-o", files / "bf16.safetensors",
+        "--precision", "bf16", "--preview-every", "0", *arbitrary, *TINY,
+    )
+    assert code == 0 and "wrote" in out, err

@@ -1,3 +1,4 @@
+import numpy as np
 import torch
 
 from videostyle.dream import FlowCarry
@@ -54,3 +55,24 @@ def test_state_then_restore_carries_the_same_dream():
     current = torch.roll(prev, 2, -1)
     assert torch.equal(carry.start(current).init, fresh.start(current).init)
     assert FlowCarry(ConstantFlow(0)).state() == {}
+
+
+def test_flow_planned_ahead_dreams_the_same_video_as_flow_on_demand(moving_clip, tmp_path, lite0):
+    """iter_dream_file plans the flow on the decode and flow threads; on the CPU the frames equal a
+    prior that works the flow out when asked, a scene cut included."""
+    from videostyle.dream import DreamOptions
+    from videostyle.dream.dreamer import Dreamer
+    from videostyle.dream.run import iter_dream_video
+    from videostyle.flow import make_flow
+    from videostyle.flow.ahead import FlowsAhead
+    from videostyle.progress import drain
+    from videostyle.video import FrameList
+
+    source = moving_clip(frames=4, size=(64, 48), cut_at=3)
+    outputs = []
+    for flows in (FlowsAhead(make_flow("dis")), make_flow("dis")):
+        dreamer = Dreamer(DreamOptions(octaves=1, steps=2, seed=0), "cpu", backbone=lite0)
+        sink = FrameList()
+        drain(iter_dream_video(source, tmp_path / "o.mp4", dreamer, FlowCarry(flows), 1, sink=sink))
+        outputs.append([f.rgb for f in sink.frames])
+    assert len(outputs[0]) == 4 and all(np.array_equal(a, b) for a, b in zip(*outputs, strict=True))

@@ -95,3 +95,24 @@ def test_video_frames_pair_with_the_next_frame(clip):
     # test clip frames are flat grey levels that change from one frame to the next
     assert torch.all((batch.following - batch.images).abs().mean(dim=(1, 2, 3)) > 0.01)
     assert torch.isfinite(batch.flow).all() and 0 <= batch.reliable.min() and batch.reliable.max() <= 1
+
+
+def test_the_loader_thread_yields_the_batches_the_sampler_would_in_order(pictures, monkeypatch):
+    """Loaded ahead on a thread (pinned for CUDA): the same crops as on the caller's thread, so training stays repeatable."""
+    import threading
+
+    from videostyle.feedforward import data
+
+    sources = find_sources([pictures])
+    expected = CropSampler(sources, 32, seed=3).batches(2)
+    pinned = []
+    monkeypatch.setattr(data.TrainBatch, "pinned", lambda batch: pinned.append(threading.current_thread().name) or batch)
+    with data.load_ahead(CropSampler(sources, 32, seed=3).batches(2), torch.device("cuda", 0)) as loader:
+        got = iter(loader)
+        for _ in range(5):
+            assert torch.equal(next(got).images, next(expected).images)
+    assert pinned and set(pinned) == {"videostyle-loader"}
+    before = len(pinned)
+    with data.load_ahead(CropSampler(sources, 32).batches(2), torch.device("cpu")) as loader:
+        next(iter(loader))
+    assert len(pinned) == before  # nothing pinned for the CPU

@@ -1,6 +1,7 @@
 import itertools
 from fractions import Fraction
 
+import numpy as np
 import pytest
 import torch
 
@@ -312,3 +313,18 @@ def test_style_level_travels_with_the_prior_state():
     restored = StyleLevel(IndependentFrames())
     restored.restore(level.state())
     assert restored.value == level.value
+
+
+def test_flow_planned_ahead_gives_the_same_video_as_flow_on_demand(moving_clip, tmp_path, stripes):
+    """The default path plans the flow on the decode and flow threads; a prior given by the caller works it
+    out when asked. On the CPU both make the same frames, long-term pairs and a scene cut included."""
+    source = moving_clip(frames=5, size=(64, 48), cut_at=4)
+    options, temporal = StyleOptions(steps=3, seed=0), TemporalOptions(long_term=2)
+    outputs = []
+    for prior in (None, make_prior(options, temporal, "cpu")):
+        sink = FrameList()
+        drain(iter_stylize_video(
+            source, tmp_path / "o.mp4", [stripes], options, OutputOptions(), "cpu", prior=prior, temporal=temporal, sink=sink,
+        ))
+        outputs.append([f.rgb for f in sink.frames])
+    assert len(outputs[0]) == 5 and all(np.array_equal(a, b) for a, b in zip(*outputs, strict=True))

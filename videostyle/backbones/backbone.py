@@ -1,17 +1,19 @@
 """A frozen pretrained CNN seen as a sequence of named stages.
 
 Callers ask for layers by name and get only those; the forward pass stops after the deepest one,
-so a style loss on early layers never pays for the classifier head.
+so a style loss on early layers never pays for the classifier head. ``configure`` makes the stages
+run in half precision (features come back fp32, so every statistic and loss stays fp32) and compiled.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import torch
 from torch import nn
 
 from ..errors import OptionError
+from ..precision import autocast
 
 
 class Normalize(nn.Module):
@@ -41,8 +43,21 @@ class Backbone(nn.Module):
         self.normalize = normalize
         self.stages = nn.ModuleDict(stages)
         self.class_names = list(class_names) if class_names is not None else None
+        self.dtype = torch.float32
+        self._compiled: Callable[..., dict[str, torch.Tensor]] | None = None
         self.requires_grad_(False)
         self.eval()
+
+    def configure(self, dtype: torch.dtype = torch.float32, compile: bool = False) -> Backbone:
+        """Run the stages under autocast to ``dtype`` and, with ``compile``, through torch.compile (fewer
+        kernel launches: the optimization steps are launch-bound on a large GPU). Returns ``self``."""
+        self.dtype = dtype
+        self._compiled = torch.compile(self._run_stages) if compile else None
+        return self
+
+    @property
+    def compiled(self) -> bool:
+        return self._compiled is not None
 
     @property
     def layer_names(self) -> list[str]:
@@ -84,7 +99,22 @@ class Backbone(nn.Module):
         return super().train(False)
 
     def forward(self, image: torch.Tensor, layers: Iterable[str]) -> dict[str, torch.Tensor]:
-        wanted = set(self.check_layers(layers))
+        """Features of ``layers`` for ``image``; configured for half precision, they come back fp32."""
+        wanted = tuple(self.check_layers(layers))
+        with autocast(image.device, self.dtype):
+            feats = (self._compiled or self._run_stages)(image, wanted)
+        for x in feats.values():
+            if x.requires_grad:
+                # PyTorch's CPU eval BatchNorm backward returns wrong input gradients for a batch-1
+                # gradient with permuted strides (as a transposing objective produces): hand it a
+                # contiguous one. contiguous() is free when the gradient already is.
+                x.register_hook(torch.Tensor.contiguous)
+        if self.dtype == torch.float32:
+            return feats  # as computed (under a caller's own autocast, e.g. an AdaIN encoder's, in its dtype)
+        return {name: x.float() for name, x in feats.items()}
+
+    def _run_stages(self, image: torch.Tensor, layers: tuple[str, ...]) -> dict[str, torch.Tensor]:
+        wanted = set(layers)
         feats: dict[str, torch.Tensor] = {}
         x = self.normalize(image)
         for name, stage in self.stages.items():
@@ -92,11 +122,6 @@ class Backbone(nn.Module):
                 break
             x = stage(x)
             if name in wanted:
-                if x.requires_grad:
-                    # PyTorch's CPU eval BatchNorm backward returns wrong input gradients for a batch-1
-                    # gradient with permuted strides (as a transposing objective produces): hand it a
-                    # contiguous one. contiguous() is free when the gradient already is.
-                    x.register_hook(torch.Tensor.contiguous)
                 feats[name] = x
                 wanted.discard(name)
         return feats
@@ -106,7 +131,7 @@ class Backbone(nn.Module):
         layers = self.check_layers(layers, feature_maps)
         deepest = max(self.layer_names.index(layer) for layer in layers)
         kept = list(self.stages.items())[: deepest + 1]
-        return Backbone(self.name, kept, self.normalize, self.class_names)
+        return Backbone(self.name, kept, self.normalize, self.class_names).configure(self.dtype, self.compiled)
 
     @torch.no_grad()
     def layer_shapes(self, size: int = 224) -> dict[str, tuple[int, ...]]:

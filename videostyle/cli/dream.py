@@ -17,7 +17,7 @@ from .applies import check_options
 from .options import (
     WorkDir,
     DEFAULT_BACKBONE, DEFAULT_FLOW, DEFAULT_FLOW_PRESET, Backbone, Crf, Device, Duration, FlowMethod, FlowPreset,
-    FlowWeights, Offline, Overwrite, Preset, Quiet, Size, Start, Weights,
+    FlowWeights, Offline, Overwrite, Preset, Quiet, Size, Start, Weights, Compile, Precision,
 )
 from .render import run_with_progress
 
@@ -95,6 +95,8 @@ def dream(
     weights: Weights = None,
     offline: Offline = False,
     device: Device = "auto",
+    precision: Precision = "auto",
+    compile: Compile = False,
     start: Start = None,
     duration: Duration = None,
     crf: Crf = 18,
@@ -119,6 +121,8 @@ def dream(
         jitter=jitter,
         tile=tile,
         seed=seed,
+        precision=precision,
+        compile=compile,
     )
     out = OutputOptions(
         size=size, overwrite=overwrite, start=start, duration=duration, crf=crf, preset=preset, work_dir=work_dir

@@ -10,8 +10,17 @@ import typer
 from ..backbones import BACKBONES, DEFAULT_BACKBONE  # noqa: F401 - the commands import the default from here
 from ..errors import OptionError
 from ..flow import FLOW_METHODS, FLOW_PRESETS, FlowOptions
+from ..precision import PRECISIONS
 
 Device = Annotated[str, typer.Option("--device", help="auto, cpu, cuda or cuda:N.")]
+Precision = Annotated[
+    Literal[PRECISIONS],  # type: ignore[valid-type]
+    typer.Option(
+        "--precision",
+        help="Network arithmetic: auto = bf16 on a CUDA GPU that has it, else fp32 (fp16: --model only); losses stay fp32.",
+    ),
+]
+Compile = Annotated[bool, typer.Option("--compile", help="torch.compile the network: a slow first step, faster ones after.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")]
 Overwrite = Annotated[bool, typer.Option("--overwrite", help="Replace an existing output file.")]
 Size = Annotated[

@@ -17,6 +17,7 @@ from ..stylize.options import INITS
 from ..stylize.style_targets import STYLE_LOSSES
 from .options import (
     WorkDir,
+    Compile, Precision,
     DEFAULT_BACKBONE, Backbone, Crf, Device, Duration, FlowMethod, FlowPreset, FlowWeights, Offline, Overwrite, Preset,
     Quiet, Size, Start, Weights, split_floats, split_names,
 )
@@ -92,6 +93,8 @@ def stylize(
     style_layers: Annotated[str | None, typer.Option(help="Comma-separated layer names.")] = None,
     offline: Offline = False,
     device: Device = "auto",
+    precision: Precision = "auto",
+    compile: Compile = False,
     no_temporal: Annotated[
         bool, typer.Option("--no-temporal", help="Video: independent frames (no warped init, no temporal loss).")
     ] = False,
@@ -148,7 +151,8 @@ def stylize(
     if model is not None:
         mix = split_floats(style_mix, "--style-mix")
         ff = InferenceOptions(
-            style_index=style_index, style_mix=mix, batch_size=batch_size, stabilize=stabilize,
+            style_index=style_index, style_mix=mix, batch_size=batch_size, precision=precision, compile=compile,
+            stabilize=stabilize,
             stabilize_strength=stabilize_strength,
             flow=flow, flow_preset=flow_preset, flow_weights=flow_weights, style_images=tuple(style or ()),
             style_blend=split_floats(style_weights, "--style-weights"), alpha=alpha, preserve_color=preserve_color,
@@ -183,6 +187,8 @@ def stylize(
         style_strength=style_strength,
         style_loss=style_loss,
         color_init=color_init,
+        precision=precision,
+        compile=compile,
     )
     temporal = TemporalOptions(
         enabled=not no_temporal,

@@ -13,7 +13,7 @@ from ..feedforward.checkpoint import checkpoint_path
 from ..feedforward.options import TrainOptions
 from ..feedforward.train import iter_train, preview_folder
 from .applies import check_options
-from .options import DEFAULT_BACKBONE, Backbone, Device, Offline, Overwrite, Quiet, Weights, split_names
+from .options import DEFAULT_BACKBONE, Backbone, Compile, Device, Offline, Overwrite, Precision, Quiet, Weights, split_names
 from .render import run_with_progress
 
 _TRAIN = TrainOptions()
@@ -53,6 +53,8 @@ def train(
     resume: Annotated[bool, typer.Option(help="Continue from the checkpoint next to the output (MODEL.ckpt).")] = False,
     seed: Annotated[int, typer.Option(help="Random seed.")] = _TRAIN.seed,
     device: Device = "auto",
+    precision: Precision = "auto",
+    compile: Compile = False,
     overwrite: Overwrite = False,
     quiet: Quiet = False,
 ) -> None:
@@ -77,6 +79,8 @@ def train(
         checkpoint_every=checkpoint_every,
         preview_every=preview_every,
         seed=seed,
+        precision=precision,
+        compile=compile,
     )
     loop = iter_train_adain if arbitrary else iter_train
     events = loop(style, data, output, options, resolve_device(device), resume=resume, overwrite=overwrite)

@@ -14,6 +14,7 @@ import torch
 
 from ..backbones import Backbone, backbone_spec, load_backbone, resolve_class
 from ..optim import DetailCarry, PixelImage, RandomRoll, Step, TiledObjective, coarse_to_fine, make_optimizer, optimize
+from ..precision import compute_dtype
 from ..resize import resize_long_side
 from .objective import dream_objective
 from .octaves import octave_sizes
@@ -43,7 +44,9 @@ class Dreamer:
         class_index = resolve_class(class_name, full.class_names) if class_name is not None else None
         guide = resize_long_side(guide.to(self.device), GUIDE_SIDE) if guide is not None else None
         objective = dream_objective(full, layers, channels, class_index, guide).to(self.device)
-        self.backbone = full.truncated(objective.layers)
+        self.backbone = full.truncated(objective.layers).configure(
+            compute_dtype(options.precision, self.device, gradients=True), options.compile
+        )
         self.generator = torch.Generator(device="cpu")
         if options.seed is not None:
             self.generator.manual_seed(options.seed)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..backbones import DEFAULT_BACKBONE, backbone_spec
 from ..errors import OptionError
+from ..precision import check_precision
 from .objective import ChannelSpec, LayerSpec
 
 
@@ -30,9 +31,12 @@ class DreamOptions:
     jitter: int = 32
     tile: int = 1024
     seed: int | None = None
+    precision: str = "auto"  # the backbone's forward: auto = bf16 on a CUDA GPU that has it, else fp32
+    compile: bool = False  # torch.compile the backbone
 
     def __post_init__(self) -> None:
         backbone_spec(self.backbone)
+        check_precision(self.precision, gradients=True)
         if not 1 <= self.octaves <= 12:
             raise OptionError(f"--octaves {self.octaves} is out of range 1..12")
         if not (math.isfinite(self.octave_scale) and 1.05 <= self.octave_scale <= 4):

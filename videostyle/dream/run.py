@@ -9,8 +9,9 @@ runs them to the end for Python callers who need no progress display.
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from collections.abc import Generator
+from contextlib import nullcontext
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import torch
 
 from ..errors import OptionError
 from ..flow import FlowOptions
+from ..flow.ahead import FlowsAhead
 from ..media import media_kind, read_image, write_image
 from ..media.atomic import check_writable
 from ..optim import Step
@@ -114,8 +116,11 @@ def iter_dream_video(
         identity = identity or video_identity("dream", source, output, dreamer.options, carried_steps, type(prior).__name__)
         sink, found = job.writer(target, identity)
         resume = resume or found
-    work = DreamWork(dreamer, job.size, carried_steps)
-    yield from iter_video(job.frames(), work, sink, WithGenerator(prior, dreamer.generator), job.total, resume)
+    flows = prior.flows if isinstance(prior, FlowCarry) else None
+    ahead = flows if isinstance(flows, FlowsAhead) else None
+    work = DreamWork(dreamer, job.size, carried_steps, ahead)
+    with ahead or nullcontext():
+        yield from iter_video(job.frames(), work, sink, WithGenerator(prior, dreamer.generator), job.total, resume)
     return Path(target)
 
 
@@ -159,7 +164,7 @@ def iter_dream_file(
     if image is None:
         prior: FramePrior = IndependentFrames()
         if flow is not None:
-            prior = FlowCarry((FlowOptions(flow) if isinstance(flow, str) else flow).estimator(device))
+            prior = FlowCarry(FlowsAhead((FlowOptions(flow) if isinstance(flow, str) else flow).estimator(device)))
         carried = carried_steps or max(1, options.steps // 10)
         identity = video_identity("dream", source, output, options, carried, flow, files=[guide] if guide is not None else [])
         return (yield from iter_dream_video(source, target, dreamer, prior, carried, output, identity=identity))

@@ -21,11 +21,12 @@ import torch.nn.functional as F
 from ..backbones import Backbone, backbone_spec, load_backbone
 from ..errors import OptionError
 from ..media import write_image
+from ..precision import autocast, compute_dtype
 from ..resize import resize_long_side
 from .adain import DEFAULT_LAYERS, AdaINNetwork, Decoder, adain, feature_stats, probe_encoder
 from .adain_file import DecoderInfo, save_decoder
 from .checkpoint import Checkpoint, claim_target, load_checkpoint, save_checkpoint
-from .data import CropSampler, TrainBatch, find_sources, first_picture
+from .data import CropSampler, TrainBatch, find_sources, first_picture, load_ahead
 from .losses import temporal_loss
 from .options import TrainOptions
 from .train import PREVIEW_LONG_SIDE, TrainProgress, preview_folder
@@ -66,9 +67,11 @@ def iter_train_adain(
     full = backbone if backbone is not None else load_backbone(options.backbone, device, options.weights, options.download)
     layer, style_layers = encoder_layers(options, full)
     identity = {"arbitrary": True, "backbone": full.name, "layer": layer, "style_layers": list(style_layers)}
-    encoder = full.to(device).truncated([layer, *style_layers])
+    dtype = compute_dtype(options.precision, device, gradients=True)
+    encoder = full.to(device).truncated([layer, *style_layers]).configure(dtype, options.compile)
     channels, stride = probe_encoder(encoder, layer)
     decoder = Decoder(channels, stride).to(device)
+    forward = torch.compile(decoder) if options.compile else decoder  # shares the weights; `decoder` is saved
     optimizer = torch.optim.Adam(decoder.parameters(), lr=options.lr)
     start = 0
     if resume:
@@ -86,18 +89,23 @@ def iter_train_adain(
     )
     subject = resize_long_side(first_picture(sources), PREVIEW_LONG_SIDE).to(device)
     preview_styles = torch.cat([next(style_batches).images[:1] for _ in range(PREVIEW_STYLES)]).to(device)
-    for step in range(start, options.steps):
-        batch = next(contents).to(device)
-        style = next(style_batches).images.to(device)
-        parts = adain_step(decoder, optimizer, encoder, layer, style_layers, batch, style, options)
-        done = step + 1
-        saved = preview = None
-        if done % options.checkpoint_every == 0 or done == options.steps:
-            save_checkpoint(Checkpoint(done, decoder.state_dict(), optimizer.state_dict(), identity), ckpt)
-            saved = ckpt
-        if options.preview_every and (done % options.preview_every == 0 or done == options.steps):
-            preview = _write_preview(AdaINNetwork(encoder, layer, decoder), subject, preview_styles, target, done)
-        yield TrainProgress(step, options.steps, parts, saved, preview)
+    with (
+        load_ahead(contents, device, "videostyle-loader") as content_loader,
+        load_ahead(style_batches, device, "videostyle-style-loader") as style_loader,
+    ):
+        loaded, styled = iter(content_loader), iter(style_loader)
+        for step in range(start, options.steps):
+            batch = next(loaded).to(device)
+            style = next(styled).images.to(device)
+            parts = adain_step(forward, optimizer, encoder, layer, style_layers, batch, style, options, dtype)  # type: ignore[arg-type]
+            done = step + 1
+            saved = preview = None
+            if done % options.checkpoint_every == 0 or done == options.steps:
+                save_checkpoint(Checkpoint(done, decoder.state_dict(), optimizer.state_dict(), identity), ckpt)
+                saved = ckpt
+            if options.preview_every and (done % options.preview_every == 0 or done == options.steps):
+                preview = _write_preview(AdaINNetwork(encoder, layer, decoder), subject, preview_styles, target, done)
+            yield TrainProgress(step, options.steps, parts, saved, preview)
 
     settings = {**options.settings(), "data": [str(p) for p in data], "styles": [str(s) for s in styles],
                 "steps_done": max(start, options.steps), "layer": layer, "style_layers": list(style_layers)}
@@ -114,8 +122,12 @@ def adain_step(
     batch: TrainBatch,
     style: torch.Tensor,
     options: TrainOptions,
+    dtype: torch.dtype = torch.float32,
 ) -> dict[str, torch.Tensor]:
-    """One decoder update; returns the weighted loss parts (content, style, and temporal with pairs)."""
+    """One decoder update; returns the weighted loss parts (content, style, and temporal with pairs).
+
+    The decoder computes in ``dtype`` under autocast (the encoder as configured); losses are fp32.
+    """
     decoder.train()
     optimizer.zero_grad(set_to_none=True)
     paired = batch.following is not None
@@ -125,7 +137,8 @@ def adain_step(
     with torch.no_grad():
         style_feats = encoder(style, style_layers + (layer,))
         target = adain(encoder(content, [layer])[layer], feature_stats(style_feats[layer]))
-    output = decoder(target)[..., : content.shape[-2], : content.shape[-1]]
+    with autocast(content.device, dtype):
+        output = decoder(target)[..., : content.shape[-2], : content.shape[-1]].float()
     feats = encoder(output, wanted)
     parts = {
         "content": options.content_weight * F.mse_loss(feats[layer], target),

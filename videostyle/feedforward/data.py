@@ -23,6 +23,7 @@ from ..errors import InputError, OptionError
 from ..flow import consistency_weights, inside_frame, make_flow
 from ..media import IMAGE_EXTS, VIDEO_EXTS, Frame, frame_to_tensor, probe_video, read_frames, read_image
 from ..resize import resize
+from ..video.stages import Producer
 
 VIDEO_WINDOW_S = 60.0  # one pass decodes at most this much of a video, so long films stay cheap per pass
 SCALE_RANGE = (1.0, 1.5)  # short side of a pooled picture, in crop sizes: crops cover 2/3 to all of it
@@ -102,6 +103,29 @@ class TrainBatch:
             return None if t is None else t.to(device, non_blocking=True)
 
         return TrainBatch(move(self.images), move(self.following), move(self.flow), move(self.reliable))  # type: ignore[arg-type]
+
+    def pinned(self) -> TrainBatch:
+        """In page-locked memory, so that ``to(cuda)`` copies without the driver staging it (and without blocking)."""
+
+        def pin(t: torch.Tensor | None) -> torch.Tensor | None:
+            return None if t is None else t.pin_memory()
+
+        return TrainBatch(pin(self.images), pin(self.following), pin(self.flow), pin(self.reliable))  # type: ignore[arg-type]
+
+
+LOADED_BATCHES = 2
+"""Batches the loader thread keeps ready: enough to hide a slow pool refill's jitter, few enough to bound memory."""
+
+
+def load_ahead(batches: Iterator[TrainBatch], device: torch.device, name: str = "videostyle-loader") -> Producer[TrainBatch]:
+    """``batches`` cut, stacked and, for CUDA, pinned on a loader thread while the device runs the steps before.
+
+    One thread draws them in order from the sampler's own random generator, so training is as
+    repeatable as on the caller's thread. Use as a context manager (leaving it stops the thread)
+    and iterate it.
+    """
+    pin = device.type == "cuda"
+    return Producer((batch.pinned() if pin else batch for batch in batches), LOADED_BATCHES, name)
 
 
 class CropSampler:

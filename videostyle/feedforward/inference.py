@@ -1,6 +1,6 @@
 """Run a trained style network on batches of images or raw video frames, fast on the GPU.
 
-On CUDA the network runs under autocast (fp16 by default, bf16 on request) in channels_last memory
+On CUDA the network runs under autocast (bf16 by default where the GPU has it, else fp16) in channels_last memory
 format, optionally compiled with torch.compile; frames cross to the device as uint8 and come back
 as uint8 (4x less traffic than float), with the conversions done on the device.
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,13 +17,16 @@ import torch
 from torch import nn
 
 from ..errors import OptionError, UsageError
+from ..precision import check_precision, compute_dtype
 from ..resize import resize
 from ..color import join_chroma
 from .model_file import ModelInfo, load_model
 from .network import style_weights
 
-PRECISIONS = ("auto", "fp32", "fp16", "bf16")
-_DTYPES = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}
+MAX_CUDA_BATCH = 8
+CUDA_BATCH_PIXELS = 8 * 1920 * 1080
+"""Frames per CUDA batch are sized from their area: activations take about 0.7 KB a pixel (8 frames at
+4K needed about 44 GiB), so 8 frames of 1080p (about 11 GiB) is the budget: 2 frames a batch at 4K."""
 
 
 @dataclass(frozen=True)
@@ -31,8 +35,8 @@ class InferenceOptions:
 
     style_index: int | None = None
     style_mix: tuple[float, ...] | None = None
-    batch_size: int | None = None  # None: 8 frames on CUDA, 1 elsewhere
-    precision: str = "auto"  # auto: fp16 on CUDA, fp32 elsewhere
+    batch_size: int | None = None  # None: sized from the frame area on CUDA, 1 elsewhere
+    precision: str = "auto"  # auto: bf16 (or fp16) on CUDA, fp32 elsewhere
     compile: bool = False
     stabilize: bool = False
     stabilize_strength: float = 0.8  # 0.7 left the built-in arbitrary network at 5.2x the input's E_warp, 0.8 at 4.1x
@@ -52,18 +56,21 @@ class InferenceOptions:
             raise OptionError(f"--style-weights has {len(self.style_blend)} weights for {len(self.style_images)} style image(s)")
         if self.batch_size is not None and not 1 <= self.batch_size <= 256:
             raise OptionError(f"--batch-size {self.batch_size} is out of range 1..256")
-        if self.precision not in PRECISIONS:
-            raise OptionError(f"--precision must be one of {', '.join(PRECISIONS)}, not {self.precision!r}")
+        check_precision(self.precision, gradients=False)
         if not (math.isfinite(self.stabilize_strength) and 0 <= self.stabilize_strength < 1):
             raise OptionError(f"stabilize strength {self.stabilize_strength} is out of range [0, 1)")
 
-    def frames_per_batch(self, device: torch.device) -> int:
-        return self.batch_size or (8 if device.type == "cuda" else 1)
+    def frames_per_batch(self, device: torch.device, size: tuple[int, int] = (1080, 1920)) -> int:
+        """``batch_size``, else on CUDA as many frames of ``size`` (h, w) as fit ``CUDA_BATCH_PIXELS``, else 1."""
+        if self.batch_size:
+            return self.batch_size
+        if device.type != "cuda":
+            return 1
+        return max(1, min(MAX_CUDA_BATCH, CUDA_BATCH_PIXELS // (size[0] * size[1])))
 
     def dtype(self, device: torch.device) -> torch.dtype:
-        if self.precision == "auto":
-            return torch.float16 if device.type == "cuda" else torch.float32
-        return _DTYPES[self.precision]
+        """auto: bf16 on CUDA where the GPU has it (fp32's range: no overflow to infinity), else fp16; fp32 elsewhere."""
+        return compute_dtype(self.precision, device, gradients=False)
 
 
 class FrameStylizer:
@@ -109,9 +116,11 @@ class FrameStylizer:
             self._largest_batch = max(self._largest_batch, n)
             images = torch.cat([images, images[-1:].expand(self._largest_batch - n, -1, -1, -1)])
         x = images.contiguous(memory_format=self.memory_format)
-        with torch.autocast(self.device.type, dtype=self.dtype, enabled=self.dtype != torch.float32):
+        fp32 = self.dtype == torch.float32
+        with nullcontext() if fp32 else torch.autocast(self.device.type, dtype=self.dtype):
             out = self._forward(x, self.style)
-        out = out[:n].float().clamp_(0, 1)
+        nan = float("nan")  # infinities (an fp16 overflow) become NaN, which the clamp keeps and the finite check sees
+        out = torch.nan_to_num(out[:n].float(), nan=nan, posinf=nan, neginf=nan).clamp_(0, 1)
         return join_chroma(out, images[:n].float()) if self.preserve_color else out
 
     @staticmethod

@@ -22,9 +22,13 @@ from .options import TrainOptions
 class PerceptualLoss:
     """Weighted content + style + TV parts for (content batch, output batch, style index per image)."""
 
-    def __init__(self, backbone: Backbone, styles: Sequence[torch.Tensor], options: TrainOptions) -> None:
+    def __init__(
+        self, backbone: Backbone, styles: Sequence[torch.Tensor], options: TrainOptions, dtype: torch.dtype = torch.float32
+    ) -> None:
+        """``dtype``: what the backbone computes in (its features, the Gram targets and the losses stay fp32)."""
         self.content_layers, self.style_layers = options.layers()
-        self.backbone = backbone.truncated(self.content_layers + self.style_layers, feature_maps=True)
+        layers = self.content_layers + self.style_layers
+        self.backbone = backbone.truncated(layers, feature_maps=True).configure(dtype, options.compile)
         self.options = options
         self.grams = self._style_grams(styles)
 

@@ -17,6 +17,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..errors import OptionError
+from .half_norm import instance_norm_half, takes_half_norm
 
 BASE_CHANNELS = (32, 64, 128)
 RESIDUAL_BLOCKS = 5
@@ -59,6 +60,8 @@ class ConditionalInstanceNorm(nn.Module):
 
     def forward(self, x: torch.Tensor, style: torch.Tensor) -> torch.Tensor:
         """``style``: (N, S) or (1, S) mixing weights, one row per image (rows sum to 1)."""
+        if takes_half_norm(x):  # fp16/bf16 inference (CUDA): in the half dtype and channels_last, see half_norm
+            return instance_norm_half(x, style, self.weight, self.bias, self.eps)
         gamma = (style.to(self.weight.dtype) @ self.weight)[:, :, None, None]
         beta = (style.to(self.bias.dtype) @ self.bias)[:, :, None, None]
         normalized = F.group_norm(x, x.shape[1], eps=self.eps)

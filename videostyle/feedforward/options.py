@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..backbones import DEFAULT_BACKBONE, backbone_spec
 from ..errors import OptionError
+from ..precision import check_precision
 from .network import NetworkConfig
 
 
@@ -34,9 +35,12 @@ class TrainOptions:
     checkpoint_every: int = 200
     preview_every: int = 200
     seed: int = 0
+    precision: str = "auto"  # the network's and the loss network's forward: auto = bf16 on a CUDA GPU that has it
+    compile: bool = False  # torch.compile both networks
 
     def __post_init__(self) -> None:
         backbone_spec(self.backbone)
+        check_precision(self.precision, gradients=True)
         NetworkConfig(width=self.width)  # validates the width
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)

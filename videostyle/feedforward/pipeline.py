@@ -1,90 +1,104 @@
 """Stylize a video with a trained network on the frame driver (videostyle.video): decode, GPU work
 and encode overlap on three threads.
 
-    decode thread: frames into pinned uint8 batches --> caller's thread: upload, network, optional
-    stabilization, quantize, download into pinned memory --> encode thread: wait for the copy, encode
+    decode thread: frames into pinned uint8 batches (and, with --stabilize, each frame's small and
+    grey images, handed to the flow thread) --> caller's thread: upload, network, stabilization,
+    quantize, finite check, download into pinned memory --> encode thread: wait for the copy, encode
 
-The caller's thread only queues GPU work and moves on (copies are non_blocking from pinned memory;
-a CUDA event tells the encoder when a batch's pixels have arrived), so the GPU, the decoder and
-the encoder stay busy at the same time. The network's float output goes through the stabilizer
-and is quantized once. On the CPU the same path runs in fp32 without pinning.
+The caller's thread only queues GPU work and moves on (copies run non_blocking from pinned memory on
+side streams of the job's device, see ``transfers``; an event tells the encoder when a batch's pixels
+and its finite flag have arrived), so the GPU, the decoder, the flow thread and the encoder stay busy
+at the same time: a batch costs three copies and no sync on the caller's thread, one more with
+--stabilize. The network's float output goes through the stabilizer and is quantized once; a batch
+that is not finite stops the job before it is written. On the CPU the same path runs in fp32 without pinning.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Generator
+from concurrent.futures import Future
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from ..errors import InputError
+from ..errors import InputError, OutputError
 from ..flow import FlowOptions
 from ..media import Frame
 from ..progress import FrameProgress
 from ..resize import NETWORK_CAP
 from ..video import FramePrior, FrameSink, FrameWork, IndependentFrames, OutputOptions, ResumePoint, iter_video, open_video, video_identity
 from .inference import FrameStylizer, InferenceOptions
-from .stabilize import Stabilizer, blend
+from .stabilize import FlowPlanner, Plan, Stabilizer, blend
+from .transfers import HostBatch, Transfers
 
 
 @dataclass
-class HostBatch:
-    """Finished frames as one (N, H, W, 3) uint8 tensor on the host, ``ready`` once an async copy landed."""
+class Packed:
+    """A batch as the decode thread hands it over: (N, H, W, 3) uint8 pixels (pinned when feeding a
+    GPU) and, when stabilizing, the batch's flow plans being worked out on the flow thread."""
 
     pixels: torch.Tensor
-    ready: torch.cuda.Event | None = None
+    plans: Future[list[Plan]] | None = None
 
 
 class NetworkWork(FrameWork):
-    """Batches of frames through the network (and the prior: the stabilizer, or nothing) at ``size``."""
+    """Batches of frames through the network (and the stabilizer, if any) at ``size``."""
 
-    def __init__(self, engine: FrameStylizer, size: tuple[int, int], batch: int, source: str | os.PathLike) -> None:
+    def __init__(
+        self,
+        engine: FrameStylizer,
+        size: tuple[int, int],
+        batch: int,
+        source: str | os.PathLike,
+        stabilizer: Stabilizer | None = None,
+    ) -> None:
         self.engine = engine
         self.size = size
         self.batch = batch
         self.source = source
-        self.pin = engine.device.type == "cuda"
+        self.stabilizer = stabilizer
+        self.transfers = Transfers(engine.device)
 
-    def pack(self, frames: list[Frame]) -> torch.Tensor:
-        """Decode thread: the frames straight into one (pinned, when feeding a GPU) uint8 buffer."""
+    def pack(self, frames: list[Frame]) -> Packed:
+        """Decode thread: the frames straight into one (pinned, when feeding a GPU) uint8 buffer; their flow started."""
         shape = frames[0].rgb.shape
         if any(f.rgb.shape != shape for f in frames):
             raise InputError(f"{self.source}: the frame size changes inside the video; cut it where it changes")
-        pixels = torch.empty((len(frames), *shape), dtype=torch.uint8, pin_memory=self.pin)
+        pixels = torch.empty((len(frames), *shape), dtype=torch.uint8, pin_memory=self.transfers.pin)
         for row, frame in zip(pixels, frames):
             row.copy_(torch.from_numpy(frame.rgb))
-        return pixels
+        plans = self.stabilizer.planner.submit([f.rgb for f in frames]) if self.stabilizer is not None else None
+        return Packed(pixels, plans)
 
-    def run(self, pixels: torch.Tensor, prior: FramePrior) -> Generator[object, None, HostBatch]:
+    def run(self, packed: Packed, prior: FramePrior) -> Generator[object, None, HostBatch]:
         yield from ()
         with torch.inference_mode():
-            pixels = pixels.to(self.engine.device, non_blocking=True)
+            pixels = self.transfers.upload(packed.pixels)
             images = self.engine.from_pixels(pixels, self.size)
-            out = self.engine.images(images)
+            out = self.engine.images(images)  # queued on the GPU; the flow thread works meanwhile
+            if packed.plans is not None and self.stabilizer is not None:
+                self.stabilizer.prepare(packed.plans.result(), self.transfers.upload)
             frames = []
             for content, stylized in zip(images.split(1), out.split(1)):
                 frames.append(blend(prior.start(content), stylized))
                 prior.update(content, frames[-1])
-            quantized = torch.cat(frames).mul_(255).round_().to(torch.uint8).permute(0, 2, 3, 1).contiguous()
-            return self.to_host(quantized)
-
-    def to_host(self, pixels: torch.Tensor) -> HostBatch:
-        """Start copying a batch back to (pinned) host memory without waiting for it."""
-        if not self.pin:
-            return HostBatch(pixels.cpu())
-        host = torch.empty(pixels.shape, dtype=torch.uint8, pin_memory=True)
-        host.copy_(pixels, non_blocking=True)
-        ready = torch.cuda.Event()
-        ready.record()
-        return HostBatch(host, ready)
+            result = torch.cat(frames)
+            finite = torch.isfinite(result).all()  # read on the encode thread, after the copy: no sync here
+            quantized = result.mul_(255).round_().to(torch.uint8).permute(0, 2, 3, 1).contiguous()
+            return self.transfers.download(quantized, finite)
 
     def unpack(self, batch: HostBatch) -> np.ndarray:
-        """Encode thread: wait for the batch's copy; its frames in order."""
-        if batch.ready is not None:
-            batch.ready.synchronize()
+        """Encode thread: wait for the batch's copy; its frames in order, if they are finite."""
+        batch.wait()
+        if not bool(batch.finite):
+            raise OutputError(
+                f"{self.source}: the network's output is not finite (NaN or infinity), so no more frames were written; "
+                "try --precision fp32 or check the model's weights"
+            )
         return batch.pixels.numpy()
 
 
@@ -109,10 +123,12 @@ def iter_stylize_video(
         sink, found = job.writer(target, identity)
         resume = resume or found
     engine = model if isinstance(model, FrameStylizer) else FrameStylizer.from_file(model, options, device)[0]
-    prior: FramePrior = IndependentFrames()
+    planner = None
     if options.stabilize:
-        flow = FlowOptions(options.flow, options.flow_preset, options.flow_weights)
-        prior = Stabilizer(flow, options.stabilize_strength, device)
-    work = NetworkWork(engine, job.size, options.frames_per_batch(device), source)
-    yield from iter_video(job.frames(), work, sink, prior, job.total, resume)
+        planner = FlowPlanner(FlowOptions(options.flow, options.flow_preset, options.flow_weights), job.size, device)
+    with planner or nullcontext():
+        stabilizer = Stabilizer(planner, options.stabilize_strength, device) if planner is not None else None
+        prior: FramePrior = stabilizer or IndependentFrames()
+        work = NetworkWork(engine, job.size, options.frames_per_batch(device, job.size), source, stabilizer)
+        yield from iter_video(job.frames(), work, sink, prior, job.total, resume)
     return Path(target)

@@ -20,10 +20,11 @@ import torch.nn.functional as F
 from ..backbones import Backbone, load_backbone
 from ..errors import OptionError
 from ..media import read_image, write_image
+from ..precision import autocast, compute_dtype
 from ..progress import drain
 from ..resize import resize_long_side
 from .checkpoint import Checkpoint, claim_target, load_checkpoint, save_checkpoint
-from .data import CropSampler, TrainBatch, find_sources, first_picture
+from .data import CropSampler, TrainBatch, find_sources, first_picture, load_ahead
 from .losses import PerceptualLoss, temporal_loss
 from .model_file import ModelInfo, save_model
 from .network import NetworkConfig, StyleNetwork
@@ -85,26 +86,29 @@ def iter_train(
         optimizer.load_state_dict(state.optimizer)
         start = state.step
     full = backbone if backbone is not None else load_backbone(options.backbone, device, options.weights, options.download)
-    loss_fn = PerceptualLoss(full.to(device), images, options)
+    dtype = compute_dtype(options.precision, device, gradients=True)
+    loss_fn = PerceptualLoss(full.to(device), images, options, dtype)
+    forward = torch.compile(network) if options.compile else network  # shares the weights; `network` is saved
 
     # Seeded from the step reached, so a resumed run continues deterministically too.
     sampler = CropSampler(sources, options.size, seed=options.seed + start, pairs=options.temporal_weight > 0)
     chooser = torch.Generator().manual_seed(options.seed + start)
-    batches = sampler.batches(options.batch_size)
     preview_subject = resize_long_side(first_picture(sources), PREVIEW_LONG_SIDE).to(device)
-    for step in range(start, options.steps):
-        batch = next(batches).to(device)
-        style_index = torch.randint(len(images), (options.batch_size,), generator=chooser).to(device)
-        parts = train_step(network, optimizer, loss_fn, batch, style_index, options.temporal_weight)
+    with load_ahead(sampler.batches(options.batch_size), device) as loader:
+        batches = iter(loader)
+        for step in range(start, options.steps):
+            batch = next(batches).to(device)
+            style_index = torch.randint(len(images), (options.batch_size,), generator=chooser).to(device)
+            parts = train_step(forward, optimizer, loss_fn, batch, style_index, options.temporal_weight, dtype)  # type: ignore[arg-type]
 
-        done = step + 1
-        saved = preview = None
-        if done % options.checkpoint_every == 0 or done == options.steps:
-            save_checkpoint(Checkpoint(done, network.state_dict(), optimizer.state_dict(), identity), ckpt)
-            saved = ckpt
-        if options.preview_every and (done % options.preview_every == 0 or done == options.steps):
-            preview = _write_preview(network, preview_subject, target, done)
-        yield TrainProgress(step, options.steps, parts, saved, preview, len(sampler.skipped))
+            done = step + 1
+            saved = preview = None
+            if done % options.checkpoint_every == 0 or done == options.steps:
+                save_checkpoint(Checkpoint(done, network.state_dict(), optimizer.state_dict(), identity), ckpt)
+                saved = ckpt
+            if options.preview_every and (done % options.preview_every == 0 or done == options.steps):
+                preview = _write_preview(network, preview_subject, target, done)
+            yield TrainProgress(step, options.steps, parts, saved, preview, len(sampler.skipped))
 
     settings = {**options.settings(), "data": [str(p) for p in data], "steps_done": max(start, options.steps)}
     info = ModelInfo(network.config, names, full.name, settings)
@@ -118,11 +122,14 @@ def train_step(
     batch: TrainBatch,
     style_index: torch.Tensor,
     temporal_weight: float = 0.0,
+    dtype: torch.dtype = torch.float32,
 ) -> dict[str, torch.Tensor]:
     """One update of the network's weights on a batch, each image rendered in its own style.
 
     A batch of pairs is rendered whole (both frames count for content and style) and the temporal
-    loss ties each pair's two outputs together along the flow. Returns the weighted loss parts.
+    loss ties each pair's two outputs together along the flow. The network computes in ``dtype``
+    (autocast; its weights and Adam's state stay fp32) and its output is fp32 again before any loss.
+    Returns the weighted loss parts.
     """
     network.train()
     optimizer.zero_grad(set_to_none=True)
@@ -131,7 +138,8 @@ def train_step(
     index = style_index.repeat(2) if paired else style_index
     if content.is_cuda:
         content = content.contiguous(memory_format=torch.channels_last)
-    output = network(content, F.one_hot(index, network.config.styles).float())
+    with autocast(content.device, dtype):
+        output = network(content, F.one_hot(index, network.config.styles).float()).float()
     parts = loss_fn(content, output, index)
     if paired and temporal_weight > 0:
         first, following = output.chunk(2)

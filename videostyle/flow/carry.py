@@ -51,13 +51,15 @@ class Carry:
     start from the current content; ``reliable`` (float 0/1) is where a warp can be trusted.
     ``tracked`` (float 0/1) is the forward-backward check alone: the warping-error metric (Lai et
     al. define it so) and the scene-cut test use it, so a fade or a flash, where every pixel changes
-    but the flow holds, is neither a cut nor taken out of the measure.
+    but the flow holds, is neither a cut nor taken out of the measure. ``cut``: the answer of
+    ``is_cut``, when it was worked out ahead (see flow.ahead).
     """
 
     flow: torch.Tensor
     occluded: torch.Tensor
     reliable: torch.Tensor
     tracked: torch.Tensor
+    cut: bool | None = None
 
     @classmethod
     def from_flows(cls, forward: torch.Tensor, backward: torch.Tensor, mismatch: torch.Tensor | None = None) -> Carry:
@@ -76,7 +78,17 @@ class Carry:
 
     def is_cut(self, earlier_content: torch.Tensor, content: torch.Tensor) -> bool:
         """Whether the two content frames belong to different shots (then nothing should be carried)."""
+        if self.cut is not None:
+            return self.cut
         return is_scene_cut(earlier_content, content, self.tracked)
+
+    def to(self, device: torch.device) -> Carry:
+        """This pair on ``device``: flow and masks packed into one tensor, so one copy."""
+        if self.flow.device == device:
+            return self
+        masks = (self.occluded.to(self.flow.dtype), self.reliable, self.tracked)
+        flow, occluded, reliable, tracked = torch.cat([self.flow, *masks], dim=1).to(device).split((2, 1, 1, 1), dim=1)
+        return Carry(flow, occluded.bool(), reliable, tracked, self.cut)
 
 
 def carry(estimator: FlowEstimator, content: torch.Tensor, earlier_content: torch.Tensor) -> Carry:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import cv2
+import numpy as np
 import torch
 
 from .estimator import DEFAULT_PRESET, FlowEstimator, from_opencv, gray_uint8
@@ -18,6 +19,7 @@ class DisFlow(FlowEstimator):
     """OpenCV DIS on grayscale uint8 at the images' own size; the flow goes back to their device."""
 
     name = "dis"
+    reads_gray = True  # callers that see a frame in several pairs make its grey once (``gray_pair``)
 
     def __init__(self, preset: str = DEFAULT_PRESET) -> None:
         self.preset = preset
@@ -25,3 +27,7 @@ class DisFlow(FlowEstimator):
 
     def pair(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
         return from_opencv(self.dis.calc(gray_uint8(a), gray_uint8(b), None), a.device)
+
+    def gray_pair(self, a: np.ndarray, b: np.ndarray) -> torch.Tensor:
+        """Flow a -> b (1,2,H,W) on the CPU from two uint8 grey images of a shape DIS takes."""
+        return from_opencv(self.dis.calc(a, b, None), torch.device("cpu"))

@@ -11,13 +11,14 @@ import os
 import numpy as np
 import torch
 
+from ..constants import Constant
 from ..errors import OptionError
 from .guard import padded_flow
 
 FLOW_METHODS = ("dis", "farneback", "raft")
 FLOW_PRESETS = ("ultrafast", "fast", "medium")
 DEFAULT_PRESET = "medium"  # every command's default: the others are for speed on large frames
-_LUMA = (0.299, 0.587, 0.114)
+_LUMA = Constant(torch.tensor([0.299, 0.587, 0.114]).view(1, 3, 1, 1))
 
 
 class FlowEstimator:
@@ -44,8 +45,7 @@ class FlowEstimator:
 
 def gray_uint8(image: torch.Tensor) -> np.ndarray:
     """(1,3,H,W) [0,1] -> (H,W) uint8 luma on the CPU; converted on the device so only H*W bytes move."""
-    weights = torch.tensor(_LUMA, device=image.device, dtype=image.dtype).view(1, 3, 1, 1)
-    gray = (image * weights).sum(1)[0].clamp(0, 1).mul(255).round().to(torch.uint8)
+    gray = (image * _LUMA.like(image)).sum(1)[0].clamp(0, 1).mul(255).round().to(torch.uint8)
     return np.ascontiguousarray(gray.cpu().numpy())
 
 

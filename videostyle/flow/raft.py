@@ -51,6 +51,7 @@ class RaftFlow(FlowEstimator):
         self.model = build(weights=None, progress=False)
         load_into(self.model, load_state_dict(raft_weights_file(preset, weights)), f"raft ({preset})")
         self.model.eval().requires_grad_(False).to(device)
+        self.device = device  # where it wants its inputs
 
     def estimate(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
         """Flow a -> b for batches: inputs in [-1, 1], padded to a multiple of 8, the last refinement kept.
@@ -69,7 +70,7 @@ class RaftFlow(FlowEstimator):
         flow = self.model(a.float(), b.float(), num_flow_updates=self.updates)[-1][..., :sh, :sw]
         if scale > 1:
             flow = F.interpolate(flow, size=(h, w), mode="bilinear", align_corners=False)
-            flow = flow * torch.tensor([w / sw, h / sh], device=flow.device).view(1, 2, 1, 1)
+            flow = torch.cat((flow[:, :1] * (w / sw), flow[:, 1:] * (h / sh)), dim=1)
         return flow.contiguous()
 
     def both(self, a: torch.Tensor, b: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

@@ -35,8 +35,7 @@ def warp(image: torch.Tensor, flow: torch.Tensor, mode: str = "bilinear") -> tor
         raise ValueError(f"image {tuple(image.shape)} and flow {tuple(flow.shape)} differ in size")
     h, w = flow.shape[-2:]
     pos = sample_positions(flow.float())
-    scale = torch.tensor([2 / max(w - 1, 1), 2 / max(h - 1, 1)], device=flow.device).view(1, 2, 1, 1)
-    grid = (pos * scale - 1).permute(0, 2, 3, 1)
+    grid = torch.stack((pos[:, 0] * (2 / max(w - 1, 1)) - 1, pos[:, 1] * (2 / max(h - 1, 1)) - 1), dim=-1)
     if grid.shape[0] != image.shape[0]:
         grid = grid.expand(image.shape[0], -1, -1, -1)
     out = F.grid_sample(image.float(), grid, mode=mode, padding_mode="border", align_corners=True)

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import torch
 
+from ..constants import Constant
 from .base import Features, Objective
 from .tv import total_variation
 
 # The I and Q rows of the NTSC RGB -> YIQ matrix.
-_RGB_TO_IQ = torch.tensor([[0.595716, -0.274453, -0.321263], [0.211456, -0.522591, 0.311135]])
+_RGB_TO_IQ = Constant(torch.tensor([[0.595716, -0.274453, -0.321263], [0.211456, -0.522591, 0.311135]]))
 
 
 def chroma(image: torch.Tensor) -> torch.Tensor:
     """(N,3,H,W) RGB -> (N,2,H,W) I and Q."""
-    return torch.einsum("ij,njhw->nihw", _RGB_TO_IQ.to(image), image)
+    return torch.einsum("ij,njhw->nihw", _RGB_TO_IQ.like(image), image)
 
 
 class ChromaTV(Objective):

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 import torch
 import torch.nn.functional as F
 
+from ..device import generator_on
 from .base import Features, Objective
 
 
@@ -77,6 +78,7 @@ class SlicedStyleLoss(Objective):
         for i, layer in enumerate(self.layers):
             target = getattr(self, f"samples{i}")
             c = target.shape[0]
-            directions = F.normalize(torch.randn(c, c, generator=self.generator), dim=0).to(target)
+            self.generator = generator_on(target.device, self.generator)  # directions drawn where they are used
+            directions = F.normalize(torch.randn(c, c, generator=self.generator, device=target.device), dim=0).to(target)
             total = total + sliced_wasserstein(flat_positions(feats[layer]), target, directions)
         return total / len(self.layers)

@@ -13,14 +13,17 @@ from typing import Literal, get_args
 import torch
 import torch.nn.functional as F
 
+from ..constants import Constant
 from ..errors import OptionError
 from .base import Features, Objective
 
 TVOperator = Literal["naive", "sobel", "sobel_squish"]
 TV_OPERATORS: tuple[str, ...] = get_args(TVOperator)
 
-_SOBEL_X = torch.tensor([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]]) / 8
-_SQUISH_X = torch.tensor([[-1.0, 1.0], [-1.0, 1.0]]) / 2
+# (2, 1, k, k): the x and y kernels of each operator
+_SOBEL = torch.tensor([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]]) / 8
+_SQUISH = torch.tensor([[-1.0, 1.0], [-1.0, 1.0]]) / 2
+_KERNELS = {name: Constant(torch.stack([k, k.t()]).unsqueeze(1)) for name, k in (("sobel", _SOBEL), ("sobel_squish", _SQUISH))}
 
 
 def image_gradients(image: torch.Tensor, operator: str = "naive") -> tuple[torch.Tensor, torch.Tensor]:
@@ -29,9 +32,8 @@ def image_gradients(image: torch.Tensor, operator: str = "naive") -> tuple[torch
         return image[..., :-1, 1:] - image[..., :-1, :-1], image[..., 1:, :-1] - image[..., :-1, :-1]
     if operator not in TV_OPERATORS:
         raise OptionError(f"unknown TV operator {operator!r}; choose one of {', '.join(TV_OPERATORS)}")
-    kx = (_SOBEL_X if operator == "sobel" else _SQUISH_X).to(image)
     c = image.shape[1]
-    weight = torch.stack([kx, kx.t()]).unsqueeze(1).repeat(c, 1, 1, 1)  # (2C, 1, k, k): dx, dy per channel
+    weight = _KERNELS[operator].like(image).repeat(c, 1, 1, 1)  # (2C, 1, k, k): dx, dy per channel
     grads = F.conv2d(image, weight, groups=c)
     return grads[:, 0::2], grads[:, 1::2]
 

@@ -28,12 +28,13 @@ class PyramidImage(ImageParam):
 
     def __init__(self, init: torch.Tensor, levels: int = 4, rate: float | torch.Tensor = RATE) -> None:
         super().__init__()
-        self.register_buffer("rate", torch.as_tensor(rate).to(init).clamp(1e-3, 1))
+        rate = torch.full((), rate, device=init.device, dtype=init.dtype) if isinstance(rate, (int, float)) else rate.to(init)
+        self.register_buffer("rate", rate.clamp(1e-3, 1))  # a float is filled on the device: no host copy
         h, w = init.shape[-2:]
         self.register_buffer("start", init.detach().clamp(0, 1).contiguous())
         self.size = (h, w)
         self.offsets = nn.ParameterList(
-            nn.Parameter(torch.zeros(1, init.shape[1], max(1, round(h / 2**k)), max(1, round(w / 2**k))).to(init))
+            nn.Parameter(init.new_zeros(1, init.shape[1], max(1, round(h / 2**k)), max(1, round(w / 2**k))))
             for k in range(levels)
         )
 

@@ -9,8 +9,8 @@ cut into the fewest near-equal tiles (``tile_bounds``), each tile goes through t
 activation checkpointing, and the per-tile values are averaged by area. Only one tile's activations
 are alive at a time, in the forward pass and when backward recomputes them, while the gradient still
 arrives as one whole-image tensor, so the step is normalized globally and flat regions stay calm. The
-tile grid is rolled by a random offset at every evaluation so its seams never stay in one place. On
-CUDA the network runs under bfloat16 autocast.
+tile grid is rolled by a random offset at every evaluation so its seams never stay in one place. The
+backbone runs in the precision it was configured with (``Backbone.configure``).
 
 ``TileBatch`` (activation maximization above the network's input size; cnn-vis's high-resolution
 mode). A loop ``transform``: the image is covered with as few overlapping tiles of exactly the
@@ -61,9 +61,7 @@ class TiledObjective(Objective):
         self.layers = ()
 
     def _evaluate(self, crop: torch.Tensor) -> torch.Tensor:
-        with torch.autocast("cuda", dtype=torch.bfloat16, enabled=crop.device.type == "cuda"):
-            feats = {name: f.float() for name, f in self.backbone(crop, self.inner.layers).items()}
-        return self.inner(crop, feats)
+        return self.inner(crop, self.backbone(crop, self.inner.layers))
 
     def forward(self, image: torch.Tensor, feats: Features) -> torch.Tensor:
         h, w = image.shape[-2:]

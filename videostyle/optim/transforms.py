@@ -46,16 +46,26 @@ def affine_warp(
     offset = [-(inverse[0][0] * dx + inverse[0][1] * dy), -(inverse[1][0] * dx + inverse[1][1] * dy)]
     # To normalized coordinates (x / (w/2), y / (h/2)) as affine_grid expects with align_corners=False.
     half = (w / 2, h / 2)
-    theta = torch.tensor(
-        [
-            [inverse[0][0], inverse[0][1] * half[1] / half[0], offset[0] / half[0]],
-            [inverse[1][0] * half[0] / half[1], inverse[1][1], offset[1] / half[1]],
-        ],
-        dtype=image.dtype,
-        device=image.device,
-    ).expand(image.shape[0], 2, 3)
-    grid = F.affine_grid(theta, list(image.shape), align_corners=False)
+    theta = (
+        (inverse[0][0], inverse[0][1] * half[1] / half[0], offset[0] / half[0]),
+        (inverse[1][0] * half[0] / half[1], inverse[1][1], offset[1] / half[1]),
+    )
+    grid = affine_grid(theta, image.shape[0], h, w, image)
     return F.grid_sample(image, grid, mode="bilinear", padding_mode="reflection", align_corners=False)
+
+
+def affine_grid(theta: tuple[tuple[float, float, float], ...], n: int, h: int, w: int, like: torch.Tensor) -> torch.Tensor:
+    """``F.affine_grid`` (align_corners=False) for a 2x3 matrix of Python numbers, built on ``like``'s device.
+
+    A ``torch.tensor`` theta would be a blocking host-to-device copy per call (every jitter step,
+    every zoom frame); pixel-centre coordinates made on the device and scaled by plain numbers need none.
+    """
+    kw = {"device": like.device, "dtype": like.dtype}
+    xs = (torch.arange(w, **kw) * 2 + 1) / w - 1  # normalized pixel centres
+    ys = ((torch.arange(h, **kw) * 2 + 1) / h - 1).unsqueeze(1)
+    gx = xs * theta[0][0] + ys * theta[0][1] + theta[0][2]
+    gy = xs * theta[1][0] + ys * theta[1][1] + theta[1][2]
+    return torch.stack((gx, gy), dim=-1).unsqueeze(0).expand(n, h, w, 2)
 
 
 class RandomRoll:

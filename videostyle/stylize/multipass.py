@@ -27,7 +27,7 @@ import numpy as np
 import torch
 
 from ..errors import output_error
-from ..flow import FlowEstimator
+from ..flow import FlowEstimator, carry
 from ..media import Frame, frame_to_tensor, tensor_to_frame
 from ..progress import FrameProgress, drain, relay
 from ..video import FramePrior, FrameSink, FrameStart, FrameWork, VideoJob, iter_video
@@ -136,7 +136,7 @@ def iter_pass(
         content, own = store.load("content", index), store.load("result", index)
         init, extra = own, None
         if neighbour is not None and max(index, neighbour[0]) not in store.cuts:
-            warped = warp_into(flow, content, neighbour[1], neighbour[2])
+            warped = warp_into(carry(flow, content, neighbour[1]), neighbour[2])
             mix = temporal.blend * warped.carry.reliable
             init = mix * warped.image + (1 - mix) * own
             if temporal.weight > 0:

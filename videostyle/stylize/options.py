@@ -10,6 +10,7 @@ from typing import Literal
 from ..backbones import DEFAULT_BACKBONE, backbone_spec
 from ..errors import OptionError
 from ..optim import OPTIMIZERS
+from ..precision import check_precision
 from .style_targets import STYLE_LOSSES
 
 InitName = Literal["warped", "content", "noise", "previous"]
@@ -49,9 +50,12 @@ class StyleOptions:
     color_init: bool = True
     parameterization: str = "pyramid"
     tile: int = 1024
+    precision: str = "auto"  # the backbone's forward: auto = bf16 on a CUDA GPU that has it, else fp32
+    compile: bool = False  # torch.compile the backbone
 
     def __post_init__(self) -> None:
         backbone_spec(self.backbone)
+        check_precision(self.precision, gradients=True)
         for f in fields(self):
             value = getattr(self, f.name)
             if isinstance(value, float) and not math.isfinite(value):

@@ -7,6 +7,7 @@ functions run them to the end, for Python callers who need no progress display.
 from __future__ import annotations
 
 import os
+from contextlib import nullcontext
 from collections.abc import Generator, Sequence
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import torch
 
 from ..errors import OptionError
 from ..flow import FlowEstimator
+from ..flow.ahead import ContentFlows
 from ..media import read_image, same_kind, write_image
 from ..media.atomic import check_writable
 from ..optim import Step
@@ -35,7 +37,7 @@ from .multipass import iter_multipass
 from .options import StyleOptions
 from .preview import PreviewSink, preview_path, preview_steps
 from .stylizer import Stylizer
-from .temporal import StyleLevel, StylizeWork, WarpedPrior
+from .temporal import StyleLevel, StylizeWork, WarpedPrior, flows_ahead
 from .temporal_options import TemporalOptions
 
 DEFAULT_CAP = 1024  # long side when --size is not given: optimization cost grows with pixels
@@ -85,11 +87,11 @@ def make_prior(
     options: StyleOptions,
     temporal: TemporalOptions = TemporalOptions(),
     device: torch.device | str = "cpu",
-    flow: FlowEstimator | None = None,
+    flow: FlowEstimator | ContentFlows | None = None,
 ) -> FramePrior:
     """Independent frames (or plain previous-frame init) without temporal coherence, else the flow-warped prior.
 
-    ``flow`` is the estimator to use (default: the one ``temporal`` names, made here).
+    ``flow`` is the estimator to use, or planned pairs (``flows_ahead``); default: the one ``temporal`` names, made here.
     """
     if not temporal.enabled:
         return PreviousFrame() if options.init == "previous" else IndependentFrames()
@@ -139,9 +141,11 @@ def iter_stylize_video(
         prior = prior or make_prior(options, temporal, device, flow)
         yield from iter_multipass(stylizer, prior, flow, job, sink, temporal, Path(target))
     else:
-        level = StyleLevel(prior or make_prior(options, temporal, device))
-        work = StylizeWork(stylizer, job.size, temporal, level=level)
-        yield from iter_video(job.frames(), work, sink, WithGenerator(level, stylizer.generator), job.total, resume)
+        ahead = flows_ahead(temporal, device) if temporal.enabled and prior is None else None
+        level = StyleLevel(prior or make_prior(options, temporal, device, ahead))
+        work = StylizeWork(stylizer, job.size, temporal, level=level, ahead=ahead)
+        with ahead or nullcontext():
+            yield from iter_video(job.frames(), work, sink, WithGenerator(level, stylizer.generator), job.total, resume)
     return Path(target)
 
 

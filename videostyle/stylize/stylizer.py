@@ -19,6 +19,7 @@ from ..objectives.chroma_tv import ChromaTV
 from ..optim import PixelImage, RatedPixelImage, ResultCarry, Step, coarse_to_fine, decay, make_optimizer, optimize
 from ..optim.params import ImageParam
 from ..optim.pyramid import PyramidImage
+from ..precision import compute_dtype
 from ..resize import resize, resize_long_side
 from ..color import join_chroma, luminance, match_color, match_luminance
 from .options import StyleOptions
@@ -62,7 +63,9 @@ class Stylizer:
         self.blend = blend
         self.content_layers, self.style_layers = options.layers()
         full = backbone or load_backbone(options.backbone, device, options.weights, options.download)
-        self.backbone = full.truncated(self.content_layers + self.style_layers, feature_maps=True)
+        self.backbone = full.truncated(self.content_layers + self.style_layers, feature_maps=True).configure(
+            compute_dtype(options.precision, device, gradients=True), options.compile
+        )
         self.styles = [s.to(device) for s in styles]
         self._style_losses: dict[tuple[int, int], Objective] = {}
         self.generator = torch.Generator(device="cpu")

@@ -8,7 +8,8 @@ the closest frame where it was visible. At a scene cut the memory is dropped, so
 never smeared into the next.
 
 The flow is always computed between *content* frames, which are sharp and stable, never between
-stylized ones. Everything after the flow estimator stays on the stylization device.
+stylized ones, so it can be worked out ahead, on the CPU while the device stylizes earlier frames
+(``FlowsAhead``: the work submits each decoded frame's content); the prior then gets each pair in one upload.
 """
 
 from __future__ import annotations
@@ -19,10 +20,13 @@ from dataclasses import dataclass
 
 import torch
 
-from ..flow import Carry, FlowEstimator, carry
+from ..flow import Carry, FlowEstimator
+from ..flow.ahead import ContentFlows, FlowsAhead
 from ..objectives import Objective
 from ..objectives.temporal import TemporalLoss
 from ..optim import Step
+from ..media import Frame, frame_to_tensor
+from ..resize import resize
 from ..video import FramePrior, FrameStart, OneFrame
 from ..video.prior import on_cpu
 from ..color import luminance
@@ -35,6 +39,13 @@ def long_term_offsets(count: int) -> tuple[int, ...]:
     return tuple(2**k for k in range(count))
 
 
+def flows_ahead(temporal: TemporalOptions, device: torch.device) -> FlowsAhead:
+    """The pairs a ``WarpedPrior`` with these options asks for, planned as frames are decoded: the previous
+    frame (and the long-term ones when there is a temporal loss), with the scene-cut test if asked."""
+    back = long_term_offsets(temporal.long_term) if temporal.weight > 0 else (1,)
+    return FlowsAhead(temporal.flow_options.estimator(device), back, temporal.scene_cuts)
+
+
 @dataclass
 class Warped:
     """An earlier result brought into the current frame, and how (where it is reliable, where missing)."""
@@ -43,10 +54,8 @@ class Warped:
     carry: Carry
 
 
-def warp_into(
-    flow: FlowEstimator, content: torch.Tensor, earlier_content: torch.Tensor, earlier_result: torch.Tensor
-) -> Warped:
-    """Warp ``earlier_result`` into the frame of ``content`` with the flow between the two content frames.
+def warp_into(pair: Carry, earlier_result: torch.Tensor) -> Warped:
+    """Warp ``earlier_result`` into the current frame along ``pair``, the flow between the two content frames.
 
     Bicubic, not bilinear: a bilinear warp blurs a little at every fractional shift, and through the
     chain of frames (each warm frame starts from and is held to the warped previous result) that blur
@@ -56,7 +65,6 @@ def warp_into(
     bilinear with warm frames on plain pixels); with warm frames on the pyramid and the default hold
     it is both steadier and sharper (issue 12; the README's drift and flicker table).
     """
-    pair = carry(flow, content, earlier_content)
     return Warped(pair.warp(earlier_result, "bicubic").clamp(0, 1), pair)
 
 
@@ -93,7 +101,8 @@ class WarpedPrior:
     ``init`` is "warped" (the warped previous result, holes filled from the content), "previous" (the
     previous result as is) or "stylizer" (the stylizer's own content or noise init: loss only).
     ``temporal_weight`` 0 gives warped init alone. ``gray`` matches the stylizer's luminance-only mode;
-    ``pool`` and ``detail`` shape the temporal loss (see ``temporal_loss``).
+    ``pool`` and ``detail`` shape the temporal loss (see ``temporal_loss``). ``flow``: an estimator
+    (pairs worked out when asked for) or ``FlowsAhead`` (planned; see ``flows_ahead``).
 
     Per-pixel step sizes: a pixel that is newly visible (no reliable flow) is "fresh" and moves at the
     full rate; freshness travels with the image along the flow and fades by ``FRESH_DECAY`` a frame,
@@ -105,7 +114,7 @@ class WarpedPrior:
 
     def __init__(
         self,
-        flow: FlowEstimator,
+        flow: FlowEstimator | ContentFlows,
         temporal_weight: float,
         long_term: int = 1,
         init: str = "warped",
@@ -115,7 +124,7 @@ class WarpedPrior:
         pool: int = 1,
         detail: float = 1.0,
     ) -> None:
-        self.flow = flow
+        self.flows = flow if isinstance(flow, ContentFlows) else ContentFlows(flow)
         self.temporal_weight = temporal_weight
         self.offsets = long_term_offsets(long_term)
         self.init = init
@@ -134,11 +143,12 @@ class WarpedPrior:
     def start(self, content: torch.Tensor) -> FrameStart:
         self._place(content.device)
         self.frame += 1
+        self.flows.begin()
         self.pending = torch.zeros_like(content[:, :1])
         if not self.history:
             return FrameStart()
         previous_content, previous_result = self.history[0]
-        nearest = warp_into(self.flow, content, previous_content, previous_result)
+        nearest = warp_into(self.flows.carry(content, previous_content), previous_result)
         if self.scene_cuts and nearest.carry.is_cut(previous_content, content):
             self.history.clear()
             self.cuts.append(self.frame)
@@ -150,7 +160,9 @@ class WarpedPrior:
         if self.temporal_weight == 0:
             return FrameStart(init, None, rate)
         earlier = [nearest] + [
-            warp_into(self.flow, content, *self.history[k - 1]) for k in self.offsets[1:] if k <= len(self.history)
+            warp_into(self.flows.carry(content, self.history[k - 1][0], k), self.history[k - 1][1])
+            for k in self.offsets[1:]
+            if k <= len(self.history)
         ]
         return FrameStart(init, temporal_loss(earlier, self.temporal_weight, self.gray, self.pool, self.detail), rate)
 
@@ -226,7 +238,8 @@ class StylizeWork(OneFrame):
     ``STYLE_TOLERANCE`` above the shot's first frame's runs the warm iterations again from where it
     got to, up to ``TemporalOptions.warm_budget`` in all: a fixed short budget lets each frame fall a little
     short of the style and the shortfall accumulates (issue 12). ``keep`` (if given) sees each
-    frame's working-size content and its start, e.g. to store them for more passes.
+    frame's working-size content and its start, e.g. to store them for more passes. ``ahead`` (the
+    prior's ``FlowsAhead``, if it has one) gets each decoded frame's content on the decode thread.
     """
 
     STYLE_TOLERANCE = 0.05
@@ -238,12 +251,21 @@ class StylizeWork(OneFrame):
         temporal: TemporalOptions,
         keep: Callable[[torch.Tensor, FrameStart], None] | None = None,
         level: StyleLevel | None = None,
+        ahead: FlowsAhead | None = None,
     ) -> None:
         super().__init__(stylizer.device, size)
         self.stylizer = stylizer
         self.temporal = temporal
         self.keep = keep
         self.level = level
+        self.ahead = ahead
+
+    def pack(self, frames: list[Frame]) -> list[Frame]:
+        """Decode thread: each frame's content, made on the CPU as ``run`` makes it on the device, to the flow planner."""
+        if self.ahead is not None:
+            for frame in frames:
+                self.ahead.submit(resize(frame_to_tensor(frame.rgb), self.size))
+        return frames
 
     def frame(self, content: torch.Tensor, prior: FramePrior) -> Generator[object, None, torch.Tensor]:
         start = prior.start(content)

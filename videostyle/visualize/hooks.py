@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 import torch
 from torchvision.transforms.functional import gaussian_blur
 
+from ..device import generator_on
 from ..objectives import Scaled
 from ..optim import ImageParam, PixelImage
 
@@ -45,8 +46,8 @@ class LangevinNoise:
     @torch.no_grad()
     def __call__(self, param: ImageParam, index: int) -> None:
         for p in param.parameters():
-            noise = torch.randn(p.shape, generator=self.generator, dtype=p.dtype)
-            p.add_(noise.to(p.device), alpha=self.std)
+            self.generator = generator_on(p.device, self.generator)  # drawn on the device: no copy per step
+            p.add_(torch.randn(p.shape, generator=self.generator, dtype=p.dtype, device=p.device), alpha=self.std)
         param.project()
 
 
