@@ -58,8 +58,22 @@ app = typer.Typer(
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"videostyle {version('videostyle')}")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            typer.echo("videostyle (not installed)")
+        raise typer.Exit()
+
+
 @app.callback()
 def _options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
     strict: Annotated[
         bool, typer.Option("--strict", help="Refuse damaged input instead of using the part that can be read.")
     ] = False,

@@ -139,7 +139,7 @@ def _execute(
         _, _, plans = prepare(manifest, output)
         if dry_run:
             typer.echo(_render(plan_table(plans)))
-            typer.echo(f"{len(plans)} jobs are valid")
+            typer.echo(f"{len(plans)} job{'s are' if len(plans) != 1 else ' is'} valid")
             return
         with BatchView() as view:
             results = run(manifest, output, executor, retries, gpus, ray_address, on_event=view, save_as=save_as)  # type: ignore[arg-type]
