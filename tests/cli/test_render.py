@@ -23,12 +23,29 @@ def test_frames_bar_shows_count_rate_and_losses(monkeypatch):
     assert "3/3" in text and "fps" in text and "style 1.25" in text and "{task" not in text
 
 
-def test_quiet_and_non_terminal_print_nothing(monkeypatch):
+def test_quiet_prints_nothing(monkeypatch):
     out = io.StringIO()
-    monkeypatch.setattr(render, "stderr", Console(file=out, force_terminal=False))
-    with render.ProgressView("x") as view:
-        view.update(fake_step(0, 1))
-    monkeypatch.setattr(render, "stderr", Console(file=out, force_terminal=True))
-    with render.ProgressView("x", quiet=True) as view:
-        view.update(fake_step(0, 1))
+    for terminal in (True, False):
+        monkeypatch.setattr(render, "stderr", Console(file=out, force_terminal=terminal))
+        with render.ProgressView("x", quiet=True) as view:
+            view.update(fake_step(0, 1))
+            view.update(FrameProgress(1, 1))
     assert out.getvalue() == ""
+
+
+def test_a_log_file_gets_plain_lines_with_rate_and_eta(monkeypatch):
+    """A render logged to a file said nothing for minutes; now a line every so often and at the end."""
+    out = io.StringIO()
+    monkeypatch.setattr(render, "stderr", Console(file=out, force_terminal=False, width=80))
+    clock = iter([0.0, 12.0, 13.0, 30.0, 40.0])
+    monkeypatch.setattr(render.time, "monotonic", lambda: next(clock))
+    with render.ProgressView("stylize clip.mp4") as view:
+        view.update(FrameProgress(0, 4, fake_step(0, 5)))  # steps inside a frame: no line
+        view.update(FrameProgress(1, 4))  # 12 s: due
+        view.update(FrameProgress(2, 4))  # 13 s: too soon
+        view.update(FrameProgress(4, 4))  # the end: always
+    lines = out.getvalue().splitlines()
+    assert lines == [
+        "stylize clip.mp4: 1/4 frames, 0.08 frames/s, elapsed 0:12, ETA 0:36",
+        "stylize clip.mp4: 4/4 frames, 0.13 frames/s, elapsed 0:30",
+    ]

@@ -137,5 +137,5 @@ def test_precision_bf16_runs_and_fp16_is_refused_without_a_model(files, capsys):
     assert Image.open(files / "bf16.png").size == (30, 20)
     code, _, err = run(capsys, "stylize", files / "content.png", "-s", files / "style.png", "--precision", "fp16",
                        "-o", files / "fp16.png", *FAST)
-    assert code == 1 and "fp16 is for stylize --model" in err and len(err.strip().splitlines()) == 1
+    assert code == 2 and "fp16 is for stylize --model" in err and len(err.strip().splitlines()) == 1
     assert not (files / "fp16.png").exists()

@@ -41,7 +41,7 @@ def test_existing_output_and_bad_targets_fail_before_any_work(tmp_path: Path, ca
     out.write_bytes(b"keep")
     assert main(["visualize", "maximize", "goldfish", "-o", str(out), *COMMON]) == 1
     assert out.read_bytes() == b"keep" and "--overwrite" in capsys.readouterr().err
-    assert main(["visualize", "maximize", "goldfsh", "-o", str(tmp_path / "x.png"), *COMMON]) == 1
+    assert main(["visualize", "maximize", "goldfsh", "-o", str(tmp_path / "x.png"), *COMMON]) == 2  # an unknown class is a bad option value: usage
     assert "did you mean: goldfish" in capsys.readouterr().err
 
 
@@ -55,7 +55,7 @@ def test_invert_texture_saliency_top_activations(tmp_path: Path, photo: Path) ->
     assert read_image(tmp_path / "tex.png").shape == (1, 3, 24, 40)
     assert main(["visualize", "saliency", str(photo), "--class", "tabby", "--size", "32",
                  "-o", str(tmp_path / "sal.png"), *COMMON]) == 0  # fmt: skip
-    assert main(["visualize", "saliency", str(photo), "--method", "sharp", "-o", str(tmp_path / "bad.png"), *COMMON]) == 1
+    assert main(["visualize", "saliency", str(photo), "--method", "sharp", "-o", str(tmp_path / "bad.png"), *COMMON]) == 2
     assert main(["visualize", "top-activations", str(photo.parent), "--layer", "block2", "--channel", "0",
                  "--count", "1", "--size", "32", "-o", str(tmp_path / "top.png"), *COMMON]) == 0  # fmt: skip
     assert (tmp_path / "top.png").is_file()

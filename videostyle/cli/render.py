@@ -1,4 +1,5 @@
-"""Render the library's progress events with rich, on stderr, only when stderr is a terminal.
+"""Render the library's progress events on stderr: a rich bar on a terminal, otherwise (a log file, a
+pipe) a plain line every ``PLAIN_EVERY_S`` seconds and at the end, so a logged render shows where it is.
 
 With ``VIDEOSTYLE_PROGRESS=json`` in the environment (set by ``videostyle batch`` for its child processes)
 each event is instead one JSON object per line on stderr, for a parent process to read.
@@ -42,13 +43,45 @@ class RateColumn(ProgressColumn):
         return Text("--" if speed is None else f"{speed:.2f} {unit}", style="progress.data.speed")
 
 
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+class PlainProgress:
+    """Progress as plain lines for logs: done/total, rate, elapsed and ETA, every so often and at the end."""
+
+    def __init__(self, label: str, every: float) -> None:
+        self.label, self.every = label, every
+        self.started = time.monotonic()
+        self.last = self.started
+        self.kept = 0  # frames a resumed job did not compute: not part of its rate
+
+    def show(self, done: int, total: int | None, unit: str) -> None:
+        now = time.monotonic()
+        if now - self.last < self.every and done != total:
+            return
+        self.last = now
+        elapsed = now - self.started
+        rate = (done - self.kept) / elapsed if elapsed > 0 else 0.0
+        parts = [f"{self.label}: {done}/{total if total is not None else '?'} {unit}", f"{rate:.2f} {unit}/s",
+                 f"elapsed {_clock(elapsed)}"]
+        if total is not None and rate > 0 and done < total:
+            parts.append(f"ETA {_clock((total - done) / rate)}")
+        stderr.print(", ".join(parts), highlight=False, soft_wrap=True, markup=False)
+
+
 class ProgressView:
-    """Shows a bar for frames (with fps and ETA) or iterations; silent when quiet or not a terminal."""
+    """Shows a bar for frames (with fps and ETA) or iterations on a terminal, plain lines otherwise;
+    nothing when quiet."""
 
     REFRESH_S = 0.2  # reading a loss syncs the GPU, so losses are read at most this often
+    PLAIN_EVERY_S = 10.0
 
     def __init__(self, label: str, quiet: bool = False) -> None:
         self.enabled = not quiet and stderr.is_terminal
+        self.plain = PlainProgress(label, self.PLAIN_EVERY_S) if not quiet and not stderr.is_terminal else None
         self.label = label
         self.progress = Progress(
             TextColumn("[bold]{task.description}"),
@@ -92,6 +125,14 @@ class ProgressView:
             self.progress.console.print(f"resuming after frame {event.frames_done}{of}: finished segments kept", highlight=False)
             if self.enabled:
                 self.progress.update(self._ensure(event.total, "fps"), completed=event.frames_done)
+            if self.plain is not None:
+                self.plain.kept = event.frames_done
+            return
+        if self.plain is not None:
+            if isinstance(event, FrameProgress) and event.step is None:
+                self.plain.show(event.done, event.total, "frames")
+            elif not isinstance(event, FrameProgress) and hasattr(event, "index") and hasattr(event, "total"):
+                self.plain.show(event.index + 1, event.total, "steps")
             return
         if not self.enabled:
             return
