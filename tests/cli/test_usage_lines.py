@@ -45,3 +45,11 @@ def test_preview_never_replaces_a_users_file(capsys, files):
     )
     assert code == 1 and "o.preview.png already exists" in err
     assert preview.read_bytes() == b"mine" and not (files / "o.png").exists()
+
+
+def test_a_video_given_as_a_style_is_named_as_such(capsys, files):
+    from tests.conftest import make_clip
+
+    make_clip(files / "clip.mp4", size=(64, 48), frames=2)
+    code, _, err = run(capsys, "stylize", files / "content.png", "-s", files / "clip.mp4", "-o", files / "o.png", "--device", "cpu")
+    assert code == 1 and "clip.mp4 is a video; an image is needed here" in err and "complete image" not in err

@@ -1,5 +1,6 @@
 """AdaIN: exact statistics, decoder files, alpha, and the decoder training loop on a tiny backbone."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,9 @@ def test_decoder_file_roundtrip(tmp_path):
     path = save_decoder(decoder, info, tmp_path / "d.safetensors")
     loaded, got = load_decoder(path)
     assert got == info and is_adain_file(path)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask, "the user's usual permissions, not 0600"
     for name, value in decoder.state_dict().items():
         assert torch.equal(value, loaded.state_dict()[name])
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import torch
 from safetensors import SafetensorError, safe_open
-from safetensors.torch import save_file
+from safetensors.torch import save
 
 from ..errors import InputError, OutputError
 from ..media.atomic import atomic_output
@@ -56,7 +56,7 @@ def save_decoder(decoder: Decoder, info: DecoderInfo, path: str | os.PathLike, o
         raise OutputError(f"{path}: decoder files end in .safetensors")
     state = {name: t.detach().to("cpu", torch.float32).contiguous() for name, t in decoder.state_dict().items()}
     with atomic_output(path, overwrite) as tmp:
-        save_file(state, str(tmp), metadata=info.metadata())
+        tmp.write_bytes(save(state, metadata=info.metadata()))  # into the umask-mode file (save_file makes 0600)
     return path
 
 

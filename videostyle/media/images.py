@@ -17,7 +17,7 @@ from PIL import Image, ImageOps
 
 from ..errors import InputError, OutputError
 from .atomic import atomic_output
-from .kinds import IMAGE_EXTS
+from .kinds import IMAGE_EXTS, VIDEO_EXTS
 from .video_reader import describe
 
 MAX_PIXELS = 100_000_000
@@ -37,6 +37,8 @@ def read_image(path: str | os.PathLike) -> torch.Tensor:
         raise InputError(f"{path} does not exist")
     if path.is_dir():
         raise InputError(f"{path} is a folder; give an image file")
+    if path.suffix.lower() in VIDEO_EXTS - {".gif"}:  # a GIF may well be a still
+        raise InputError(f"{path} is a video; an image is needed here (a style, a guide, a start image)")
     try:
         with warnings.catch_warnings():
             # Our own MAX_PIXELS check below replaces Pillow's warning.
