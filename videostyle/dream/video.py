@@ -16,8 +16,6 @@ import torch
 
 from ..flow import FlowEstimator
 from ..flow.ahead import ContentFlows, FlowsAhead
-from ..media import Frame, frame_to_tensor
-from ..resize import resize
 from ..video import FramePrior, FrameStart, OneFrame
 from ..video.prior import LastPair
 from .dreamer import Dreamer
@@ -54,17 +52,9 @@ class DreamWork(OneFrame):
     def __init__(
         self, dreamer: Dreamer, size: tuple[int, int], carried_steps: int | None, ahead: FlowsAhead | None = None
     ) -> None:
-        super().__init__(dreamer.device, size)
+        super().__init__(dreamer.device, size, ahead)
         self.dreamer = dreamer
         self.carried_steps = carried_steps
-        self.ahead = ahead
-
-    def pack(self, frames: list[Frame]) -> list[Frame]:
-        """Decode thread: each frame's content, made on the CPU as ``run`` makes it on the device, to the flow planner."""
-        if self.ahead is not None:
-            for frame in frames:
-                self.ahead.submit(resize(frame_to_tensor(frame.rgb), self.size))
-        return frames
 
     def frame(self, content: torch.Tensor, prior: FramePrior) -> Generator[object, None, torch.Tensor]:
         start = prior.start(content)

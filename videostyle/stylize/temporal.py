@@ -25,8 +25,6 @@ from ..flow.ahead import ContentFlows, FlowsAhead
 from ..objectives import Objective
 from ..objectives.temporal import TemporalLoss
 from ..optim import Step
-from ..media import Frame, frame_to_tensor
-from ..resize import resize
 from ..video import FramePrior, FrameStart, OneFrame
 from ..video.prior import on_cpu
 from ..color import luminance
@@ -253,19 +251,11 @@ class StylizeWork(OneFrame):
         level: StyleLevel | None = None,
         ahead: FlowsAhead | None = None,
     ) -> None:
-        super().__init__(stylizer.device, size)
+        super().__init__(stylizer.device, size, ahead)
         self.stylizer = stylizer
         self.temporal = temporal
         self.keep = keep
         self.level = level
-        self.ahead = ahead
-
-    def pack(self, frames: list[Frame]) -> list[Frame]:
-        """Decode thread: each frame's content, made on the CPU as ``run`` makes it on the device, to the flow planner."""
-        if self.ahead is not None:
-            for frame in frames:
-                self.ahead.submit(resize(frame_to_tensor(frame.rgb), self.size))
-        return frames
 
     def frame(self, content: torch.Tensor, prior: FramePrior) -> Generator[object, None, torch.Tensor]:
         start = prior.start(content)

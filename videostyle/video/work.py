@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from types import TracebackType
-from typing import Self
+from typing import Protocol, Self
 
 import numpy as np
 import torch
@@ -15,16 +15,30 @@ from .driver import FrameWork
 from .prior import FramePrior
 
 
+class ContentPlanner(Protocol):
+    """Takes each frame's working-size content on the decode thread (e.g. to work out optical flow ahead)."""
+
+    def submit(self, content: torch.Tensor) -> None: ...
+
+
 class OneFrame(FrameWork):
     """Optimization engines: one frame at a time, as a (1,3,H,W) float tensor of ``size`` on ``device``.
 
     Subclasses implement ``frame(content, prior)``, a generator of the engine's steps that returns
-    the finished frame (and calls ``prior.start``/``prior.update`` for it).
+    the finished frame (and calls ``prior.start``/``prior.update`` for it). ``ahead`` gets each frame's
+    content, made on the CPU as ``run`` makes it on the device, on the decode thread.
     """
 
-    def __init__(self, device: torch.device, size: tuple[int, int]) -> None:
+    def __init__(self, device: torch.device, size: tuple[int, int], ahead: ContentPlanner | None = None) -> None:
         self.device = device
         self.size = size
+        self.ahead = ahead
+
+    def pack(self, frames: list[Frame]) -> list[Frame]:
+        if self.ahead is not None:
+            for frame in frames:
+                self.ahead.submit(resize(frame_to_tensor(frame.rgb), self.size))
+        return frames
 
     def run(self, frames: list[Frame], prior: FramePrior) -> Generator[object, None, torch.Tensor]:
         (frame,) = frames
