@@ -136,3 +136,15 @@ def test_a_resumed_stabilized_video_continues_with_the_same_frames(tmp_path, mov
     assert len(rest.frames) == 3
     for a, b in zip(whole.frames[4:], rest.frames):
         assert a.pts == b.pts and np.array_equal(a.rgb, b.rgb)
+
+
+@pytest.mark.parametrize("size", [(20, 27), (74, 100)])
+def test_frames_are_resized_as_uint8_within_one_level(size):
+    """The CPU resizes the uint8 pixels (fast path): within 1/255 of resizing the float image."""
+    pixels = torch.from_numpy(np.random.default_rng(0).integers(0, 256, (2, 37, 50, 3), dtype=np.uint8))
+    images = FrameStylizer.from_pixels(pixels, size)
+    reference = torch.nn.functional.interpolate(
+        pixels.permute(0, 3, 1, 2).float() / 255, size=size, mode="bilinear", align_corners=False, antialias=size[0] < 37
+    )
+    assert images.dtype == torch.float32 and images.shape == (2, 3, *size)
+    assert 0 <= images.min() and images.max() <= 1 and (images - reference).abs().max() <= 1.01 / 255

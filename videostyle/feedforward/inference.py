@@ -114,5 +114,12 @@ class FrameStylizer:
 
     @staticmethod
     def from_pixels(pixels: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
-        """(N, H, W, 3) uint8 frames -> (N, 3, h, w) float images in [0, 1] at ``size``: the network's input."""
-        return resize(pixels.permute(0, 3, 1, 2).float().div_(255), size)
+        """(N, H, W, 3) uint8 frames -> (N, 3, h, w) float images in [0, 1] at ``size``: the network's input.
+
+        On the CPU the resize runs on the uint8 pixels (torch's vectorized channels-last uint8 path,
+        about 5x faster than on floats, within one level of 255); CUDA has no uint8 resize.
+        """
+        images = pixels.permute(0, 3, 1, 2)
+        if pixels.device.type == "cpu":
+            return resize(images, size).float().div_(255)
+        return resize(images.float().div_(255), size)
