@@ -64,7 +64,8 @@ class ConditionalInstanceNorm(nn.Module):
         if gamma.shape[0] == 1:  # one style for every image: the kernel applies the affine in the same pass
             return F.group_norm(x, x.shape[1], gamma[0].to(x.dtype), beta[0].to(x.dtype), self.eps)
         normalized = F.group_norm(x, x.shape[1], eps=self.eps)
-        return torch.addcmul(beta[:, :, None, None].to(normalized.dtype), normalized, gamma[:, :, None, None].to(normalized.dtype))
+        gamma, beta = (v[:, :, None, None].to(normalized.dtype) for v in (gamma, beta))
+        return torch.addcmul(beta, normalized, gamma)
 
 
 class ConvLayer(nn.Module):
