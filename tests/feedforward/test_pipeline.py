@@ -7,7 +7,7 @@ import torch
 
 from videostyle.errors import InputError, OptionError
 from videostyle.feedforward.files import iter_stylize_file, stylize_file
-from videostyle.feedforward.inference import FrameStylizer, InferenceOptions
+from videostyle.feedforward.inference import FrameStylizer, InferenceOptions, cpu_has_bf16_units
 from videostyle.feedforward.model_file import load_model
 from videostyle.feedforward.network import style_weights
 from videostyle.feedforward.pipeline import iter_stylize_video
@@ -114,7 +114,9 @@ def test_inference_options_are_checked():
     with pytest.raises(OptionError, match="--precision"):
         InferenceOptions(precision="fp8")
     assert InferenceOptions().frames_per_batch(torch.device("cpu")) == 1
-    assert InferenceOptions().dtype(torch.device("cpu")) == torch.float32
+    native_bf16 = cpu_has_bf16_units()
+    assert InferenceOptions().dtype(torch.device("cpu")) == (torch.bfloat16 if native_bf16 else torch.float32)
+    assert InferenceOptions(precision="fp32").dtype(torch.device("cpu")) == torch.float32
 
 
 class StateAt(FrameList):

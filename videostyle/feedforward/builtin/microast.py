@@ -90,7 +90,9 @@ def mean_std(x: torch.Tensor) -> torch.Tensor:
 
 
 def _adain(x: torch.Tensor, stats: torch.Tensor) -> torch.Tensor:
-    (mean, std), (style_mean, style_std) = mean_std(x)[:, :, None, None].chunk(2, dim=1), stats[:, :, None, None].chunk(2, dim=1)
+    """Statistics and the shift in fp32 even under bf16 autocast: bf16's 8-bit mantissa moved colors visibly."""
+    x = x.float()
+    (mean, std), (style_mean, style_std) = mean_std(x)[:, :, None, None].chunk(2, dim=1), stats[:, :, None, None].float().chunk(2, dim=1)
     return torch.addcmul(style_mean, x - mean, style_std / std)
 
 
