@@ -51,6 +51,10 @@ def stylize(
         float, typer.Option(min=0, max=0.99, help="--stabilize: weight of the warped previous frame.")
     ] = InferenceOptions.stabilize_strength,
     batch_size: Annotated[int | None, typer.Option(min=1, max=256, help="--model: frames per batch.")] = None,
+    precision: Annotated[
+        Literal["auto", "fp32", "fp16", "bf16"],
+        typer.Option(help="--model: arithmetic; auto = fp16 on CUDA, bf16 on CPUs with bf16 units (AMX), else fp32."),
+    ] = "auto",
     style_weights: Annotated[str | None, typer.Option(help="Blend weights of the styles, e.g. 0.7,0.3.")] = None,
     style_scale: Annotated[float, typer.Option(help="Style image size relative to the working size.")] = _STYLE.style_scale,
     preserve_color: Annotated[
@@ -148,7 +152,7 @@ def stylize(
     if model is not None:
         mix = split_floats(style_mix, "--style-mix")
         ff = InferenceOptions(
-            style_index=style_index, style_mix=mix, batch_size=batch_size, stabilize=stabilize,
+            style_index=style_index, style_mix=mix, batch_size=batch_size, precision=precision, stabilize=stabilize,
             stabilize_strength=stabilize_strength,
             flow=flow, flow_preset=flow_preset, flow_weights=flow_weights, style_images=tuple(style or ()),
             style_blend=split_floats(style_weights, "--style-weights"), alpha=alpha, preserve_color=preserve_color,
