@@ -1,6 +1,7 @@
 """The built-in networks side by side: pictures, a neutral measure of style and content, and flicker.
 
     python tools/builtin_quality.py [--out docs/images] [--size 384] [--video-style samples/styles/the_scream.jpg]
+                                    [--precision fp32] [--skip-video]
 
 Writes into --out:
 
@@ -45,8 +46,8 @@ SAMPLES = ROOT / "samples"
 DEVICE = torch.device("cpu")
 
 
-def stylized(name: str, photo: torch.Tensor, style: Path) -> torch.Tensor:
-    options = InferenceOptions(style_images=(style,))
+def stylized(name: str, photo: torch.Tensor, style: Path, precision: str) -> torch.Tensor:
+    options = InferenceOptions(style_images=(style,), precision=precision)
     network = ANY_STYLE_LOADERS[name](1.0)
     return FrameStylizer(network, blended_style(network.encode_style, options, DEVICE), DEVICE, options).images(photo)
 
@@ -75,7 +76,7 @@ class Judge:
         return torch.nn.functional.cosine_similarity(a, b, dim=0).item()
 
 
-def pictures_and_measures(out: Path, size: int) -> None:
+def pictures_and_measures(out: Path, size: int, precision: str) -> None:
     photo = read_image(SAMPLES / "photo.jpg")
     photo = resize(photo, fit_size(*photo.shape[-2:], size))
     styles = sorted(p for p in (SAMPLES / "styles").iterdir() if p.suffix.lower() in IMAGE_EXTS)
@@ -88,7 +89,7 @@ def pictures_and_measures(out: Path, size: int) -> None:
         cells = [resize(style, photo.shape[-2:])]  # squashed to the tile: only to show the palette and strokes
         scores = [f"{judge.style_distance(content, style_feats):.3f}"]
         for name in ANY_STYLE_LOADERS:
-            result = stylized(name, photo, style_path)
+            result = stylized(name, photo, style_path, precision)
             cells.append(result)
             feats = judge.features(result)
             scores += [f"{judge.style_distance(feats, style_feats):.3f}", f"{judge.content_kept(feats, content):.3f}"]
@@ -104,7 +105,7 @@ def pictures_and_measures(out: Path, size: int) -> None:
     print("\n".join(table))
 
 
-def steadiness(style: Path) -> None:
+def steadiness(style: Path, precision: str) -> None:
     clip = SAMPLES / "clip.mp4"
     runs = {"builtin:19": (), "builtin:arbitrary": (style,), "builtin:microast": (style,)}
     print(f"\nE_warp on {clip.name} (style image for the any-style networks: {style.name})\n")
@@ -115,7 +116,7 @@ def steadiness(style: Path) -> None:
             cells = []
             for stabilize in (False, True):
                 target = Path(tmp) / "out.mp4"
-                options = InferenceOptions(style_images=style_images, stabilize=stabilize)
+                options = InferenceOptions(style_images=style_images, stabilize=stabilize, precision=precision)
                 drain(iter_stylize_video(clip, target, model, options, OutputOptions(overwrite=True), DEVICE))
                 result = warping_error(clip, target, device=DEVICE)
                 cells += [f"{result['warping_error']['stylized']:.5f}", f"{result['ratio']:.2f}"]
@@ -129,11 +130,12 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=384)
     parser.add_argument("--video-style", type=Path, default=SAMPLES / "styles" / "the_scream.jpg")
     parser.add_argument("--skip-video", action="store_true")
+    parser.add_argument("--precision", default="fp32", help="the networks' arithmetic (stylize --precision)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    pictures_and_measures(args.out, args.size)
+    pictures_and_measures(args.out, args.size, args.precision)
     if not args.skip_video:
-        steadiness(args.video_style)
+        steadiness(args.video_style, args.precision)
 
 
 if __name__ == "__main__":
