@@ -5,6 +5,15 @@ Conventions at every boundary: images are float RGB in [0,1], NCHW; video frames
 caller (``resolve_device``) and passed down.
 """
 
+import os
+
+# Before torch loads OpenMP: its worker threads then sleep instead of spinning at every operator's
+# barrier. With spinning, a worker that the encoder, the decoder or another program pre-empts holds
+# all the others for a scheduler quantum per operator: on a shared 2-core CPU the built-in networks
+# ran 2-5x slower in the video pipeline than on one thread (bench/bench_peer.py). A user's own
+# OMP_WAIT_POLICY wins.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 from .backbones import BACKBONES, load_backbone
 from .device import resolve_device
 from .errors import InputError, OptionError, OutputError, VideostyleError, WeightsError

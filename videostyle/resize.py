@@ -29,11 +29,15 @@ def fit_size(height: int, width: int, long_side: int | None, cap: int | None = N
 
 
 def resize(image: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:
-    """Bilinear resize with antialiasing when shrinking (plain bilinear aliases badly on photos)."""
+    """Bilinear resize with antialiasing when shrinking (plain bilinear aliases badly on photos).
+
+    Float images stay in [0, 1]; uint8 ones (the CPU has a fast path for them) saturate by themselves.
+    """
     if tuple(image.shape[-2:]) == tuple(size):
         return image
     shrinking = size[0] < image.shape[-2] or size[1] < image.shape[-1]
-    return F.interpolate(image, size=size, mode="bilinear", align_corners=False, antialias=shrinking).clamp(0, 1)
+    out = F.interpolate(image, size=size, mode="bilinear", align_corners=False, antialias=shrinking)
+    return out.clamp(0, 1) if out.is_floating_point() else out
 
 
 def resize_long_side(image: torch.Tensor, long_side: int) -> torch.Tensor:

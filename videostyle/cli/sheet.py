@@ -17,7 +17,7 @@ def sheet(
     photo: Annotated[Path, typer.Argument(help="The photo to render.", show_default=False)],
     output: Annotated[Path, typer.Option("--output", "-o", help="Sheet image to write.")],
     styles: Annotated[
-        Path | None, typer.Option(help="Also render the style images of this folder (builtin:arbitrary).")
+        Path | None, typer.Option(help="Also render the style images of this folder (builtin:arbitrary and builtin:microast).")
     ] = None,
     tile: Annotated[int, typer.Option(min=32, max=1024, help="Long side of each tile in pixels.")] = 256,
     columns: Annotated[int, typer.Option(min=1, max=32)] = 7,

@@ -1,7 +1,7 @@
 """Models that take any style image: pick the right loader for ``--model`` and encode the ``-s`` images.
 
-``builtin:arbitrary`` and AdaIN decoder files turn style images into one fixed style input (a
-predicted vector, or feature statistics), blended by ``--style-weights``; ``builtin:N`` selects one
+``builtin:arbitrary``, ``builtin:microast`` and AdaIN decoder files turn style images into one fixed
+style input (a predicted vector, or feature statistics), blended by ``--style-weights``; ``builtin:N`` selects one
 of the 26 fixed styles. All end as a FrameStylizer, so images, the video pipeline, batching and
 ``--stabilize`` work unchanged.
 """
@@ -18,10 +18,15 @@ from ..errors import OptionError, UsageError
 from ..media import read_image
 from .adain import AdaINNetwork
 from .adain_file import is_adain_file, load_decoder
-from .builtin import ARBITRARY, is_builtin, load_arbitrary_network, load_multistyle_network, parse_builtin
+from .builtin import (
+    ARBITRARY, MICROAST, is_builtin, load_arbitrary_network, load_microast, load_multistyle_network, parse_builtin,
+)
 from .builtin.magenta import STYLES_26
 from .inference import FrameStylizer, InferenceOptions
 from .network import style_weights
+
+# the built-in networks that take any style: name -> loader(alpha), each with ``encode_style``
+ANY_STYLE_LOADERS: dict[str, Callable[[float], torch.nn.Module]] = {ARBITRARY: load_arbitrary_network, MICROAST: load_microast}
 
 
 def special_stylizer(
@@ -36,12 +41,14 @@ def special_stylizer(
     if not is_builtin(model):
         return None
     name = parse_builtin(model)
-    if name == ARBITRARY:
-        network = load_arbitrary_network(options.alpha).to(device)
+    if isinstance(name, str):
+        network = ANY_STYLE_LOADERS[name](options.alpha).to(device)
         style = blended_style(network.encode_style, options, device)
         return FrameStylizer(network, style, device, options)
     if options.style_images:
-        raise UsageError(f"-s/--style does not apply to {model} (a fixed style); use builtin:{ARBITRARY} for any style")
+        raise UsageError(
+            f"-s/--style does not apply to {model} (a fixed style); use builtin:{ARBITRARY} or builtin:{MICROAST} for any style"
+        )
     if options.alpha != 1.0:
         raise UsageError(f"--alpha does not apply to {model} (a fixed style); use builtin:{ARBITRARY} with -s to set the strength")
     index = name if options.style_index is None and options.style_mix is None else options.style_index

