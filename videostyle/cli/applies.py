@@ -97,7 +97,6 @@ STYLIZE_RULES: tuple[Rule, ...] = (
     Rule("style_index", "--style-index", MODEL, "--model"),
     Rule("style_mix", "--style-mix", MODEL, "--model"),
     Rule("batch_size", "--batch-size", MODEL, "--model"),
-    Rule("precision", "--precision", MODEL, "--model"),
     Rule("alpha", "--alpha", MODEL, "--model"),
     Rule("stabilize", "--stabilize", MODEL_VIDEO, "--model on a video"),
     Rule("stabilize_strength", "--stabilize-strength", MODEL_VIDEO, "--model --stabilize on a video"),

@@ -17,7 +17,8 @@ Precision = Annotated[
     Literal[PRECISIONS],  # type: ignore[valid-type]
     typer.Option(
         "--precision",
-        help="Network arithmetic: auto = bf16 on a CUDA GPU that has it, else fp32 (fp16: --model only); losses stay fp32.",
+        help="Network arithmetic: auto = bf16 on a CUDA GPU that has it (and for --model on a CPU with bf16 units, AMX), "
+        "else fp32; fp16: --model only; losses stay fp32.",
     ),
 ]
 Compile = Annotated[bool, typer.Option("--compile", help="torch.compile the network: a slow first step, faster ones after.")]

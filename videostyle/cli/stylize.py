@@ -52,10 +52,6 @@ def stylize(
         float, typer.Option(min=0, max=0.99, help="--stabilize: weight of the warped previous frame.")
     ] = InferenceOptions.stabilize_strength,
     batch_size: Annotated[int | None, typer.Option(min=1, max=256, help="--model: frames per batch.")] = None,
-    precision: Annotated[
-        Literal["auto", "fp32", "fp16", "bf16"],
-        typer.Option(help="--model: arithmetic; auto = fp16 on CUDA, bf16 on CPUs with bf16 units (AMX), else fp32."),
-    ] = "auto",
     style_weights: Annotated[str | None, typer.Option(help="Blend weights of the styles, e.g. 0.7,0.3.")] = None,
     style_scale: Annotated[float, typer.Option(help="Style image size relative to the working size.")] = _STYLE.style_scale,
     preserve_color: Annotated[
