@@ -29,9 +29,14 @@ def backbone():
     ((7, 5), True, torch.float32), ((7, 5), False, torch.float16),
 ])
 def test_auto_is_bf16_where_the_gpu_has_it_and_fp16_only_for_inference(monkeypatch, capability, gradients, expected):
+    import videostyle.precision as precision
+
     monkeypatch.setattr(torch.cuda, "get_device_capability", lambda device=None: capability)
     assert compute_dtype("auto", CUDA, gradients) == expected
+    monkeypatch.setattr(precision, "cpu_has_bf16_units", lambda: False)
     assert compute_dtype("auto", torch.device("cpu"), gradients) == torch.float32
+    monkeypatch.setattr(precision, "cpu_has_bf16_units", lambda: True)  # AMX: bf16 for inference only
+    assert compute_dtype("auto", torch.device("cpu"), gradients) == (torch.float32 if gradients else torch.bfloat16)
     assert compute_dtype("bf16", torch.device("cpu"), gradients) == torch.bfloat16
 
 

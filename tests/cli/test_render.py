@@ -37,13 +37,15 @@ def test_a_log_file_gets_plain_lines_with_rate_and_eta(monkeypatch):
     """A render logged to a file said nothing for minutes; now a line every so often and at the end."""
     out = io.StringIO()
     monkeypatch.setattr(render, "stderr", Console(file=out, force_terminal=False, width=80))
-    clock = iter([0.0, 12.0, 13.0, 30.0, 40.0])
+    clock = iter([0.0, 12.0, 13.0, 30.0, 0.0, 2.0])
     monkeypatch.setattr(render.time, "monotonic", lambda: next(clock))
     with render.ProgressView("stylize clip.mp4") as view:
         view.update(FrameProgress(0, 4, fake_step(0, 5)))  # steps inside a frame: no line
         view.update(FrameProgress(1, 4))  # 12 s: due
         view.update(FrameProgress(2, 4))  # 13 s: too soon
         view.update(FrameProgress(4, 4))  # the end: always
+    with render.ProgressView("quick.png") as view:  # done in 2 s: nothing to say
+        view.update(FrameProgress(1, 1))
     lines = out.getvalue().splitlines()
     assert lines == [
         "stylize clip.mp4: 1/4 frames, 0.08 frames/s, elapsed 0:12, ETA 0:36",

@@ -50,7 +50,8 @@ def _clock(seconds: float) -> str:
 
 
 class PlainProgress:
-    """Progress as plain lines for logs: done/total, rate, elapsed and ETA, every so often and at the end."""
+    """Progress as plain lines for logs: done/total, rate, elapsed and ETA, every so often, and at the end
+    of a run that said anything before (a run shorter than ``every`` stays silent, as on a terminal's exit)."""
 
     def __init__(self, label: str, every: float) -> None:
         self.label, self.every = label, every
@@ -60,7 +61,8 @@ class PlainProgress:
 
     def show(self, done: int, total: int | None, unit: str) -> None:
         now = time.monotonic()
-        if now - self.last < self.every and done != total:
+        finished = done == total and self.last > self.started
+        if now - self.last < self.every and not finished:
             return
         self.last = now
         elapsed = now - self.started
