@@ -31,3 +31,22 @@ def test_vector_values():
 def test_bad_schedules_are_option_errors(text, dims):
     with pytest.raises(OptionError):
         parse_schedule(text, dims, "--zoom")
+
+
+def test_the_manual_example_holds_still_then_drifts_right_while_zooming_in():
+    """docs/dream.md: "hold still, then drift right while zooming in" (its zoom once ramped from frame 0)."""
+    import re
+    import shlex
+    from pathlib import Path
+
+    text = (Path(__file__).parents[2] / "docs" / "dream.md").read_text().replace("\\\n", " ")
+    line = next(l for l in text.splitlines() if "--translate" in l and "--zoom" in l)
+    words = shlex.split(line)
+    zoom = parse_schedule(words[words.index("--zoom") + 1])
+    translate = parse_schedule(words[words.index("--translate") + 1], dims=2)
+    frames = int(words[words.index("--frames") + 1])
+    held = range(0, 21)
+    assert all(zoom.at(f, frames) == (1.0,) and translate.at(f, frames) == (0.0, 0.0) for f in held)
+    later = [zoom.at(f, frames)[0] for f in range(21, frames)]
+    assert later == sorted(later) and later[-1] == 1.05 and translate.at(frames - 1, frames) == (3.0, 0.0)
+    assert re.search(r"hold still, then drift right while zooming in", text)
