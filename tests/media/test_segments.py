@@ -320,17 +320,17 @@ def _garbage_state(work: Path) -> None:
     (work / "000002.safetensors").write_bytes(b"\x00garbage" * 10)
 
 
-def _nan_state(work: Path) -> None:
+def _nan_state(work: Path, number: int) -> None:
     """A state that loads but is not finite (its record's digest updated, as if it had been saved so)."""
     from safetensors.torch import save_file
 
     from videostyle.identity import sha256_file
 
-    state = {**_state(35), "previous": torch.full((1, 3, 48, 64), float("nan"))}
-    save_file(state, work / "000002.safetensors")
-    record = json.loads((work / "000002.json").read_text())
-    record["state_sha256"] = sha256_file(work / "000002.safetensors")
-    (work / "000002.json").write_text(json.dumps(record))
+    state = {**_state(12 * number + 11), "previous": torch.full((1, 3, 48, 64), float("nan"))}
+    save_file(state, work / f"{number:06d}.safetensors")
+    record = json.loads((work / f"{number:06d}.json").read_text())
+    record["state_sha256"] = sha256_file(work / f"{number:06d}.safetensors")
+    (work / f"{number:06d}.json").write_text(json.dumps(record))
 
 
 @pytest.mark.parametrize(
@@ -342,7 +342,6 @@ def _nan_state(work: Path) -> None:
         (lambda work: (work / "000002.json").write_text("{not json"), "the record of segment 2 is damaged"),
         (lambda work: (work / "000002.json").write_text('{"number": 2}'), "the record of segment 2 is damaged"),
         (_garbage_state, "the state of segment 2 was changed"),
-        (_nan_state, "the state of segment 2 is not finite"),
     ],
 )
 def test_damaged_segment_is_recomputed_not_joined(
@@ -359,6 +358,18 @@ def test_damaged_segment_is_recomputed_not_joined(
     _resume(source, out, segment_seconds=0.5)
     assert _packets(out) == _packets(tmp_path / "whole.mp4")
     assert all(np.array_equal(a, b) for a, b in zip(_pictures(tmp_path / "whole.mp4"), _pictures(out), strict=True))
+
+
+def test_a_state_that_is_not_finite_is_not_restored(tmp_path: Path, source: Path) -> None:
+    """Only the last kept state is restored: a NaN there drops that segment, and the one before resumes."""
+    _write(_segmented(source, tmp_path / "whole.mp4", segment_seconds=0.5), read_frames(source))
+    out, work = _interrupted(tmp_path, source)  # segments 0..4 kept
+    _nan_state(work, 4)
+    with pytest.warns(ResumeDiscarded, match="after frame 48: the state of segment 4 is not finite; computing from frame 48"):
+        writer = _segmented(source, out, segment_seconds=0.5)
+    assert writer.resume_point().frames_done == 48 and torch.isfinite(writer.resume_point().state["previous"]).all()
+    _resume(source, out, segment_seconds=0.5)
+    assert _packets(out) == _packets(tmp_path / "whole.mp4")
 
 
 @pytest.mark.parametrize("content", [b"", b"\xff\xfe garbage", b'{"settings": 5}'])

@@ -341,44 +341,59 @@ class SegmentedVideoWriter:
         return self._identity is None or self._identity.matches(stored.get("identity"))
 
     def _verified_records(self) -> list[_Record]:
-        """Records in order up to the first segment that cannot be used, which is discarded with the rest."""
+        """Records in order up to the first segment that cannot be used, which is discarded with the rest.
+
+        Every segment's files are checked against their digests; only the last state is loaded (the
+        one a resume restores), and if it is not finite its segment goes too and the one before is tried.
+        """
         records: list[_Record] = []
         while (self.work_dir / f"{len(records):06d}.json").exists():
             number = len(records)
-            problem, state = self._check(number, records[-1] if records else None)
+            problem = self._check(number, records[-1] if records else None)
             if problem is not None:
                 self._discard(records, problem)
                 break
             records.append(self._record(number))
-            self._state = state
+        while records:
+            problem, self._state = self._load_state(records[-1])
+            if problem is None:
+                break
+            self._discard(records[:-1], problem)
+            records.pop()
         return records
 
     def _record(self, number: int) -> _Record:
         return _Record.from_json(json.loads((self.work_dir / f"{number:06d}.json").read_text()))
 
-    def _check(self, number: int, previous: _Record | None) -> tuple[str | None, dict[str, torch.Tensor] | None]:
-        """Why segment ``number`` cannot be used (None if it can), and its state, loaded."""
+    def _check(self, number: int, previous: _Record | None) -> str | None:
+        """Why segment ``number`` cannot be used, judged by its record and its files' digests (None if it can)."""
         try:
             record = self._record(number)
         except (OSError, ValueError, TypeError, KeyError, ZeroDivisionError):
-            return f"the record of segment {number} is damaged", None
+            return f"the record of segment {number} is damaged"
         expected_first = 0 if previous is None else previous.first_frame + previous.frames
         if record.number != number or record.first_frame != expected_first or record.time_base != self.time_base:
-            return f"the record of segment {number} does not follow segment {number - 1}", None
+            return f"the record of segment {number} does not follow segment {number - 1}"
         video = self._segment_path(number)
         if not video.is_file() or video.stat().st_size != record.size or sha256_file(video) != record.sha256:
-            return f"segment {number} is missing or was changed", None
+            return f"segment {number} is missing or was changed"
+        try:
+            if record.state is not None and sha256_file(self.work_dir / record.state) != record.state_sha256:
+                return f"the state of segment {number} was changed"
+        except OSError:
+            return f"the state of segment {number} cannot be read"
+        return None
+
+    def _load_state(self, record: _Record) -> tuple[str | None, dict[str, torch.Tensor] | None]:
+        """The driver state stored after ``record``'s segment, or why it cannot be used."""
         if record.state is None:
             return None, None
-        state_file = self.work_dir / record.state
         try:
-            if sha256_file(state_file) != record.state_sha256:
-                return f"the state of segment {number} was changed", None
-            state = load_file(state_file)
+            state = load_file(self.work_dir / record.state)
         except (OSError, ValueError, RuntimeError):
-            return f"the state of segment {number} cannot be read", None
+            return f"the state of segment {record.number} cannot be read", None
         if not all(torch.isfinite(t).all() for t in state.values() if t.is_floating_point()):
-            return f"the state of segment {number} is not finite", None
+            return f"the state of segment {record.number} is not finite", None
         return None, state
 
     def _discard(self, keep: list[_Record], reason: str) -> None:
