@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Literal
 
 from ..backbones import DEFAULT_BACKBONE, backbone_spec
+from ..color import PALETTES
 from ..errors import OptionError
 from ..optim import OPTIMIZERS
 from .style_targets import STYLE_LOSSES
@@ -35,6 +36,7 @@ class StyleOptions:
     style_weight: float = 1.0e3
     tv_weight: float = 300.0
     chroma_tv_weight: float = 3000.0
+    structure_weight: float = 0.0
     steps: int = 200
     optimizer: str = "adam"
     lr: float | None = None
@@ -47,6 +49,7 @@ class StyleOptions:
     style_loss: str = "gram"
     style_strength: float | None = None
     color_init: bool = True
+    palette: str = "tones"
     parameterization: str = "pyramid"
     tile: int = 1024
 
@@ -56,7 +59,7 @@ class StyleOptions:
             value = getattr(self, f.name)
             if isinstance(value, float) and not math.isfinite(value):
                 raise OptionError(f"{f.name.replace('_', '-')} must be a finite number, not {value}")
-        for name in ("content_weight", "style_weight", "tv_weight", "chroma_tv_weight"):
+        for name in ("content_weight", "style_weight", "tv_weight", "chroma_tv_weight", "structure_weight"):
             value = getattr(self, name)
             if not 0 <= value <= 1e9:
                 raise OptionError(f"--{name.replace('_', '-')} {value} is out of range 0..1e9")
@@ -76,6 +79,8 @@ class StyleOptions:
             raise OptionError(f"unknown style loss {self.style_loss!r}; choose one of {', '.join(STYLE_LOSSES)}")
         if self.style_strength is not None and not 0 <= self.style_strength <= 1.5:
             raise OptionError(f"--style-strength {self.style_strength} is out of range 0..1.5")
+        if self.palette not in PALETTES:
+            raise OptionError(f"unknown palette {self.palette!r}; choose one of {', '.join(PALETTES)}")
         if self.parameterization not in PARAMETERIZATIONS:
             raise OptionError(
                 f"unknown parameterization {self.parameterization!r}; choose one of {', '.join(PARAMETERIZATIONS)}"
