@@ -112,7 +112,7 @@ def style_options(setting: str, steps: int) -> StyleOptions:
 
 
 def run_video(clip: Path, style: Path, setting: str, args: argparse.Namespace) -> list[torch.Tensor]:
-    sink, output = FrameList(), OutputOptions(size=args.size)
+    sink, output = FrameList(), OutputOptions(size=args.size, duration=args.frames / 24)  # every clip is 24 fps
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / "out.mp4"
         if setting == "arbitrary":

@@ -286,8 +286,9 @@ def test_temporal_mode_lowers_the_warping_error_of_a_pan_clearly(moving_clip, tm
         ))
         outputs = [frame_to_tensor(f.rgb) for f in sink.frames]
         errors[enabled] = sequence_warping_error(inputs, outputs, FlowOptions().estimator())["stylized"]
-    # measured: about 4x (30x while every pixel was held at the full weight, which made the look drift)
-    assert errors[False] > 2.5 * errors[True]
+    # measured: about 2.4x; 4x before the structure term (issue 25), which steadies independent frames too
+    # (30x while every pixel was held at the full weight, which made the look drift)
+    assert errors[False] > 1.8 * errors[True]
 
 
 def test_style_loss_of_the_last_frame_stays_near_the_first(moving_clip, tmp_path, stripes):
