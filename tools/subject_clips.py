@@ -5,9 +5,10 @@ camera: a slow pan and zoom, a small roll and a little deterministic shake, resa
 ``cv2.warpAffine`` (bicubic) every frame. The subjects cover the cases of issue 25:
 
 - ``pale_horse``: an animal, white on a white wall (the hard case: a pale subject on a pale ground;
-  the horse's silhouette from ``data.horse()``, its coat from Chelsea's fur and the wall from
-  ``data.brick()``, both squeezed into the top tenth of the luminance range, and a faint shadow);
-- ``cat``: an animal on a busy ground (Chelsea, ``data.chelsea()``);
+  the horse's silhouette from ``data.horse()``, CC0 by Andreas Preuss, its coat from Chelsea's forehead
+  and the wall from ``data.brick()``, CC0Textures, both squeezed into the top tenth of the luminance
+  range, and a faint shadow);
+- ``cat``: an animal on a busy ground (Chelsea, ``data.chelsea()``, CC0 by Stefan van der Walt);
 - ``astronaut``: a person on a busy ground (Eileen Collins, ``data.astronaut()``, NASA, public domain);
 - ``rocket``: an object on a plain ground (the SpaceX rocket, ``data.rocket()``, public domain).
 

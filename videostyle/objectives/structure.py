@@ -33,17 +33,30 @@ def gaussian_blur(image: torch.Tensor, sigma: float) -> torch.Tensor:
 
 
 def blurred_luma(image: torch.Tensor, sigma: float) -> torch.Tensor:
-    return gaussian_blur(torch.einsum("c,nchw->nhw", _LUMA.to(image), image)[:, None], sigma)
+    """The luminance blurred by ``sigma`` pixels, on a grid ``int(sigma)`` times coarser than the image's.
 
-
-def local_correlation(a: torch.Tensor, b: torch.Tensor, window: float) -> torch.Tensor:
-    """SSIM's structure term between (N,1,H,W) images ``a`` and target ``b`` over Gaussian windows of ``window`` pixels.
-
-    The (co)variances are windowed means of the deviations from each pixel's local mean, not E[xy] - E[x]E[y]:
-    in float32 that difference leaves noise of ~1e-8 on a flat area, as large as a faint subject's variance.
+    What is left after the blur has no detail finer than the coarse grid, so the term costs the same at
+    every size instead of growing with the blur's width.
     """
-    da, db = a - gaussian_blur(a, window), b - gaussian_blur(b, window)
-    var_a, var_b, cov = gaussian_blur(torch.cat([da * da, db * db, da * db], dim=1), window).unbind(1)
+    stride = max(1, int(sigma))
+    luma = torch.einsum("c,nchw->nhw", _LUMA.to(image), image)[:, None]
+    return gaussian_blur(F.avg_pool2d(luma, stride, ceil_mode=True) if stride > 1 else luma, sigma / stride)
+
+
+def deviations(image: torch.Tensor, window: float) -> torch.Tensor:
+    """Each pixel's difference from its local (Gaussian window) mean.
+
+    The (co)variances below are windowed means of these, not E[xy] - E[x]E[y]: in float32 that difference
+    leaves noise of ~1e-8 on a flat area, as large as a faint subject's variance.
+    """
+    return image - gaussian_blur(image, window)
+
+
+def local_correlation(a: torch.Tensor, db: torch.Tensor, var_b: torch.Tensor, window: float) -> torch.Tensor:
+    """SSIM's structure term of (N,1,H,W) ``a`` with a fixed target given by its ``deviations`` and their
+    windowed variance, over Gaussian windows of ``window`` pixels."""
+    da = deviations(a, window)
+    var_a, cov = gaussian_blur(torch.cat([da * da, da * db], dim=1), window).unbind(1)
     # a small floor under the image's variance: sqrt has no gradient at 0 (b is the fixed target)
     return (cov + STABILIZER) / ((var_a + 1e-8).sqrt() * (var_b + 1e-12).sqrt() + STABILIZER)
 
@@ -55,8 +68,11 @@ class LumaStructure(Objective):
 
     def __init__(self, content: torch.Tensor, blur: float, window: float) -> None:
         super().__init__()
-        self.blur, self.window = blur, window
-        self.register_buffer("target", blurred_luma(content, blur))
+        self.blur, self.window = blur, window / max(1, int(blur))  # the window on blurred_luma's grid
+        target = deviations(blurred_luma(content, blur), self.window)
+        self.register_buffer("target", target)
+        self.register_buffer("target_var", gaussian_blur(target * target, self.window)[:, 0])
 
     def forward(self, image: torch.Tensor, feats: Features) -> torch.Tensor:
-        return 1 - local_correlation(blurred_luma(image, self.blur), self.target, self.window).mean()
+        a = blurred_luma(image, self.blur)
+        return 1 - local_correlation(a, self.target, self.target_var, self.window).mean()

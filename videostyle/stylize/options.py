@@ -108,7 +108,8 @@ class StyleOptions:
         1/100; 0: 1/10000, the content's weight dominates, a tint), up to 1.5 (x100) for more. The range
         is wide because Adam, starting from the content, moves pixels at its own pace whatever the
         weights: only a style weight well under the content's lets the content hold the picture. The TV
-        terms move with the style term, since they clean up what it paints, so only the content's say changes.
+        terms move with the style term, since they clean up what it paints, so only the content's say
+        changes (see ``dial``).
         """
         factor = self.dial
         return self.style_weight * factor, self.tv_weight * factor, self.chroma_tv_weight * factor
