@@ -23,6 +23,10 @@ PARAMETERIZATIONS = ("pyramid", "pixels")
 """pyramid: Laplacian-pyramid offsets (no colored speckle); pixels: the plain pixels (Gatys)."""
 
 
+STRUCTURE_HOLD = 1300.0
+"""Structure weight per unit of extra temporal hold (see ``StyleOptions.temporal_factor``)."""
+
+
 @dataclass(frozen=True)
 class StyleOptions:
     """Everything that decides how one image (or frame) is stylized by optimization."""
@@ -125,6 +129,20 @@ class StyleOptions:
         The content and structure terms, the content's side, keep theirs.
         """
         return 1.0 if self.style_strength is None else 10 ** (4 * (self.style_strength - 1))
+
+    @property
+    def temporal_factor(self) -> float:
+        """What a video's temporal weight is multiplied by: the ``dial``, and a firmer hold under the structure term.
+
+        The structure term pulls every frame towards its own content's light-dark pattern, and the
+        arrangements of strokes that satisfy it and the style term are many: held at the usual weight,
+        each warm frame settled into another one and the texture swam (issue 25, the synthetic pan of
+        bench/bench_flicker.py at 128 px: E_warp 4.3x the input's with the term at 3000 against 3.0x
+        before it). Held ``1 + structure_weight / STRUCTURE_HOLD`` times as firmly (3.3x at 3000) it is
+        2.6x. Weighting the term by the flow's unreliability, taking its target from the warped previous
+        result, or applying it to first frames only all stayed at 3.8-3.9x.
+        """
+        return self.dial * (1 + self.structure_weight / STRUCTURE_HOLD)
 
     @property
     def palette_share(self) -> float:
