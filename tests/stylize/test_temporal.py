@@ -22,7 +22,7 @@ from videostyle.stylize import (
 from videostyle.stylize.run import make_prior
 from videostyle.stylize.stylizer import Stylizer
 from videostyle.video import FrameList, FrameStart, ResumePoint
-from videostyle.stylize.temporal import StyleLevel, closest_first, long_term_offsets
+from videostyle.stylize.temporal import StyleLevel, StylizeWork, closest_first, long_term_offsets
 
 H, W = 48, 64
 STEP = (2, 1)  # pan: frame t(y, x) = frame t-1(y + 1, x + 2)
@@ -317,6 +317,18 @@ def test_style_loss_of_the_last_frame_stays_near_the_first(moving_clip, tmp_path
     with torch.no_grad():
         losses = [float(style(x, stylizer.backbone(x, style.layers))) for x in (first, last)]
     assert losses[1] <= 1.15 * losses[0]
+
+
+def test_a_faint_style_accepts_a_wider_shortfall_of_its_warm_frames(stripes):
+    """Issue 25: under a faint style a warm frame's first chunk ends further above the level; without a
+    wider tolerance it ran catch-up chunks nearly every frame and lower strength was slower."""
+
+    def tolerance(strength: float | None) -> float:
+        stylizer = Stylizer([stripes], StyleOptions(style_strength=strength), torch.device("cpu"))
+        return StylizeWork(stylizer, (48, 64), TemporalOptions()).style_tolerance
+
+    assert tolerance(None) == tolerance(1.5) == StylizeWork.STYLE_TOLERANCE
+    assert tolerance(0.25) > tolerance(0.5) > tolerance(0.75) > 2 * tolerance(None)
 
 
 def test_style_level_travels_with_the_prior_state():
