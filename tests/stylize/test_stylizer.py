@@ -11,6 +11,7 @@ from videostyle.optim.pyramid import PyramidImage
 from videostyle.stylize.stylizer import scale_pyramid
 from videostyle.color import join_chroma, luminance, rgb_to_yiq, yiq_to_rgb
 from videostyle.progress import drain
+from videostyle.objectives.structure import LumaStructure
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +105,8 @@ def test_blend_moves_the_target_between_styles(photo, stripes, lite0):
         ({"style_strength": 3.0}, "style-strength"),
         ({"parameterization": "fourier"}, "unknown parameterization"),
         ({"chroma_tv_weight": -1.0}, "chroma-tv-weight"),
+        ({"palette": "reinhard"}, "unknown palette"),
+        ({"structure_weight": -1.0}, "structure-weight"),
     ],
 )
 def test_absurd_options_are_rejected(kwargs, message):
@@ -125,6 +128,27 @@ def test_a_stronger_dial_ends_further_from_the_content(photo, stripes, lite0):
         return float((drain(Stylizer([stripes], opts, torch.device("cpu"), backbone=lite0).run(photo)) - photo).abs().mean())
 
     assert distance(1.0) > 1.5 * distance(0.0)
+
+
+def test_the_dial_trades_the_subjects_structure_for_style_in_order(photo, stripes, lite0):
+    """Issue 25: lower strength keeps more of the content's luminance structure (measured at a blur the term does not use)."""
+    measure = LumaStructure(photo, blur=2.0, window=4.0)
+
+    def lost(strength: float) -> float:
+        opts = StyleOptions(steps=15, style_strength=strength, seed=0)
+        return float(measure(drain(Stylizer([stripes], opts, torch.device("cpu"), backbone=lite0).run(photo)), {}))
+
+    faint, middle, strong = lost(0.25), lost(0.75), lost(1.25)
+    assert faint < middle < strong
+
+
+def test_the_structure_term_holds_the_subject(photo, stripes, lite0):
+    def lost(weight: float) -> float:
+        opts = StyleOptions(steps=15, structure_weight=weight, seed=0)
+        result = drain(Stylizer([stripes], opts, torch.device("cpu"), backbone=lite0).run(photo))
+        return float(LumaStructure(photo, blur=2.0, window=4.0)(result, {}))
+
+    assert lost(StyleOptions().structure_weight) < 0.8 * lost(0.0)
 
 
 @pytest.mark.parametrize("kind", ["gram", "meancov", "smoothed", "sliced"])

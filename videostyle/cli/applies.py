@@ -91,7 +91,8 @@ STYLIZE_RULES: tuple[Rule, ...] = (
     *(Rule(param, flag, OPTIMIZATION, "runs without --model") for param, flag in (
         ("steps", "--steps"), ("content_weight", "--content-weight"), ("style_weight", "--style-weight"),
         ("tv_weight", "--tv-weight"), ("style_strength", "--style-strength"), ("style_loss", "--style-loss"),
-        ("color_init", "--color-init"), ("optimizer", "--optimizer"), ("lr", "--lr"), ("init", "--init"),
+        ("color_init", "--color-init"), ("palette", "--palette"), ("structure_weight", "--structure-weight"),
+        ("optimizer", "--optimizer"), ("lr", "--lr"), ("init", "--init"),
         ("scales", "--scales"), ("tile", "--tile"), ("style_scale", "--style-scale"),
     )),
     Rule("style_index", "--style-index", MODEL, "--model"),

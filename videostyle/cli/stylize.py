@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 import typer
 
+from ..color import PALETTES
 from ..device import resolve_device
 from ..errors import OptionError
 from ..feedforward.files import iter_stylize_file as iter_stylize_with_model
@@ -68,6 +69,13 @@ def stylize(
     color_init: Annotated[
         bool, typer.Option(help="Start from the content recolored to the style's palette (stills, first frame).")
     ] = _STYLE.color_init,
+    palette: Annotated[
+        Literal[tuple(PALETTES)],  # type: ignore[valid-type]
+        typer.Option(help="How --color-init recolors: tones (keeps the content's light and dark order) or linear (RGB mean and covariance, the old start)."),
+    ] = _STYLE.palette,
+    structure_weight: Annotated[
+        float, typer.Option(min=0, help="Hold the content's luminance structure (its shapes, at any tone); 0: off.")
+    ] = _STYLE.structure_weight,
     size: Size = None,
     steps: Annotated[int, typer.Option(min=1, max=100_000, help="Optimization steps per image or frame.")] = _STYLE.steps,
     content_weight: Annotated[float, typer.Option(min=0)] = _STYLE.content_weight,
@@ -189,6 +197,8 @@ def stylize(
         color_init=color_init,
         precision=precision,
         compile=compile,
+        palette=palette,
+        structure_weight=structure_weight,
     )
     temporal = TemporalOptions(
         enabled=not no_temporal,

@@ -140,7 +140,8 @@ def iter_pass(
             mix = temporal.blend * warped.carry.reliable
             init = mix * warped.image + (1 - mix) * own
             if temporal.weight > 0:
-                extra = temporal_loss([warped], temporal.weight, options.preserve_color, temporal.pool, temporal.detail)
+                weight = temporal.weight * options.temporal_factor
+                extra = temporal_loss([warped], weight, options.preserve_color, temporal.pool, temporal.detail)
         steps = stylizer.run(content, init, extra, **settings)
         result = yield from relay(steps, lambda step, done=done: FrameProgress(done, visits, step))
         store.save("result", index, result)

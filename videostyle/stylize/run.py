@@ -98,7 +98,7 @@ def make_prior(
     flow = flow or temporal.flow_options.estimator(device)
     init = options.init if options.init in ("warped", "previous") else "stylizer"
     return WarpedPrior(
-        flow, temporal.weight, temporal.long_term, init, temporal.scene_cuts,
+        flow, temporal.weight * options.temporal_factor, temporal.long_term, init, temporal.scene_cuts,
         gray=options.preserve_color, reliable_rate=temporal.reliable_rate,
         pool=temporal.pool, detail=temporal.detail,
     )

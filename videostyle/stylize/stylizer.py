@@ -16,12 +16,13 @@ from ..backbones import Backbone, load_backbone
 from ..errors import OptionError
 from ..objectives import ContentLoss, Objective, Sum, TotalVariation
 from ..objectives.chroma_tv import ChromaTV
+from ..objectives.structure import LumaStructure
 from ..optim import PixelImage, RatedPixelImage, ResultCarry, Step, coarse_to_fine, decay, make_optimizer, optimize
 from ..optim.params import ImageParam
 from ..optim.pyramid import PyramidImage
 from ..precision import compute_dtype
 from ..resize import resize, resize_long_side
-from ..color import join_chroma, luminance, match_color, match_luminance
+from ..color import PALETTES, join_chroma, luminance, match_luminance
 from .options import StyleOptions
 from .style_targets import check_untiled, style_objective
 from .tiled import TiledStyleTransfer
@@ -34,6 +35,12 @@ by about the learning rate whatever its gradient, and a finer scale starts from 
 to its optimum, where most gradients are small: at the full rate it adds colored grain. Measured at 2048 px
 from a 1024 px result (15 steps, The Shipwreck): learning rate 0.02 -> high-frequency energy 3.3x the start's
 and style loss 359; 0.005 -> 1.3x and 152."""
+
+STRUCTURE_SCALE = 192
+"""The luminance-structure term blurs by one pixel per this many pixels of the long side (at least one):
+the shapes it holds are the same fraction of the picture at every size, and finer texture is the style's."""
+STRUCTURE_WINDOW = 3
+"""Its correlation windows, in blur widths."""
 
 
 def scale_pyramid(size: tuple[int, int], scales: int) -> list[tuple[int, int]]:
@@ -106,15 +113,20 @@ class Stylizer:
             content_loss = Sum([ContentLoss(layer, feats[layer]) * (1 / n) for layer in self.content_layers])
             terms = content_loss * opts.content_weight + style * style_weight
         terms = terms + TotalVariation() * tv_weight
+        if opts.structure_weight:
+            blur = max(1.0, max(content.shape[-2:]) / STRUCTURE_SCALE)
+            terms = terms + LumaStructure(content, blur, STRUCTURE_WINDOW * blur) * opts.structure_weight
         return terms + ChromaTV() * chroma_weight if chroma_weight and not opts.preserve_color else terms
 
     def initial(self, content: torch.Tensor) -> torch.Tensor:
-        """Noise, or the content (recolored to the styles' palette with ``color_init``, unless colors are kept)."""
+        """Noise, or the content (recolored to the styles' palette with ``color_init``, unless colors are kept).
+
+        The recoloring is the options' ``palette`` transfer (see ``color.PALETTES``)."""
         if self.options.init == "noise":
             return torch.rand(content.shape, generator=self.generator).to(content)
         if self.options.color_init and not self.options.preserve_color:
             share = self.options.palette_share
-            return torch.lerp(content, match_color(content, self.styles, self.blend), share)
+            return torch.lerp(content, PALETTES[self.options.palette](content, self.styles, self.blend), share)
         return content
 
     def parameterize(self, start: torch.Tensor, rate: torch.Tensor | None) -> ImageParam:
