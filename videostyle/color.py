@@ -101,8 +101,8 @@ def _ranks(values: torch.Tensor) -> torch.Tensor:
 def _binned_mean(quantile: torch.Tensor, values: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
     """(TONE_BINS, C): the weighted mean of ``values`` (N, C) in each quantile bin (bins are never empty here)."""
     index = (quantile * TONE_BINS).long().clamp(0, TONE_BINS - 1)
-    sums = torch.zeros(TONE_BINS, values.shape[1], dtype=values.dtype).index_add_(0, index, values * weights[:, None])
-    mass = torch.zeros(TONE_BINS, dtype=values.dtype).index_add_(0, index, weights)
+    sums = torch.zeros(TONE_BINS, values.shape[1], dtype=values.dtype, device=values.device).index_add_(0, index, values * weights[:, None])
+    mass = torch.zeros(TONE_BINS, dtype=values.dtype, device=values.device).index_add_(0, index, weights)
     return sums / mass.clamp_min(1e-12)[:, None]
 
 
@@ -132,7 +132,9 @@ def match_tones(content: torch.Tensor, styles: Sequence[torch.Tensor], weights: 
     styles, weights = zip(*((s, w) for s, w in zip(styles, weights) if w > 0))  # a weightless style has no pixels
     style_yiq = [rgb_to_yiq(s.to(content))[0].reshape(3, -1).t() for s in styles]
     style_pixels = torch.cat(style_yiq)
-    style_mass = torch.cat([torch.full((len(p),), w / len(p), dtype=content.dtype) for p, w in zip(style_yiq, weights)])
+    style_mass = torch.cat([
+        torch.full((len(p),), w / len(p), dtype=content.dtype, device=content.device) for p, w in zip(style_yiq, weights)
+    ])
     style_y, style_q = _quantiles(style_pixels[:, 0], style_mass)
     style_rank = torch.empty_like(style_q)
     style_rank[style_pixels[:, 0].argsort()] = style_q
@@ -145,7 +147,7 @@ def match_tones(content: torch.Tensor, styles: Sequence[torch.Tensor], weights: 
     t = ((rank - q0) / (q1 - q0).clamp_min(1e-12)).clamp(0, 1)
     luma = style_y[index - 1] * (1 - t) + style_y[index] * t
 
-    own = torch.ones(len(pixels), dtype=content.dtype)
+    own = torch.ones(len(pixels), dtype=content.dtype, device=content.device)
     residual = pixels[:, 1:] - _lookup(_binned_mean(rank, pixels[:, 1:], own), rank)
     style_residual = style_pixels[:, 1:] - _lookup(style_chroma, style_rank)
     spread = ((style_residual.pow(2).sum(1) * style_mass).sum() / style_mass.sum()).sqrt()

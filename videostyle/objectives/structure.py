@@ -14,9 +14,10 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from ..constants import Constant
 from .base import Features, Objective
 
-_LUMA = torch.tensor([0.299, 0.587, 0.114])
+_LUMA = Constant(torch.tensor([0.299, 0.587, 0.114]))  # on the device once, not copied every step
 STABILIZER = 1e-4
 """Added to the local covariance and to the product of deviations: where the content is flat (deviation
 well under 1 % of the range) the correlation is 1 whatever the image does there."""
@@ -39,7 +40,7 @@ def blurred_luma(image: torch.Tensor, sigma: float) -> torch.Tensor:
     every size instead of growing with the blur's width.
     """
     stride = max(1, int(sigma))
-    luma = torch.einsum("c,nchw->nhw", _LUMA.to(image), image)[:, None]
+    luma = torch.einsum("c,nchw->nhw", _LUMA.like(image), image)[:, None]
     return gaussian_blur(F.avg_pool2d(luma, stride, ceil_mode=True) if stride > 1 else luma, sigma / stride)
 
 
