@@ -9,7 +9,7 @@ from . import run
     ("args", "message"),
     [
         (["stylize"], "Missing argument 'input'. (see 'videostyle stylize --help')"),
-        (["stylize", "x.png", "-o", "y.png", "--bogus"], "No such option: --bogus (see 'videostyle stylize --help')"),
+        (["stylize", "x.png", "-o", "y.png", "--qqqq"], "No such option: --qqqq (see 'videostyle stylize --help')"),
         (["stylize", "x.png", "-o", "y.png", "--steps", "many"], "Invalid value for '--steps'"),
         (["stylize", "x.png", "-o", "y.png", "--lr", "nan"], "--lr must be a finite number, not nan"),
         (["dream", "x.png", "-o", "y.png", "--crf", "20"], "--crf does not apply here"),

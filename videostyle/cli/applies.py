@@ -86,6 +86,10 @@ VIDEO_OUT = lambda job: job.output_kind == "video"  # noqa: E731
 OPTIMIZED_VIDEO = lambda job: OPTIMIZATION(job) and VIDEO_IN(job)  # noqa: E731
 MODEL_VIDEO = lambda job: MODEL(job) and VIDEO_IN(job)  # noqa: E731
 
+CHUNK_RULES: tuple[Rule, ...] = tuple(
+    Rule(param, flag, VIDEO_OUT, "video output") for param, flag in (("workers", "--workers"), ("gpus", "--gpus"), ("preroll", "--preroll"))
+)
+
 # -s with --model is the model's own question (arbitrary-style models take it, fixed-style ones refuse it).
 STYLIZE_RULES: tuple[Rule, ...] = (
     *(Rule(param, flag, OPTIMIZATION, "runs without --model") for param, flag in (
@@ -115,6 +119,7 @@ STYLIZE_RULES: tuple[Rule, ...] = (
     Rule("crf", "--crf", VIDEO_OUT, "video output"),
     Rule("preset", "--preset", VIDEO_OUT, "video output"),
     Rule("work_dir", "--work-dir", VIDEO_OUT, "video output"),
+    *CHUNK_RULES,
 )
 
 DREAM_RULES: tuple[Rule, ...] = (

@@ -14,6 +14,7 @@ from ..feedforward.files import iter_stylize_file as iter_stylize_with_model
 from ..feedforward.inference import InferenceOptions
 from ..stylize import StyleOptions, TemporalOptions, iter_stylize_file
 from ..video import OutputOptions
+from ..video.options import DEFAULT_PREROLL
 from ..stylize.options import INITS
 from ..stylize.style_targets import STYLE_LOSSES
 from .options import (
@@ -23,6 +24,7 @@ from .options import (
     Quiet, Size, Start, Weights, split_floats, split_names,
 )
 from .applies import check_options
+from .chunks import ChunkRange, Gpus, Preroll, Workers, chunk_of, render_chunked, wants_chunks
 from .render import run_with_progress
 
 _STYLE = StyleOptions()
@@ -152,10 +154,23 @@ def stylize(
     preview_every: Annotated[
         int, typer.Option(min=0, max=10_000_000, help="Write OUT.preview.png beside OUT every N steps (stills) or frames (video); 0: never.")
     ] = 0,
+    workers: Workers = 1,
+    gpus: Gpus = 0,
+    preroll: Preroll = DEFAULT_PREROLL,
+    chunk: ChunkRange = None,
     quiet: Quiet = False,
 ) -> None:
     """Stylize an image or a video by optimization (Gatys et al.) or with a trained network (--model)."""
     check_options("stylize", context)
+    out = OutputOptions(
+        size=size, overwrite=overwrite, start=start, duration=duration, crf=crf, preset=preset, work_dir=work_dir,
+        chunk=chunk_of(chunk), preroll=preroll,
+    )
+    if wants_chunks(workers, gpus, chunk):
+        if passes > 1:
+            raise OptionError("--passes renders the whole video in every pass, so it cannot be split: leave out --workers/--gpus")
+        render_chunked(context, "stylize", input, output, out, workers, gpus, quiet)
+        return
     if model is not None:
         mix = split_floats(style_mix, "--style-mix")
         ff = InferenceOptions(
@@ -164,9 +179,6 @@ def stylize(
             stabilize_strength=stabilize_strength,
             flow=flow, flow_preset=flow_preset, flow_weights=flow_weights, style_images=tuple(style or ()),
             style_blend=split_floats(style_weights, "--style-weights"), alpha=alpha, preserve_color=preserve_color,
-        )
-        out = OutputOptions(
-            size=size, overwrite=overwrite, start=start, duration=duration, crf=crf, preset=preset, work_dir=work_dir
         )
         events = iter_stylize_with_model(input, output, model, ff, out, resolve_device(device))
         typer.echo(f"wrote {run_with_progress(events, f'stylize {input.name}', quiet)}")
@@ -216,9 +228,6 @@ def stylize(
         pass_iterations=pass_steps,
         blend=pass_blend,
         scene_cuts=scene_cuts,
-    )
-    out = OutputOptions(
-        size=size, overwrite=overwrite, start=start, duration=duration, crf=crf, preset=preset, work_dir=work_dir
     )
     events = iter_stylize_file(
         input, output, style, options, out, resolve_device(device), temporal=temporal, preview_every=preview_every

@@ -26,6 +26,12 @@ unreadable, whose files are missing, truncated, swapped or changed (size and SHA
 is not finite, is discarded with everything after it; each such discard is one warning line, and
 the frames are computed again.
 
+A *chunk* is a frame range ``[first, end)`` of a job written by a writer of its own (``chunk=``), in
+a folder beside the job's (``<job folder>.chunk-FIRST-END``) so several processes write one job at
+once. Chunks start on segment boundaries and number their segments like the whole job does, so a
+chunk's segments are the segments a single writer would have made there; a chunk's writer keeps
+them on close, and the job's writer takes them over (:meth:`SegmentedVideoWriter.adopt`) and joins.
+
 Segments are always MP4 (its time scales keep every pts exact, unlike Matroska's milliseconds), which
 is why only H.264 targets (.mp4 .mov .mkv) are segmented; .webm and .gif use :class:`VideoWriter`.
 """
@@ -66,6 +72,13 @@ def job_folder(root: str | os.PathLike, output: str | os.PathLike) -> Path:
     path = canonical(output)
     digest = hashlib.sha256(str(path).encode()).hexdigest()[:12]
     return Path(root) / f"{path.stem}-{digest}"
+
+
+def chunk_folder(root: str | os.PathLike, output: str | os.PathLike, chunk: tuple[int, int | None]) -> Path:
+    """The folder of frames ``[first, end)`` of ``output``'s job, beside the job's own folder."""
+    first, end = chunk
+    job = job_folder(root, output)
+    return job.with_name(f"{job.name}.chunk-{first:06d}-{'end' if end is None else f'{end:06d}'}")
 
 
 class ResumeDiscarded(VideostyleWarning):
@@ -136,9 +149,15 @@ class SegmentedVideoWriter:
         overwrite: bool = False,
         segment_seconds: float = 2.0,
         identity: JobIdentity | None = None,
+        chunk: tuple[int, int | None] | None = None,
+        shift: int | None = None,
     ):
+        """``chunk``: write only frames ``[first, end)`` of the job (end None: to its last frame), ``first``
+        a multiple of :attr:`per_segment`; ``shift``: with ``start``/``duration``, the pts of the job's
+        first frame, which a later chunk's writer never sees."""
         self.path = Path(path)
-        self.work_dir = job_folder(work_dir, self.path)
+        self._chunk = chunk
+        self.work_dir = job_folder(work_dir, self.path) if chunk is None else chunk_folder(work_dir, self.path, chunk)
         self._identity = identity
         ext = self.path.suffix.lower()
         if ext not in SEGMENTED_EXTS:
@@ -160,21 +179,33 @@ class SegmentedVideoWriter:
         self._state: dict[str, torch.Tensor] | None = None  # after the last complete segment, verified
         self._records: list[_Record] = []
         self._per_segment = max(1, round(segment_seconds * self.fps))  # frames; by count, so the index decides
+        self._first = 0 if chunk is None else chunk[0]
+        if self._first % self._per_segment or self._first < 0 or (chunk is not None and chunk[1] is not None and chunk[1] <= self._first):
+            raise ValueError(f"chunk {chunk} must start on a segment boundary (a multiple of {self._per_segment} frames)")
         self.audio_mode: AudioMode | None = plan_audio(audio_from, ext, start is not None or duration is not None)
         self._records = self._load()
         self._segment: VideoWriter | None = None
         self._segment_first: tuple[int, int] = (0, 0)  # (frame index, pts) of the open segment's first frame
         self._last_pts: int | None = self._records[-1].last_pts if self._records else None
-        self._shift: int | None = self._records[0].shift if self._records else None
+        self._shift: int | None = self._records[0].shift if self._records else shift
+        if chunk is not None and self._shift is None:
+            if start is not None or duration is not None:
+                raise ValueError("a chunk of a trimmed video needs the pts of the job's first frame (shift)")
+            self._shift = 0
         self._due = False  # the open segment is full and waits for save_state
         self.frames_written = self.frames_done
         self._entered = False
 
     @property
+    def per_segment(self) -> int:
+        """Frames in each segment but the last: segment ``n`` holds frames ``[n * per_segment, (n + 1) * per_segment)``."""
+        return self._per_segment
+
+    @property
     def frames_done(self) -> int:
-        """Frames in complete segments (kept across a crash)."""
+        """Frames in complete segments (kept across a crash); a chunk counts from its first frame."""
         last = self._records[-1] if self._records else None
-        return 0 if last is None else last.first_frame + last.frames
+        return self._first if last is None else last.first_frame + last.frames
 
     def resume_point(self) -> ResumePoint:
         """Frames the driver must skip and the state to restore (None when no segment saved one)."""
@@ -182,8 +213,8 @@ class SegmentedVideoWriter:
 
     def restart(self, reason: str) -> None:
         """Throw every finished segment away and start at frame 0 (the driver could not use the state)."""
-        if self._segment is not None or self.frames_written != self.frames_done:
-            raise RuntimeError("restart() only before the first write")
+        if self._segment is not None or self.frames_written != self.frames_done or self._chunk is not None:
+            raise RuntimeError("restart() only before the first write, and not for a chunk")
         self._discard([], reason)
         self._claim_work_dir()
         self._last_pts = self._shift = None
@@ -206,6 +237,8 @@ class SegmentedVideoWriter:
             return
         if self._segment is not None:
             self._end_segment(None)
+        if self._chunk is not None:  # the job's writer joins the chunks
+            return
         if not self._records:
             raise OutputError(f"no frames were given, so {self.path} was not written")
         self._join()
@@ -254,8 +287,38 @@ class SegmentedVideoWriter:
             raise ValueError(f"save_state({index}) must follow the write of frame {index}")
         self._end_segment(state)
 
+    def adopt(self, chunk: SegmentedVideoWriter) -> None:
+        """Take over the finished segments of ``chunk``, the next chunk of this job, and remove its folder.
+
+        Each segment is moved in with its state first and its record last, so a crash in between leaves
+        this folder and the chunk's consistent (the segment is then missing from both and made again).
+        """
+        if self._chunk is not None or chunk._chunk is None or chunk._first != self.frames_done:
+            raise OutputError(f"{chunk.work_dir.name} does not continue {self.path.name} after frame {self.frames_done}")
+        if {**chunk._settings(), "frames": None} != {**self._settings(), "frames": None}:
+            raise OutputError(f"{chunk.work_dir.name} was written with other settings than {self.path.name}")
+        for record in chunk._records:
+            if record.number != self._next_number or (self._records and record.shift != self._records[0].shift):
+                raise OutputError(f"segment {record.number} of {chunk.work_dir.name} does not follow segment {self._next_number - 1}")
+            for name in (self._segment_path(record.number).name, record.state):
+                if name:
+                    os.replace(chunk.work_dir / name, self.work_dir / name)
+            fsync_path(self.work_dir)
+            os.replace(chunk.work_dir / f"{record.number:06d}.json", self.work_dir / f"{record.number:06d}.json")
+            fsync_path(self.work_dir)
+            self._records.append(record)
+        self._state = chunk._state if chunk._records else self._state
+        self._last_pts = self._records[-1].last_pts if self._records else None
+        self._shift = self._records[0].shift if self._records else self._shift
+        self.frames_written = self.frames_done
+        shutil.rmtree(chunk.work_dir)
+
+    @property
+    def _next_number(self) -> int:
+        return self._first // self._per_segment + len(self._records)
+
     def _open_segment(self, pts: int) -> None:
-        number = len(self._records)
+        number = self._next_number
         self._segment = VideoWriter(
             self.work_dir / f"{number:06d}{_SEGMENT_EXT}",
             self._like,
@@ -274,7 +337,7 @@ class SegmentedVideoWriter:
         segment.__exit__(None, None, None)
         fsync_path(segment.path)
         fsync_path(self.work_dir)
-        number = len(self._records)
+        number = self._next_number
         state_name = state_sha256 = None
         if state is not None:
             state_name = f"{number:06d}.safetensors"
@@ -312,6 +375,7 @@ class SegmentedVideoWriter:
             "duration": self._duration,
             "segment_seconds": self._segment_seconds,
             "x264": X264_PARAMS,
+            **({} if self._chunk is None else {"frames": list(self._chunk)}),
         }
 
     def _load(self) -> list[_Record]:
@@ -347,8 +411,9 @@ class SegmentedVideoWriter:
         one a resume restores), and if it is not finite its segment goes too and the one before is tried.
         """
         records: list[_Record] = []
-        while (self.work_dir / f"{len(records):06d}.json").exists():
-            number = len(records)
+        first_number = self._first // self._per_segment
+        while (self.work_dir / f"{first_number + len(records):06d}.json").exists():
+            number = first_number + len(records)
             problem = self._check(number, records[-1] if records else None)
             if problem is not None:
                 self._discard(records, problem)
@@ -371,7 +436,7 @@ class SegmentedVideoWriter:
             record = self._record(number)
         except (OSError, ValueError, TypeError, KeyError, ZeroDivisionError):
             return f"the record of segment {number} is damaged"
-        expected_first = 0 if previous is None else previous.first_frame + previous.frames
+        expected_first = self._first if previous is None else previous.first_frame + previous.frames
         if record.number != number or record.first_frame != expected_first or record.time_base != self.time_base:
             return f"the record of segment {number} does not follow segment {number - 1}"
         video = self._segment_path(number)
@@ -398,7 +463,7 @@ class SegmentedVideoWriter:
 
     def _discard(self, keep: list[_Record], reason: str) -> None:
         """Keep the segments ``keep`` and delete every later one (with none kept, the whole folder), saying why."""
-        first = keep[-1].first_frame + keep[-1].frames if keep else 0
+        first = keep[-1].first_frame + keep[-1].frames if keep else self._first
         warnings.warn(ResumeDiscarded(
             f"cannot resume {self.path.name} after frame {first}: {reason}; computing from frame {first} again"
         ), stacklevel=2)
@@ -408,7 +473,7 @@ class SegmentedVideoWriter:
             return
         for entry in self.work_dir.iterdir():
             stem = entry.name.split(".")[0]
-            if stem.isdigit() and int(stem) >= len(keep):
+            if stem.isdigit() and int(stem) >= self._first // self._per_segment + len(keep):
                 _remove(entry)
 
     def _claim_work_dir(self) -> None:

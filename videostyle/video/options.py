@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+DEFAULT_PREROLL = 8
+"""Frames a chunk runs before its first frame (see bench/bench_seams.py for the measured choice)."""
+
 
 @dataclass(frozen=True)
 class OutputOptions:
@@ -13,6 +16,10 @@ class OutputOptions:
 
     ``work_dir`` makes a video job resumable: its output is written in segments in that folder, and a
     rerun with the same folder continues after the last finished segment (see media.segments).
+
+    ``chunk`` = (first, end) renders only frames [first, end) of the job (end None: to the last frame)
+    into the work folder, for a head process to join (see batch.chunks); ``preroll`` frames before
+    ``first`` are computed, not written, to build the temporal state the chunk starts from.
     """
 
     size: int | None = None
@@ -22,3 +29,5 @@ class OutputOptions:
     crf: int = 18
     preset: str = "medium"
     work_dir: str | os.PathLike | None = None
+    chunk: tuple[int, int | None] | None = None
+    preroll: int = DEFAULT_PREROLL

@@ -10,7 +10,10 @@ from pathlib import Path
 
 from ..identity import JobIdentity, job_identity
 from ..media import Frame, ResumePoint, SegmentedVideoWriter, VideoInfo, VideoWriter, probe_video, read_frames
+from ..errors import OptionError
 from ..media.segments import SEGMENTED_EXTS
+from ..media.video_writer import rebase
+from .chunk import ChunkSink, until
 from ..resize import fit_size
 from .driver import FrameSink
 from .options import OutputOptions
@@ -27,7 +30,10 @@ class VideoJob:
     total: int | None
 
     def frames(self) -> Iterator[Frame]:
-        return read_frames(self.source, self.output.start, self.output.duration)
+        """The job's frames; a chunk's stop at its end (the frames before it are decoded: see open_sink)."""
+        frames = read_frames(self.source, self.output.start, self.output.duration)
+        chunk = self.output.chunk
+        return frames if chunk is None or chunk[1] is None else until(frames, chunk[1])
 
     def writer(
         self, target: str | os.PathLike, identity: JobIdentity | None = None, resumable: bool = True
@@ -41,7 +47,8 @@ class VideoJob:
 def video_identity(kind: str, source: str | os.PathLike, output: OutputOptions, *options: object, files: Sequence[object] = ()) -> JobIdentity:
     """The identity of a video job: the engine ``kind``, its option objects, the output settings that
     shape the frames, and the content of ``source`` and ``files`` (style images, models, guides)."""
-    return job_identity(kind, replace(output, overwrite=False, work_dir=None), *options, files=[source, *files])
+    shape = replace(output, overwrite=False, work_dir=None, chunk=None, preroll=output.preroll if output.chunk else 0)
+    return job_identity(kind, shape, *options, files=[source, *files])
 
 
 def open_sink(
@@ -58,16 +65,64 @@ def open_sink(
     With ``output.work_dir`` the output is written in resumable segments where the container allows
     it (.mp4 .mov .mkv); .webm and .gif are written in one go, like every job without a work folder.
     ``identity`` (what the frames are made from) must match the one the kept segments were made with.
+    With ``output.chunk`` the sink writes that chunk's segments and the resume point of a fresh chunk
+    is ``output.preroll`` frames before it (see video.chunk).
     """
     settings = dict(
         fps=fps, audio_from=audio_from, start=output.start, duration=output.duration,
         crf=output.crf, preset=output.preset, overwrite=output.overwrite,
     )
+    if output.chunk is not None:
+        return _chunk_sink(target, output, like, audio_from, identity)
     if output.work_dir is None or Path(target).suffix.lower() not in SEGMENTED_EXTS:
         return VideoWriter(target, like, **settings), None
     writer = SegmentedVideoWriter(target, output.work_dir, like, identity=identity, **settings)
     point = writer.resume_point()
     return writer, (point if point.frames_done else None)
+
+
+def _chunk_sink(
+    target: str | os.PathLike,
+    output: OutputOptions,
+    like: VideoInfo | None,
+    source: str | os.PathLike | None,
+    identity: JobIdentity | None,
+) -> tuple[FrameSink, ResumePoint | None]:
+    if output.work_dir is None or Path(target).suffix.lower() not in SEGMENTED_EXTS or like is None or source is None:
+        raise OptionError("a chunk of a video job is written in segments: give a video input, --work-dir and an .mp4 .mov or .mkv output")
+    writer = chunk_writer(target, output, like, source, identity)
+    point = writer.resume_point()
+    first = output.chunk[0] if output.chunk else 0
+    if point.frames_done == first:  # nothing kept: warm up on the frames before the chunk
+        point = ResumePoint(max(0, first - output.preroll))
+    return ChunkSink(writer, first, point.frames_done), (point if point.frames_done else None)
+
+
+def chunk_writer(
+    target: str | os.PathLike,
+    output: OutputOptions,
+    like: VideoInfo,
+    source: str | os.PathLike,
+    identity: JobIdentity | None = None,
+) -> SegmentedVideoWriter:
+    """The writer of chunk ``output.chunk`` of the job that writes ``target`` from ``source``
+    (``identity`` None: accept the segments whatever made them, as the head that joins them does)."""
+    assert output.chunk is not None and output.work_dir is not None
+    trimmed = output.start is not None or output.duration is not None
+    return SegmentedVideoWriter(
+        target, output.work_dir, like, audio_from=source, start=output.start, duration=output.duration,
+        crf=output.crf, preset=output.preset, overwrite=output.overwrite, identity=identity, chunk=output.chunk,
+        shift=_first_pts(source, output, like.time_base) if trimmed else None,
+    )
+
+
+def _first_pts(source: str | os.PathLike, output: OutputOptions, time_base: Fraction) -> int:
+    """The pts of the job's first frame in ``time_base``, which a later chunk's writer never gets."""
+    frames = read_frames(source, output.start, output.duration)
+    try:
+        return rebase(next(frames), time_base)
+    finally:
+        frames.close()  # type: ignore[attr-defined]
 
 
 def open_video(source: str | os.PathLike, output: OutputOptions, cap: int | None = None) -> VideoJob:

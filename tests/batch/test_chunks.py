@@ -1,0 +1,131 @@
+"""One video on several workers: chunks on segment boundaries, preroll, resume after kill -9, one join."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests.conftest import make_clip
+from videostyle.batch import runner
+from videostyle.batch.chunks import ChunkFinished, ChunkProgress, chunk_argv, iter_render_chunks, parse_chunk, plan_chunks
+from videostyle.errors import VideostyleError
+from videostyle.media.segments import chunk_folder
+from videostyle.video import OutputOptions
+
+FPS = Fraction(12)  # 2 s segments of 24 frames
+
+
+def test_chunks_are_cut_on_segment_boundaries_one_per_worker():
+    assert plan_chunks(0, 300, 50, 2) == [(0, 150), (150, None)]
+    assert plan_chunks(0, 310, 50, 3) == [(0, 100), (100, 250), (250, None)]  # 7 segments: 2, 3, 2
+    assert plan_chunks(100, 300, 50, 2) == [(100, 200), (200, None)]  # after segments already joined
+    assert plan_chunks(0, 60, 50, 8) == [(0, 50), (50, None)]  # never more chunks than segments
+    assert plan_chunks(0, None, 50, 4) == [(0, None)]  # unknown length: one chunk
+    assert chunk_argv(["stylize", "-s", "a.png", "--", "in.mp4"], (50, None), Path("w"), 8) == [
+        "stylize", "--work-dir", "w", "--chunk", "50:", "--preroll", "8", "-s", "a.png", "--", "in.mp4"
+    ]
+
+
+@pytest.mark.parametrize("text", ["", "5", "a:b", "9:3", "-1:4"])
+def test_a_bad_chunk_is_one_line_error(text):
+    with pytest.raises(VideostyleError, match="FIRST:END"):
+        parse_chunk(text)
+
+
+def streams(path: Path) -> tuple[list[int], list[tuple[int, int]]]:
+    """Video pts and (pts, samples) of every audio frame."""
+    with av.open(str(path)) as container:
+        video = [frame.pts for frame in container.decode(video=0)]
+    with av.open(str(path)) as container:
+        audio = [(frame.pts, frame.samples) for frame in container.decode(audio=0)]
+    return video, audio
+
+
+def cli(*args: object) -> list[str]:
+    return [sys.executable, "-m", "videostyle", "stylize", *map(str, args), "--size", "32", "--device", "cpu", "-q"]
+
+
+@pytest.fixture
+def files(tmp_path):
+    """style.png in tmp_path."""
+    rng = np.random.default_rng(0)
+    Image.fromarray(rng.integers(0, 255, (32, 32, 3), dtype=np.uint8)).save(tmp_path / "style.png")
+    return tmp_path
+
+
+@pytest.fixture
+def env(monkeypatch):
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(sys.path))
+    return os.environ.copy()
+
+
+@pytest.mark.parametrize("engine", [["--steps", "2"], ["--model", "builtin:19", "--stabilize"]], ids=["optimization", "stabilize"])
+def test_two_workers_give_the_frames_timing_and_audio_of_one(tmp_path, files, env, engine):
+    source = make_clip(tmp_path / "in.mp4", frames=60, fps=FPS)
+    style = ["-s", files / "style.png"] if "--model" not in engine else []
+    one, two = tmp_path / "one.mp4", tmp_path / "two.mp4"
+    subprocess.run(cli(source, *style, *engine, "-o", one), env=env, check=True, capture_output=True, timeout=300)
+    done = subprocess.run(cli(source, *style, *engine, "-o", two, "--workers", "2"), env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert streams(two) == streams(one)
+    assert not (tmp_path / ".videostyle-work").exists()  # the default work folder goes once joined
+
+
+def test_a_worker_killed_mid_chunk_costs_at_most_the_segment_it_was_writing(tmp_path, files, env):
+    source = make_clip(tmp_path / "in.mp4", frames=72, fps=FPS)  # 3 segments: chunks [0, 48) and [48, end)
+    target, root = tmp_path / "out.mp4", tmp_path / "work"
+    argv = ["stylize", "-s", str(files / "style.png"), "--size", "32", "--steps", "8", "--device", "cpu", "-o", str(target), "--", str(source)]
+    output = OutputOptions(work_dir=root)
+    first_chunk = chunk_folder(root, target, (0, 48))
+
+    def kill_when_a_segment_is_done() -> None:
+        deadline = time.monotonic() + 120
+        while not (first_chunk / "000000.json").exists() and time.monotonic() < deadline:
+            time.sleep(0.005)
+        for child in list(runner._children):
+            if "0:48" in child.args:
+                child.send_signal(signal.SIGKILL)
+
+    killer = threading.Thread(target=kill_when_a_segment_is_done)
+    killer.start()
+    events: list[object] = []
+    with pytest.raises(VideostyleError, match="rerun to continue"):
+        for event in iter_render_chunks(argv, source, target, output, workers=2, retries=0):
+            events.append(event)
+    killer.join()
+    assert any(isinstance(e, ChunkFinished) and e.number == 0 and "signal 9" in (e.error or "") for e in events), [e for e in events if isinstance(e, ChunkFinished)]
+    assert not target.exists()
+
+    again = [e for e in iter_render_chunks(argv, source, target, output, workers=2, retries=0)]
+    progress = [e.done for e in again if isinstance(e, ChunkProgress) and e.number == 0]
+    assert min(progress) > 24, "the rerun started after the finished segment"
+    assert not [e for e in again if isinstance(e, ChunkProgress) and e.number == 1 and e.done < 24], "chunk 2 was kept"
+    video, audio = streams(target)
+    assert len(video) == 72 and audio
+    assert not any(root.iterdir()), "the job's folder and its chunks' folders are gone"
+
+
+def test_a_chunk_refuses_without_a_work_folder(tmp_path, files, env):
+    source = make_clip(tmp_path / "in.mp4", frames=30, fps=FPS)
+    done = subprocess.run(cli(source, "-s", files / "style.png", "-o", tmp_path / "o.mp4", "--chunk", "24:"), env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "--work-dir" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_passes_cannot_be_split(tmp_path, files, env):
+    source = make_clip(tmp_path / "in.mp4", frames=12, fps=FPS)
+    done = subprocess.run(cli(source, "-s", files / "style.png", "-o", tmp_path / "o.mp4", "--workers", "2", "--passes", "2"),
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "--passes" in done.stderr

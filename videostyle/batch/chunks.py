@@ -1,0 +1,224 @@
+"""One long video on several workers: the job cut into chunks, each rendered by a child process, then joined.
+
+The head (this module) plans chunks on segment boundaries, runs ``python -m videostyle COMMAND ...
+--work-dir ROOT --chunk FIRST:END`` for each on a pool of local workers (one per GPU with ``gpus``),
+retries a failed chunk on whichever worker is free next, and reports every chunk's progress and the
+whole job's. Each chunk writes verified segments into a folder of its own (media.segments), so a
+worker killed mid-chunk loses at most the segment it was writing, and a head killed and restarted
+finds every finished segment again. When all chunks are done the head takes their segments over in
+order (``SegmentedVideoWriter.adopt``) and joins them without re-encoding, muxing the audio once.
+
+Segments a chunk adopted into the job's folder survive any later plan: a rerun plans chunks only over
+the frames after them, and removes chunk folders of an older plan.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import shutil
+import threading
+from collections.abc import Generator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..errors import VideostyleError
+from ..identity import JobIdentity
+from ..media import SegmentedVideoWriter, probe_video
+from ..media.segments import chunk_folder
+from ..progress import FrameProgress
+from ..video import OutputOptions
+from ..video.source import chunk_writer
+from .runner import run_child, terminate_children
+
+Chunk = tuple[int, int | None]
+DEFAULT_WORK = ".videostyle-work"
+"""Work folder beside the output when the caller names none (it must outlive the head for resume)."""
+CHUNK_OPTION, PREROLL_OPTION, WORK_DIR_OPTION = "--chunk", "--preroll", "--work-dir"
+
+
+@dataclass(frozen=True)
+class ChunkProgress:
+    """Frames written so far by chunk ``number`` (``first``..``end``), its rate and the worker running it."""
+
+    number: int
+    first: int
+    end: int | None
+    done: int
+    total: int | None
+    fps: float | None
+    worker: str
+
+
+@dataclass(frozen=True)
+class ChunkFinished:
+    """A chunk's attempt ended; ``error`` is None when it succeeded (``retry``: it runs again)."""
+
+    number: int
+    seconds: float
+    attempt: int
+    error: str | None
+    retry: bool
+
+
+def plan_chunks(first: int, total: int | None, per_segment: int, workers: int) -> list[Chunk]:
+    """About equal chunks of frames ``[first, total)``, one per worker, cut on segment boundaries.
+
+    The last chunk is open (end None): a frame count from the container is an estimate.
+    """
+    if total is None or workers <= 1:
+        return [(first, None)]
+    segments = max(1, -(-(total - first) // per_segment))
+    count = min(workers, segments)
+    starts = [first + round(i * segments / count) * per_segment for i in range(count)]
+    return [(start, end) for start, end in zip(starts, [*starts[1:], None], strict=True)]
+
+
+def chunk_argv(argv: Sequence[str], chunk: Chunk, root: Path, preroll: int) -> list[str]:
+    """The job's ``argv`` (command first) with the chunk's options, before any positional argument."""
+    command, *rest = argv
+    first, end = chunk
+    extra = [WORK_DIR_OPTION, str(root), CHUNK_OPTION, f"{first}:{'' if end is None else end}", PREROLL_OPTION, str(preroll)]
+    return [command, *extra, *rest]
+
+
+def parse_chunk(text: str) -> Chunk:
+    """``'150:300'`` -> (150, 300); ``'150:'`` -> (150, None)."""
+    first, sep, end = text.partition(":")
+    try:
+        chunk = (int(first), int(end) if end else None)
+    except ValueError:
+        chunk = (-1, None)
+    if not sep or chunk[0] < 0 or (chunk[1] is not None and chunk[1] <= chunk[0]):
+        raise VideostyleError(f"--chunk takes FIRST:END frame numbers, like 150:300 or 150:, not {text!r}")
+    return chunk
+
+
+def iter_render_chunks(
+    argv: Sequence[str],
+    source: str | Path,
+    target: str | Path,
+    output: OutputOptions,
+    workers: int,
+    gpus: Sequence[str] = (),
+    retries: int = 1,
+    identity: JobIdentity | None = None,
+    program: Sequence[str] | None = None,
+) -> Generator[ChunkProgress | ChunkFinished | FrameProgress, None, Path]:
+    """Render the video job ``argv`` (its command line from the command name on, without --work-dir)
+    as chunks on ``workers`` local processes (``gpus``: one worker per GPU id, each seeing only it).
+
+    ``output`` holds the job's output options (work folder, trim, encoder, preroll); ``identity`` is
+    what the joined segments are made from (a rerun with another identity starts over). Yields each
+    chunk's progress and the whole job's; returns the output path. A chunk that fails ``retries``
+    times more stops the job with its last error line; its finished segments stay for a rerun.
+    """
+    root = Path(output.work_dir) if output.work_dir is not None else Path(target).parent / DEFAULT_WORK
+    output = replace(output, work_dir=root)
+    info = probe_video(source)
+    job = SegmentedVideoWriter(
+        target, root, info, audio_from=source, start=output.start, duration=output.duration,
+        crf=output.crf, preset=output.preset, overwrite=output.overwrite, identity=identity,
+    )
+    total = info.count_frames(output.start, output.duration)
+    chunks = plan_chunks(job.frames_done, total, job.per_segment, max(workers, len(gpus)))
+    _remove_stale(job, chunks)
+    with job:
+        yield from _run_pool(argv, chunks, root, output.preroll, job, total, gpus or [""] * workers, retries, program)
+        for chunk in chunks:
+            job.adopt(chunk_writer(target, replace(output, chunk=chunk), info, source))
+    if root.name == DEFAULT_WORK:  # the folder this function made: gone once empty
+        with contextlib.suppress(OSError):
+            root.rmdir()
+    return Path(target)
+
+
+def _remove_stale(job: SegmentedVideoWriter, chunks: list[Chunk]) -> None:
+    """Chunk folders of this job from another plan (another worker count, or before segments were adopted)."""
+    planned = {chunk_folder(job.work_dir.parent, job.path, chunk).name for chunk in chunks}
+    for folder in job.work_dir.parent.glob(f"{job.work_dir.name}.chunk-*"):
+        if folder.name not in planned and folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _run_pool(
+    argv: Sequence[str],
+    chunks: list[Chunk],
+    root: Path,
+    preroll: int,
+    job: SegmentedVideoWriter,
+    total: int | None,
+    slots: Sequence[str],
+    retries: int,
+    program: Sequence[str] | None,
+) -> Generator[ChunkProgress | ChunkFinished | FrameProgress, None, None]:
+    """Run every chunk on ``slots`` worker threads (a GPU id each, or "" for none); events come back here."""
+    todo: queue.SimpleQueue[tuple[int, int]] = queue.SimpleQueue()
+    for number in range(len(chunks)):
+        todo.put((number, 1))
+    events: queue.SimpleQueue[object] = queue.SimpleQueue()
+    failures: list[str] = []
+    pending = [len(chunks)]  # chunks not finished for good, shared by the workers
+    lock = threading.Lock()
+
+    def work(slot: int, gpu: str) -> None:
+        worker = f"gpu{gpu}" if gpu else f"w{slot}"
+        while True:
+            with lock:
+                if not pending[0] or failures:
+                    return
+            try:
+                number, attempt = todo.get(timeout=0.1)
+            except queue.Empty:
+                continue
+            first, end = chunks[number]
+            folder = chunk_folder(root, job.path, chunks[number])
+            log = folder.with_name(f"{folder.name}.log")
+            report = lambda done, _total, fps: events.put(  # noqa: E731
+                ChunkProgress(number, first, end, max(0, done - first), _span(first, end, total), fps, worker)
+            )
+            outcome = run_child(
+                chunk_argv(argv, chunks[number], root, preroll), Path.cwd(), log,
+                {"CUDA_VISIBLE_DEVICES": gpu} if gpu else None, report, program,
+            )
+            retry = not outcome.ok and outcome.transient and attempt <= retries
+            events.put(ChunkFinished(number, outcome.seconds, attempt, outcome.error, retry))
+            with lock:
+                if retry:
+                    todo.put((number, attempt + 1))
+                elif outcome.ok:
+                    pending[0] -= 1
+                    log.unlink(missing_ok=True)
+                else:
+                    failures.append(f"frames {first}-{'' if end is None else end} failed: {outcome.error} (log: {log})")
+
+    threads = [threading.Thread(target=work, args=(slot, gpu), daemon=True) for slot, gpu in enumerate(slots)]
+    for thread in threads:
+        thread.start()
+    done = [0] * len(chunks)
+    try:
+        while any(thread.is_alive() for thread in threads) or not events.empty():
+            try:
+                event = events.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            if isinstance(event, ChunkProgress):
+                done[event.number] = event.done
+                yield event
+                yield FrameProgress(job.frames_done + sum(done), total)
+            else:
+                yield event
+    except BaseException:  # stopped: the workers' children must not outlive the head
+        terminate_children()
+        raise
+    if failures:
+        raise VideostyleError(f"{len(failures)} chunk(s) of {job.path.name} failed; rerun to continue: {failures[0]}")
+
+
+def _span(first: int, end: int | None, total: int | None) -> int | None:
+    if end is not None:
+        return end - first
+    return None if total is None else max(0, total - first)
+
+
+__all__ = ["ChunkFinished", "ChunkProgress", "iter_render_chunks", "parse_chunk", "plan_chunks"]
