@@ -18,7 +18,7 @@ from PIL import Image
 
 from tests.conftest import make_clip
 from videostyle.batch import runner
-from videostyle.batch.chunks import ChunkFinished, ChunkProgress, chunk_argv, iter_render_chunks, parse_chunk, plan_chunks
+from videostyle.batch.chunks import ChunkFinished, ChunkProgress, chunk_argv, iter_render_chunks, parse_chunk, plan_chunks, preroll_of
 from videostyle.errors import VideostyleError
 from videostyle.media.segments import chunk_folder
 from videostyle.video import OutputOptions
@@ -35,6 +35,22 @@ def test_chunks_are_cut_on_segment_boundaries_one_per_worker():
     assert chunk_argv(["stylize", "-s", "a.png", "--", "in.mp4"], (50, None), Path("w"), 8) == [
         "stylize", "--work-dir", "w", "--chunk", "50:", "--preroll", "8", "-s", "a.png", "--", "in.mp4"
     ]
+
+
+def test_a_boundary_moves_to_the_segment_after_a_scene_cut_and_warms_up_from_the_cut():
+    chunks = plan_chunks(0, 800, 50, 2, cuts=[330])  # 16 segments; a quarter chunk is 2 segments
+    assert chunks == [(0, 350), (350, None)]
+    assert [preroll_of(c, [330], 50, 8) for c in chunks] == [8, 20]  # 20: exactly the frames since the cut
+    assert plan_chunks(0, 800, 50, 2, cuts=[120]) == [(0, 400), (400, None)]  # too far: the even split
+    assert preroll_of((400, None), [120], 50, 8) == 8
+
+
+def test_scene_cuts_are_found_before_any_work(tmp_path):
+    from tests.conftest import make_moving_clip
+    from videostyle.media import read_frames
+    from videostyle.video.cuts import scene_cuts
+
+    assert scene_cuts(read_frames(make_moving_clip(tmp_path / "cut.mp4", frames=10, cut_at=6))) == [6]
 
 
 @pytest.mark.parametrize("text", ["", "5", "a:b", "9:3", "-1:4"])
@@ -129,3 +145,19 @@ def test_passes_cannot_be_split(tmp_path, files, env):
     done = subprocess.run(cli(source, "-s", files / "style.png", "-o", tmp_path / "o.mp4", "--workers", "2", "--passes", "2"),
                           env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "--passes" in done.stderr
+
+
+def test_the_zoom_loop_is_refused_in_one_line(tmp_path, files, env):
+    done = subprocess.run([sys.executable, "-m", "videostyle", "dream", files / "style.png", "-o", tmp_path / "z.mp4",
+                           "--frames", "4", "--workers", "2", "-q"], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "zoom loop" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_a_dream_video_in_two_chunks_has_the_timing_and_audio_of_one(tmp_path, files, env):
+    source = make_clip(tmp_path / "in.mp4", frames=30, fps=FPS)
+    argv = [sys.executable, "-m", "videostyle", "dream", source, "--size", "32", "--steps", "1", "--octaves", "1",
+            "--device", "cpu", "--seed", "0", "-q"]
+    subprocess.run([*argv, "-o", tmp_path / "one.mp4"], env=env, check=True, capture_output=True, timeout=300)
+    done = subprocess.run([*argv, "-o", tmp_path / "two.mp4", "--workers", "2"], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert streams(tmp_path / "two.mp4") == streams(tmp_path / "one.mp4")

@@ -1,6 +1,6 @@
 """One long video on several workers: the job cut into chunks, each rendered by a child process, then joined.
 
-The head (this module) plans chunks on segment boundaries, runs ``python -m videostyle COMMAND ...
+The head (this module) plans chunks on segment boundaries (moved next to scene cuts when there are any), runs ``python -m videostyle COMMAND ...
 --work-dir ROOT --chunk FIRST:END`` for each on a pool of local workers (one per GPU with ``gpus``),
 retries a failed chunk on whichever worker is free next, and reports every chunk's progress and the
 whole job's. Each chunk writes verified segments into a folder of its own (media.segments), so a
@@ -24,10 +24,11 @@ from pathlib import Path
 
 from ..errors import VideostyleError
 from ..identity import JobIdentity
-from ..media import SegmentedVideoWriter, probe_video
+from ..media import SegmentedVideoWriter, probe_video, read_frames
 from ..media.segments import chunk_folder
 from ..progress import FrameProgress
 from ..video import OutputOptions
+from ..video.cuts import scene_cuts
 from ..video.source import chunk_writer
 from .runner import run_child, terminate_children
 
@@ -61,17 +62,38 @@ class ChunkFinished:
     retry: bool
 
 
-def plan_chunks(first: int, total: int | None, per_segment: int, workers: int) -> list[Chunk]:
+def plan_chunks(first: int, total: int | None, per_segment: int, workers: int, cuts: Sequence[int] = ()) -> list[Chunk]:
     """About equal chunks of frames ``[first, total)``, one per worker, cut on segment boundaries.
 
-    The last chunk is open (end None): a frame count from the container is an estimate.
+    A boundary moves by up to a quarter of a chunk to the segment boundary just after a scene cut
+    (``cuts``), where a chunk's warm-up can start at the cut itself (see :func:`preroll_of`). The
+    last chunk is open (end None): a frame count from the container is an estimate.
     """
     if total is None or workers <= 1:
         return [(first, None)]
     segments = max(1, -(-(total - first) // per_segment))
     count = min(workers, segments)
-    starts = [first + round(i * segments / count) * per_segment for i in range(count)]
+    slack = segments // count // 4
+    starts = [first]
+    for i in range(1, count):
+        target = round(i * segments / count)
+        near = [j for j in range(target - slack, target + slack + 1) if _cut_before(first + j * per_segment, cuts, per_segment) is not None]
+        j = min(near, key=lambda j: abs(j - target), default=target)
+        if first + j * per_segment > starts[-1]:
+            starts.append(first + j * per_segment)
     return [(start, end) for start, end in zip(starts, [*starts[1:], None], strict=True)]
+
+
+def preroll_of(chunk: Chunk, cuts: Sequence[int], per_segment: int, preroll: int) -> int:
+    """Warm frames of ``chunk``: from a scene cut in the segment before it (the prior restarts there,
+    so the warm-up rebuilds the state exactly), else ``preroll``."""
+    cut = _cut_before(chunk[0], cuts, per_segment)
+    return preroll if cut is None else chunk[0] - cut
+
+
+def _cut_before(frame: int, cuts: Sequence[int], per_segment: int) -> int | None:
+    """The last scene cut in ``(frame - per_segment, frame]``, if any."""
+    return max((c for c in cuts if frame - per_segment < c <= frame), default=None)
 
 
 def chunk_argv(argv: Sequence[str], chunk: Chunk, root: Path, preroll: int) -> list[str]:
@@ -121,10 +143,12 @@ def iter_render_chunks(
         crf=output.crf, preset=output.preset, overwrite=output.overwrite, identity=identity,
     )
     total = info.count_frames(output.start, output.duration)
-    chunks = plan_chunks(job.frames_done, total, job.per_segment, max(workers, len(gpus)))
+    cuts = scene_cuts(read_frames(source, output.start, output.duration)) if max(workers, len(gpus)) > 1 else []
+    chunks = plan_chunks(job.frames_done, total, job.per_segment, max(workers, len(gpus)), cuts)
+    prerolls = [preroll_of(chunk, cuts, job.per_segment, output.preroll) for chunk in chunks]
     _remove_stale(job, chunks)
     with job:
-        yield from _run_pool(argv, chunks, root, output.preroll, job, total, gpus or [""] * workers, retries, program)
+        yield from _run_pool(argv, chunks, root, prerolls, job, total, gpus or [""] * workers, retries, program)
         for chunk in chunks:
             job.adopt(chunk_writer(target, replace(output, chunk=chunk), info, source))
     if root.name == DEFAULT_WORK:  # the folder this function made: gone once empty
@@ -145,7 +169,7 @@ def _run_pool(
     argv: Sequence[str],
     chunks: list[Chunk],
     root: Path,
-    preroll: int,
+    prerolls: list[int],
     job: SegmentedVideoWriter,
     total: int | None,
     slots: Sequence[str],
@@ -178,7 +202,7 @@ def _run_pool(
                 ChunkProgress(number, first, end, max(0, done - first), _span(first, end, total), fps, worker)
             )
             outcome = run_child(
-                chunk_argv(argv, chunks[number], root, preroll), Path.cwd(), log,
+                chunk_argv(argv, chunks[number], root, prerolls[number]), Path.cwd(), log,
                 {"CUDA_VISIBLE_DEVICES": gpu} if gpu else None, report, program,
             )
             retry = not outcome.ok and outcome.transient and attempt <= retries
@@ -221,4 +245,4 @@ def _span(first: int, end: int | None, total: int | None) -> int | None:
     return None if total is None else max(0, total - first)
 
 
-__all__ = ["ChunkFinished", "ChunkProgress", "iter_render_chunks", "parse_chunk", "plan_chunks"]
+__all__ = ["ChunkFinished", "ChunkProgress", "iter_render_chunks", "parse_chunk", "plan_chunks", "preroll_of"]

@@ -124,6 +124,7 @@ STYLIZE_RULES: tuple[Rule, ...] = (
 
 DREAM_RULES: tuple[Rule, ...] = (
     Rule("work_dir", "--work-dir", VIDEO_OUT, "video output"),
+    *CHUNK_RULES,
     Rule("start", "--start", VIDEO_IN, "video input"),
     Rule("duration", "--duration", VIDEO_IN, "video input"),
     Rule("crf", "--crf", VIDEO_OUT, "video output"),

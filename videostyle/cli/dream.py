@@ -12,8 +12,11 @@ from ..device import resolve_device
 from ..dream import DreamOptions, Motion, iter_dream_file, parse_channel, parse_layer, parse_schedule
 from ..errors import OptionError
 from ..flow import FlowOptions
+from ..media import media_kind
 from ..video import OutputOptions
+from ..video.options import DEFAULT_PREROLL
 from .applies import check_options
+from .chunks import ChunkRange, Gpus, Preroll, Workers, chunk_of, render_chunked, wants_chunks
 from .options import (
     WorkDir,
     DEFAULT_BACKBONE, DEFAULT_FLOW, DEFAULT_FLOW_PRESET, Backbone, Crf, Device, Duration, FlowMethod, FlowPreset,
@@ -103,10 +106,23 @@ def dream(
     preset: Preset = "medium",
     overwrite: Overwrite = False,
     work_dir: WorkDir = None,
+    workers: Workers = 1,
+    gpus: Gpus = 0,
+    preroll: Preroll = DEFAULT_PREROLL,
+    chunk: ChunkRange = None,
     quiet: Quiet = False,
 ) -> None:
     """DeepDream an image, make an endless zoom animation from a still, or dream a video."""
     check_options("dream", context)
+    out = OutputOptions(
+        size=size, overwrite=overwrite, start=start, duration=duration, crf=crf, preset=preset, work_dir=work_dir,
+        chunk=chunk_of(chunk), preroll=preroll,
+    )
+    if wants_chunks(workers, gpus, chunk):
+        if media_kind(input) == "image":
+            raise OptionError("the zoom loop makes each frame from the one before, so it runs on one worker: leave out --workers/--gpus")
+        render_chunked(context, "dream", input, output, out, workers, gpus, quiet)
+        return
     options = DreamOptions(
         backbone=backbone,
         weights=weights,
@@ -123,9 +139,6 @@ def dream(
         seed=seed,
         precision=precision,
         compile=compile,
-    )
-    out = OutputOptions(
-        size=size, overwrite=overwrite, start=start, duration=duration, crf=crf, preset=preset, work_dir=work_dir
     )
     events = iter_dream_file(
         input, output, options, out, resolve_device(device),

@@ -1,0 +1,185 @@
+"""Seams of a video rendered in chunks, against the preroll K; and 1 vs 2 workers on the same job.
+
+    python bench/bench_seams.py [--size 96] [--steps 20] [--prerolls 0,4,8,16,32] [--after 8] [--skip-scaling]
+
+Seams: for each clip (samples/clip.mp4, and a pan over samples/photo.jpg with a slow zoom, i.e. camera
+motion) and engine (the optimizing engine; builtin:19 with --stabilize), one uninterrupted render of the
+whole clip is the reference. Then, for cut points c = 24, 48, 72 and each K, the chunk that starts at c
+is rendered as a worker would (resumed at c - K with no state, K warm frames dropped) for ``--after``
+frames, and joined to the reference's frames before c. The seam figure is E_warp (Lai et al.; flow of
+the input) of the pair (c-1, c) divided by the median E_warp of the pairs inside the chunks, averaged
+over the cuts; the "1 worker" row is the same ratio for the uninterrupted video (pairs vary by nature).
+
+Segment boundaries: the same ratio, on the decoded file of a 1-worker run with --work-dir, for the pairs
+across its 2 s segment boundaries (each segment is a fresh encoder's output and starts with a keyframe).
+
+Scaling: the same job (sample clip) with the CLI, --workers 1 and --workers 2, wall time and efficiency
+T1 / (2 T2), plus the measured costs the model in the README uses: process start to first frame,
+per-frame time, and the join.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import torch
+from PIL import Image
+
+from videostyle.feedforward.inference import InferenceOptions
+from videostyle.feedforward.pipeline import iter_stylize_video as iter_model_video
+from videostyle.flow import FlowOptions, carry
+from videostyle.media import frame_to_tensor, probe_video, read_frames
+from videostyle.metrics import pair_warping_error
+from videostyle.progress import drain
+from videostyle.resize import resize
+from videostyle.stylize import StyleOptions, iter_stylize_video
+from videostyle.video import FrameList, OutputOptions, ResumePoint
+
+ROOT = Path(__file__).resolve().parents[1]
+CLIP = ROOT / "samples" / "clip.mp4"
+PHOTO = ROOT / "samples" / "photo.jpg"
+STYLE = ROOT / "samples" / "styles" / "brush_strokes.png"
+CUTS = (24, 48, 72)
+
+
+def pan_clip(path: Path, frames: int = 96, size: tuple[int, int] = (192, 128)) -> Path:
+    """A camera move over the sample photo: a pan of 3 px a frame with a slow zoom, near-lossless."""
+    photo = np.asarray(Image.open(PHOTO).convert("RGB"))
+    h, w = photo.shape[:2]
+    with av.open(str(path), "w") as out:
+        video = out.add_stream("libx264", rate=24)
+        video.width, video.height = size
+        video.pix_fmt = "yuv420p"
+        video.options = {"preset": "medium", "crf": "8"}
+        for index in range(frames):
+            scale = 0.6 - 0.002 * index  # window as a share of the photo
+            cw, ch = int(w * scale), int(w * scale * size[1] / size[0])
+            x = min(w - cw, int(0.05 * w) + 3 * index)
+            y = min(h - ch, int(0.1 * h) + index)
+            crop = Image.fromarray(photo[y : y + ch, x : x + cw]).resize(size, Image.BICUBIC)
+            frame = av.VideoFrame.from_ndarray(np.asarray(crop), format="rgb24")
+            frame.pts = index
+            out.mux(video.encode(frame))
+        out.mux(video.encode(None))
+    return path
+
+
+def render(engine: str, source: Path, args: argparse.Namespace, frames: int, start: int = 0) -> list[np.ndarray]:
+    """Frames ``[start, frames)`` of ``source`` stylized as a worker resumed at ``start`` with no state would."""
+    output = OutputOptions(size=args.size, duration=frames / float(probe_video(source).fps))
+    sink = FrameList()
+    resume = ResumePoint(start) if start else None
+    if engine == "optimization":
+        options = StyleOptions(steps=args.steps, seed=0)
+        drain(iter_stylize_video(source, Path(os.devnull + ".mp4"), [STYLE], options, output, "cpu", sink=sink, resume=resume))
+    else:
+        options = InferenceOptions(stabilize=True)
+        drain(iter_model_video(source, Path(os.devnull + ".mp4"), "builtin:19", options, output, "cpu", sink=sink, resume=resume))
+    return [frame.rgb for frame in sink.frames]
+
+
+def pair_errors(source: Path, video: list[np.ndarray]) -> list[float]:
+    """E_warp of each consecutive pair of ``video``, with the flow of the input at the video's size."""
+    estimator = FlowOptions().estimator(torch.device("cpu"))
+    size = video[0].shape[:2]
+    content = [resize(frame_to_tensor(f.rgb, "cpu"), size) for _, f in zip(video, read_frames(source))]
+    out = [frame_to_tensor(f, "cpu") for f in video]
+    return [pair_warping_error(out[t], out[t + 1], carry(estimator, content[t], content[t + 1])) for t in range(len(out) - 1)]
+
+
+def seam_ratio(errors: list[float], seam: int) -> float:
+    """The error of pair ``seam`` (frames seam, seam+1) over the median of the other pairs of ``errors``."""
+    return errors[seam] / statistics.median(e for t, e in enumerate(errors) if t != seam)
+
+
+def seams(args: argparse.Namespace, clips: dict[str, Path]) -> None:
+    prerolls = [int(k) for k in args.prerolls.split(",")]
+    print("| clip | engine | K | seam / median inside, per cut (24, 48, 72) | mean |")
+    print("|---|---|---|---|---|")
+    for name, clip in clips.items():
+        for engine in ("optimization", "stabilize"):
+            total = max(CUTS) + args.after
+            reference = render(engine, clip, args, total)
+            whole = pair_errors(clip, reference)
+            ratios = [seam_ratio(whole[c - args.after - 1 : c + args.after - 1], args.after) for c in CUTS]
+            print(f"| {name} | {engine} | 1 worker | {', '.join(f'{r:.2f}' for r in ratios)} | {statistics.mean(ratios):.2f} |", flush=True)
+            for k in prerolls:
+                ratios = []
+                for c in CUTS:
+                    chunk = render(engine, clip, args, c + args.after, start=max(0, c - k))[c - max(0, c - k):]
+                    joined = reference[:c] + chunk
+                    ratios.append(seam_ratio(pair_errors(clip, joined)[c - args.after - 1 :], args.after))
+                print(f"| {name} | {engine} | {k} | {', '.join(f'{r:.2f}' for r in ratios)} | {statistics.mean(ratios):.2f} |", flush=True)
+
+
+def cli(target: Path, args: argparse.Namespace, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "videostyle", "stylize", str(CLIP), "-s", str(STYLE), "-o", str(target), "--size",
+            str(args.size), "--steps", str(args.steps), "--seed", "0", "--device", "cpu", "--overwrite", *extra]
+
+
+def timed(argv: list[str]) -> tuple[float, list[dict]]:
+    """Wall time and the JSON progress lines of one CLI run."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "VIDEOSTYLE_PROGRESS": "json", "OMP_NUM_THREADS": "1"}
+    started = time.monotonic()
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, check=True)
+    lines = [json.loads(line) for line in done.stderr.splitlines() if line.startswith("{")]
+    return time.monotonic() - started, lines
+
+
+def segment_seams(args: argparse.Namespace, folder: Path) -> Path:
+    """The 1-worker run in segments: its ratio at the segment boundaries (encoder keyframes) on the file."""
+    target = folder / "one.mp4"
+    seconds, _ = timed(cli(target, args, "--work-dir", str(folder / "work")))
+    with av.open(str(target)) as container:
+        video = [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
+    errors = pair_errors(CLIP, video)
+    per = 48  # 2 s at 24 fps
+    boundaries = [t - 1 for t in range(per, len(video), per)]
+    inside = statistics.median(e for t, e in enumerate(errors) if t not in boundaries)
+    print(f"\n1-worker file, segment boundaries {[t + 1 for t in boundaries]}: E_warp {[f'{errors[t]:.5f}' for t in boundaries]}, "
+          f"median inside {inside:.5f}, ratio {statistics.mean(errors[t] for t in boundaries) / inside:.2f} ({seconds:.1f} s)")
+    return target
+
+
+def scaling(args: argparse.Namespace, folder: Path) -> None:
+    """--workers 1 vs 2 on the sample clip, and the costs the efficiency model needs."""
+    one_s, one_lines = timed(cli(folder / "w1.mp4", args, "--work-dir", str(folder / "work1")))
+    two_s, _ = timed(cli(folder / "w2.mp4", args, "--workers", "2", "--work-dir", str(folder / "work2")))
+    frames = probe_video(CLIP).frame_count or 96
+    rate = max(line["fps"] for line in one_lines if line.get("fps"))
+    per_frame = 1 / rate
+    startup = one_s - frames * per_frame
+    print(f"\n| workers | wall s | efficiency |\n|---|---|---|\n| 1 | {one_s:.1f} | 100 % |\n| 2 | {two_s:.1f} | {one_s / (2 * two_s):.0%} |")
+    print(f"per frame {per_frame:.3f} s, start + join + decode overhead of a run {startup:.1f} s ({os.cpu_count()} CPU cores)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size", type=int, default=96)
+    parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--prerolls", default="0,4,8,16,32")
+    parser.add_argument("--after", type=int, default=8, help="frames of each chunk measured after its first")
+    parser.add_argument("--skip-scaling", action="store_true")
+    args = parser.parse_args()
+    torch.manual_seed(0)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        seams(args, {"sample": CLIP, "pan": pan_clip(folder / "pan.mp4")})
+        segment_seams(args, folder)
+        if not args.skip_scaling:
+            scaling(args, folder)
+
+
+if __name__ == "__main__":
+    main()
