@@ -53,8 +53,9 @@ STYLE = ROOT / "samples" / "styles" / "brush_strokes.png"
 CUTS = (24, 48, 72)
 
 
-def pan_clip(path: Path, frames: int = 96, size: tuple[int, int] = (192, 128)) -> Path:
-    """A camera move over the sample photo: a pan of 3 px a frame with a slow zoom, near-lossless."""
+def pan_clip(path: Path, frames: int = 96, size: tuple[int, int] = (192, 128), cut_at: int | None = None) -> Path:
+    """A camera move over the sample photo: a pan of 3 px a frame with a slow zoom, near-lossless; from
+    ``cut_at`` on, another shot (the picture turned upside down and darkened)."""
     photo = np.asarray(Image.open(PHOTO).convert("RGB"))
     h, w = photo.shape[:2]
     with av.open(str(path), "w") as out:
@@ -67,8 +68,10 @@ def pan_clip(path: Path, frames: int = 96, size: tuple[int, int] = (192, 128)) -
             cw, ch = int(w * scale), int(w * scale * size[1] / size[0])
             x = min(w - cw, int(0.05 * w) + 3 * index)
             y = min(h - ch, int(0.1 * h) + index)
-            crop = Image.fromarray(photo[y : y + ch, x : x + cw]).resize(size, Image.BICUBIC)
-            frame = av.VideoFrame.from_ndarray(np.asarray(crop), format="rgb24")
+            crop = np.asarray(Image.fromarray(photo[y : y + ch, x : x + cw]).resize(size, Image.BICUBIC))
+            if cut_at is not None and index >= cut_at:
+                crop = np.ascontiguousarray(crop[::-1, ::-1] // 2)
+            frame = av.VideoFrame.from_ndarray(crop, format="rgb24")
             frame.pts = index
             out.mux(video.encode(frame))
         out.mux(video.encode(None))
@@ -123,6 +126,20 @@ def seams(args: argparse.Namespace, clips: dict[str, Path]) -> None:
                 print(f"| {name} | {engine} | {k} | {', '.join(f'{r:.2f}' for r in ratios)} | {statistics.mean(ratios):.2f} |", flush=True)
 
 
+def cut_seams(args: argparse.Namespace, folder: Path) -> None:
+    """The optimizing engine's seam when the chunk boundary (frame 48) follows a scene cut (frame 40) and
+    the chunk warms up from the cut, as the planner arranges it; against a plain K = 8 on the same clip."""
+    clip = pan_clip(folder / "cut.mp4", frames=64, cut_at=40)
+    reference = render("optimization", clip, args, 48 + args.after)
+    whole = pair_errors(clip, reference)
+    print(f"\ncut at 40, chunk at 48, optimizing engine: 1 worker {seam_ratio(whole[48 - args.after - 1 :], args.after):.2f}", end="")
+    for start, label in ((40, "warm-up from the cut (K = 8)"), (44, "K = 4 inside the shot")):
+        chunk = render("optimization", clip, args, 48 + args.after, start=start)[48 - start :]
+        errors = pair_errors(clip, reference[:48] + chunk)[48 - args.after - 1 :]
+        print(f", {label} {seam_ratio(errors, args.after):.2f}", end="")
+    print(flush=True)
+
+
 def cli(target: Path, args: argparse.Namespace, *extra: str) -> list[str]:
     return [sys.executable, "-m", "videostyle", "stylize", str(CLIP), "-s", str(STYLE), "-o", str(target), "--size",
             str(args.size), "--steps", str(args.steps), "--seed", "0", "--device", "cpu", "--overwrite", *extra]
@@ -171,11 +188,16 @@ def main() -> None:
     parser.add_argument("--prerolls", default="0,4,8,16,32")
     parser.add_argument("--after", type=int, default=8, help="frames of each chunk measured after its first")
     parser.add_argument("--skip-scaling", action="store_true")
+    parser.add_argument("--only-cuts", action="store_true", help="just the scene-cut measurement")
     args = parser.parse_args()
     torch.manual_seed(0)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        seams(args, {"sample": CLIP, "pan": pan_clip(folder / "pan.mp4")})
+        if not args.only_cuts:
+            seams(args, {"sample": CLIP, "pan": pan_clip(folder / "pan.mp4")})
+        cut_seams(args, folder)
+        if args.only_cuts:
+            return
         segment_seams(args, folder)
         if not args.skip_scaling:
             scaling(args, folder)
