@@ -140,6 +140,34 @@ def cut_seams(args: argparse.Namespace, folder: Path) -> None:
     print(flush=True)
 
 
+X264_VARIANTS = ("mbtree=0", "mbtree=0:ipratio=1.0", "mbtree=0:ipratio=1.0:qcomp=1.0")
+
+
+def encoder_seams(args: argparse.Namespace, folder: Path) -> None:
+    """The keyframe each segment starts with, alone: the same stylized frames (sample clip, --stabilize)
+    encoded in 1 s segments (boundaries 24, 48, 72) with several x264 settings, and in one piece."""
+    from videostyle.media import SegmentedVideoWriter, VideoWriter, video_writer
+
+    frames = render("stabilize", CLIP, args, 96)
+    info = probe_video(CLIP)
+    print("\n| x264 params | written as | boundary E_warp / median, per boundary (24, 48, 72) | mean | bytes |\n|---|---|---|---|---|")
+    for params in X264_VARIANTS:
+        video_writer.X264_PARAMS = params  # read when each encoder is opened
+        for label in ("1 s segments", "one piece"):
+            target = folder / f"enc-{len(list(folder.glob('enc-*')))}.mp4"
+            writer = (SegmentedVideoWriter(target, folder / "enc-work", info, segment_seconds=1.0) if label != "one piece"
+                      else VideoWriter(target, info))
+            with writer:
+                for rgb in frames:
+                    writer.write(rgb)
+            with av.open(str(target)) as container:
+                decoded = [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
+            errors = pair_errors(CLIP, decoded)
+            ratios = [seam_ratio(errors[b - 1 - args.after : b - 1 + args.after], args.after) for b in (24, 48, 72)]
+            print(f"| {params} | {label} | {', '.join(f'{r:.2f}' for r in ratios)} | {statistics.mean(ratios):.2f} | {target.stat().st_size} |", flush=True)
+    video_writer.X264_PARAMS = X264_VARIANTS[0]
+
+
 def cli(target: Path, args: argparse.Namespace, *extra: str) -> list[str]:
     return [sys.executable, "-m", "videostyle", "stylize", str(CLIP), "-s", str(STYLE), "-o", str(target), "--size",
             str(args.size), "--steps", str(args.steps), "--seed", "0", "--device", "cpu", "--overwrite", *extra]
@@ -189,16 +217,21 @@ def main() -> None:
     parser.add_argument("--after", type=int, default=8, help="frames of each chunk measured after its first")
     parser.add_argument("--skip-scaling", action="store_true")
     parser.add_argument("--only-cuts", action="store_true", help="just the scene-cut measurement")
+    parser.add_argument("--only-encoder", action="store_true", help="just the segment keyframe measurement")
     args = parser.parse_args()
     torch.manual_seed(0)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
+        if args.only_encoder:
+            encoder_seams(args, folder)
+            return
         if not args.only_cuts:
             seams(args, {"sample": CLIP, "pan": pan_clip(folder / "pan.mp4")})
         cut_seams(args, folder)
         if args.only_cuts:
             return
         segment_seams(args, folder)
+        encoder_seams(args, folder)
         if not args.skip_scaling:
             scaling(args, folder)
 
