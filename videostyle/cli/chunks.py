@@ -6,21 +6,24 @@ identities are the command's own) plus the chunk's hidden options; see videostyl
 
 from __future__ import annotations
 
+import os
 from collections.abc import Generator, Iterable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from ..batch.chunks import ChunkFinished, iter_render_chunks, parse_chunk
+from ..batch.chunks import ChunkFinished, ChunkProgress, iter_render_chunks, parse_chunk
 from ..batch.commands import ParameterSource
 from ..batch.local import worker_gpus
 from ..errors import OptionError
 from ..identity import job_identity
 from ..media import media_kind
 from ..video import OutputOptions
-from .render import run_with_progress, stderr
+from ..progress import PROGRESS_ENV, FrameProgress
+from .render import PlainProgress, ProgressView, RateColumn, run_with_progress, stderr
 
 Workers = Annotated[
     int, typer.Option("--workers", min=1, max=256, help="Video: render in this many chunks at once, one process each (see --preroll).")
@@ -54,21 +57,38 @@ def render_chunked(context: typer.Context, command: str, source: Path, target: P
     files += [item for value in context.params.values() if isinstance(value, list) for item in value if isinstance(item, Path)]
     identity = job_identity(f"{command} in chunks", argv, files=[p for p in files if p.exists()])
     events = iter_render_chunks(argv, source, target, output, workers, worker_gpus(gpus), identity=identity)
-    result = run_with_progress(_say_chunks(events, quiet), f"{command} {source.name} ({max(workers, gpus)} workers)", quiet)
+    result = _show(events, f"{command} {source.name} ({max(workers, gpus)} workers)", quiet)
     typer.echo(f"wrote {result}")
 
 
-def _say_chunks(events: Generator[object, None, Path], quiet: bool) -> Generator[object, None, Path]:
-    """Pass the events on; a chunk that ends (or is retried) is also one line on stderr."""
-    while True:
-        try:
-            event = next(events)
-        except StopIteration as stop:
-            return stop.value
-        if isinstance(event, ChunkFinished) and not quiet:
-            how = "done" if event.error is None else f"failed ({escape(event.error)})" + ("; retrying" if event.retry else "")
-            stderr.print(f"chunk {event.number + 1}: {how} after {event.seconds:.1f} s", highlight=False, soft_wrap=True)
-        yield event
+def _show(events: Generator[object, None, Path], label: str, quiet: bool) -> Path:
+    """On a terminal a bar per chunk (frames, fps, ETA, worker) under one for the whole job; in a log the
+    whole job's plain lines; under a batch (JSON progress) the whole job's lines. A chunk's end is a line."""
+    if os.environ.get(PROGRESS_ENV) == "json":
+        return run_with_progress(events, label, quiet)
+    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), RateColumn(),
+               TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
+    plain = PlainProgress(label, ProgressView.PLAIN_EVERY_S) if not quiet and not stderr.is_terminal else None
+    with Progress(*columns, console=stderr, disable=quiet or not stderr.is_terminal) as bars:
+        whole, rows = bars.add_task(label, total=None, unit="fps"), {}
+        while True:
+            try:
+                event = next(events)
+            except StopIteration as stop:
+                return stop.value
+            if isinstance(event, ChunkProgress):
+                end = "end" if event.end is None else event.end
+                name = f"  chunk {event.number + 1} ({event.first}-{end}, {event.worker})"
+                if event.number not in rows:
+                    rows[event.number] = bars.add_task(name, total=event.total, unit="fps")
+                bars.update(rows[event.number], completed=event.done, description=name)
+            elif isinstance(event, FrameProgress) and event.step is None:
+                bars.update(whole, completed=event.done, total=event.total)
+                if plain is not None:
+                    plain.show(event.done, event.total, "frames")
+            elif isinstance(event, ChunkFinished) and not quiet:
+                how = "done" if event.error is None else f"failed ({escape(event.error)})" + ("; retrying" if event.retry else "")
+                bars.console.print(f"chunk {event.number + 1}: {how} after {event.seconds:.1f} s", highlight=False, soft_wrap=True)
 
 
 def explicit_argv(context: typer.Context, skip: Iterable[str]) -> list[str]:
