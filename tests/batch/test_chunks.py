@@ -161,3 +161,21 @@ def test_a_dream_video_in_two_chunks_has_the_timing_and_audio_of_one(tmp_path, f
     done = subprocess.run([*argv, "-o", tmp_path / "two.mp4", "--workers", "2"], env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert streams(tmp_path / "two.mp4") == streams(tmp_path / "one.mp4")
+
+
+def test_ray_chunks_report_progress_live_and_join_like_local_ones(tmp_path, files, env):
+    ray = pytest.importorskip("ray")
+    source = make_clip(tmp_path / "in.mp4", frames=48, fps=FPS)
+    target = tmp_path / "ray.mp4"
+    argv = ["stylize", "-s", str(files / "style.png"), "--size", "32", "--steps", "2", "--device", "cpu", "-o", str(target), "--", str(source)]
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        events = list(iter_render_chunks(argv, source, target, OutputOptions(work_dir=tmp_path / "work"), workers=2, executor="ray"))
+    finally:
+        ray.shutdown()
+    for number in (0, 1):
+        mine = [e for e in events if getattr(e, "number", None) == number]
+        assert isinstance(mine[-1], ChunkFinished) and mine[-1].error is None
+        assert [e.done for e in mine if isinstance(e, ChunkProgress)][-1] == 24, "the task's progress reached the head"
+    video, audio = streams(target)
+    assert len(video) == 48 and video == sorted(set(video)) and audio

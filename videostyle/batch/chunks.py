@@ -2,7 +2,7 @@
 
 The head (this module) plans chunks on segment boundaries (moved next to scene cuts when there are any), runs ``python -m videostyle COMMAND ...
 --work-dir ROOT --chunk FIRST:END`` for each on a pool of local workers (one per GPU with ``gpus``),
-retries a failed chunk on whichever worker is free next, and reports every chunk's progress and the
+retries a failed chunk on whichever worker is free next (or runs each chunk as a Ray task), and reports every chunk's progress and the
 whole job's. Each chunk writes verified segments into a folder of its own (media.segments), so a
 worker killed mid-chunk loses at most the segment it was writing, and a head killed and restarted
 finds every finished segment again. When all chunks are done the head takes their segments over in
@@ -18,7 +18,9 @@ import contextlib
 import queue
 import shutil
 import threading
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Sequence
+from functools import partial
+from typing import Literal
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -30,7 +32,7 @@ from ..progress import FrameProgress
 from ..video import OutputOptions
 from ..video.cuts import scene_cuts
 from ..video.source import chunk_writer
-from .runner import run_child, terminate_children
+from .runner import Outcome, run_child, terminate_children
 
 Chunk = tuple[int, int | None]
 DEFAULT_WORK = ".videostyle-work"
@@ -126,6 +128,8 @@ def iter_render_chunks(
     retries: int = 1,
     identity: JobIdentity | None = None,
     program: Sequence[str] | None = None,
+    executor: Literal["local", "ray"] = "local",
+    ray_address: str | None = None,
 ) -> Generator[ChunkProgress | ChunkFinished | FrameProgress, None, Path]:
     """Render the video job ``argv`` (its command line from the command name on, without --work-dir)
     as chunks on ``workers`` local processes (``gpus``: one worker per GPU id, each seeing only it).
@@ -134,6 +138,8 @@ def iter_render_chunks(
     what the joined segments are made from (a rerun with another identity starts over). Yields each
     chunk's progress and the whole job's; returns the output path. A chunk that fails ``retries``
     times more stops the job with its last error line; its finished segments stay for a rerun.
+    ``executor="ray"`` runs each chunk as a Ray task (``ray_address``: the cluster; None: a local Ray),
+    ``workers`` at a time; the work folder and output must then be on a path every node sees.
     """
     root = Path(output.work_dir) if output.work_dir is not None else Path(target).parent / DEFAULT_WORK
     output = replace(output, work_dir=root)
@@ -148,7 +154,12 @@ def iter_render_chunks(
     prerolls = [preroll_of(chunk, cuts, job.per_segment, output.preroll) for chunk in chunks]
     _remove_stale(job, chunks)
     with job:
-        yield from _run_pool(argv, chunks, root, prerolls, job, total, gpus or [""] * workers, retries, program)
+        run = run_child
+        if executor == "ray":
+            from .ray_executor import ray_chunk_runner
+
+            run, gpus = ray_chunk_runner(ray_address), ()  # Ray grants the GPUs
+        yield from _run_pool(argv, chunks, root, prerolls, job, total, gpus or [""] * workers, retries, partial(run, program=program))
         for chunk in chunks:
             job.adopt(chunk_writer(target, replace(output, chunk=chunk), info, source))
     if root.name == DEFAULT_WORK:  # the folder this function made: gone once empty
@@ -174,7 +185,7 @@ def _run_pool(
     total: int | None,
     slots: Sequence[str],
     retries: int,
-    program: Sequence[str] | None,
+    run: Callable[..., Outcome],
 ) -> Generator[ChunkProgress | ChunkFinished | FrameProgress, None, None]:
     """Run every chunk on ``slots`` worker threads (a GPU id each, or "" for none); events come back here."""
     todo: queue.SimpleQueue[tuple[int, int]] = queue.SimpleQueue()
@@ -201,9 +212,9 @@ def _run_pool(
             report = lambda done, _total, fps: events.put(  # noqa: E731
                 ChunkProgress(number, first, end, max(0, done - first), _span(first, end, total), fps, worker)
             )
-            outcome = run_child(
+            outcome = run(
                 chunk_argv(argv, chunks[number], root, prerolls[number]), Path.cwd(), log,
-                {"CUDA_VISIBLE_DEVICES": gpu} if gpu else None, report, program,
+                {"CUDA_VISIBLE_DEVICES": gpu} if gpu else None, report,
             )
             retry = not outcome.ok and outcome.transient and attempt <= retries
             events.put(ChunkFinished(number, outcome.seconds, attempt, outcome.error, retry))

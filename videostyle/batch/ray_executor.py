@@ -12,7 +12,7 @@ import logging
 import os
 import signal
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -132,6 +132,42 @@ def run_ray(plans: list[Plan], life: Lifecycle, address: str | None = None) -> l
             outcome = cause.outcome if isinstance(cause, TransientFailure) else Outcome(1, _first_line(exc), 0.0, None)
         results[plan.id] = life.finished(plan, outcome, attempts=1 + life.retries if not outcome.ok else 1)
     return [results[plan.id] for plan in plans]
+
+
+def _chunk_task(argv: list[str], cwd: str, log: str, program: list[str] | None, progress: Any) -> Outcome:
+    """Body of a chunk's task: the child's progress goes to the head through ``progress`` (a Ray queue) as it comes."""
+    return run_child(argv, Path(cwd), Path(log), on_progress=lambda *frames: progress.put_nowait(frames), program=program)
+
+
+def ray_chunk_runner(address: str | None = None) -> Callable[..., Outcome]:
+    """A ``run_child`` that runs the child as a Ray task (a GPU where the cluster has them), relaying its
+    progress live; the caller retries a failed chunk as a new task, which Ray places on any worker."""
+    ray = import_ray()
+    start_ray(ray, address)
+    from ray.util.queue import Queue
+
+    remote = ray.remote(_chunk_task)
+    gpus = 1 if ray.cluster_resources().get("GPU", 0) > 0 else 0
+
+    def run(argv: list[str], cwd: Path, log: Path, env: dict[str, str] | None = None,
+            on_progress: Callable[[int, int | None, float | None], None] | None = None,
+            program: Sequence[str] | None = None) -> Outcome:
+        progress = Queue()
+        ref = remote.options(num_gpus=gpus, num_cpus=1).remote(argv, str(cwd), str(log), list(program) if program else None, progress)
+        try:
+            while True:
+                ready, _ = ray.wait([ref], timeout=0.2)
+                for frames in progress.get_nowait_batch(progress.qsize()):
+                    if on_progress is not None:
+                        on_progress(*frames)
+                if ready:
+                    return ray.get(ref)
+        except Exception as exc:  # noqa: BLE001 - a lost worker or task: a failure the caller may retry
+            return Outcome(1, _first_line(exc), 0.0, None)
+        finally:
+            progress.shutdown()
+
+    return run
 
 
 def _first_line(exc: BaseException) -> str:

@@ -87,7 +87,9 @@ OPTIMIZED_VIDEO = lambda job: OPTIMIZATION(job) and VIDEO_IN(job)  # noqa: E731
 MODEL_VIDEO = lambda job: MODEL(job) and VIDEO_IN(job)  # noqa: E731
 
 CHUNK_RULES: tuple[Rule, ...] = tuple(
-    Rule(param, flag, VIDEO_OUT, "video output") for param, flag in (("workers", "--workers"), ("gpus", "--gpus"), ("preroll", "--preroll"))
+    Rule(param, flag, VIDEO_OUT, "video output") for param, flag in (
+        ("workers", "--workers"), ("gpus", "--gpus"), ("preroll", "--preroll"), ("executor", "--executor"), ("ray_address", "--ray-address"),
+    )
 )
 
 # -s with --model is the model's own question (arbitrary-style models take it, fixed-style ones refuse it).

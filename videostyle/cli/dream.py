@@ -16,7 +16,7 @@ from ..media import media_kind
 from ..video import OutputOptions
 from ..video.options import DEFAULT_PREROLL
 from .applies import check_options
-from .chunks import ChunkRange, Gpus, Preroll, Workers, chunk_of, render_chunked, wants_chunks
+from .chunks import ChunkRange, ExecutorOption, Gpus, RayAddress, Preroll, Workers, chunk_of, render_chunked, wants_chunks
 from .options import (
     WorkDir,
     DEFAULT_BACKBONE, DEFAULT_FLOW, DEFAULT_FLOW_PRESET, Backbone, Crf, Device, Duration, FlowMethod, FlowPreset,
@@ -110,6 +110,8 @@ def dream(
     gpus: Gpus = 0,
     preroll: Preroll = DEFAULT_PREROLL,
     chunk: ChunkRange = None,
+    executor: ExecutorOption = "local",
+    ray_address: RayAddress = None,
     quiet: Quiet = False,
 ) -> None:
     """DeepDream an image, make an endless zoom animation from a still, or dream a video."""
@@ -118,10 +120,10 @@ def dream(
         size=size, overwrite=overwrite, start=start, duration=duration, crf=crf, preset=preset, work_dir=work_dir,
         chunk=chunk_of(chunk), preroll=preroll,
     )
-    if wants_chunks(workers, gpus, chunk):
+    if wants_chunks(workers, gpus, chunk, executor):
         if media_kind(input) == "image":
             raise OptionError("the zoom loop makes each frame from the one before, so it runs on one worker: leave out --workers/--gpus")
-        render_chunked(context, "dream", input, output, out, workers, gpus, quiet)
+        render_chunked(context, "dream", input, output, out, workers, gpus, quiet, executor, ray_address)
         return
     options = DreamOptions(
         backbone=backbone,

@@ -24,7 +24,7 @@ from .options import (
     Quiet, Size, Start, Weights, split_floats, split_names,
 )
 from .applies import check_options
-from .chunks import ChunkRange, Gpus, Preroll, Workers, chunk_of, render_chunked, wants_chunks
+from .chunks import ChunkRange, ExecutorOption, Gpus, RayAddress, Preroll, Workers, chunk_of, render_chunked, wants_chunks
 from .render import run_with_progress
 
 _STYLE = StyleOptions()
@@ -158,6 +158,8 @@ def stylize(
     gpus: Gpus = 0,
     preroll: Preroll = DEFAULT_PREROLL,
     chunk: ChunkRange = None,
+    executor: ExecutorOption = "local",
+    ray_address: RayAddress = None,
     quiet: Quiet = False,
 ) -> None:
     """Stylize an image or a video by optimization (Gatys et al.) or with a trained network (--model)."""
@@ -166,10 +168,10 @@ def stylize(
         size=size, overwrite=overwrite, start=start, duration=duration, crf=crf, preset=preset, work_dir=work_dir,
         chunk=chunk_of(chunk), preroll=preroll,
     )
-    if wants_chunks(workers, gpus, chunk):
+    if wants_chunks(workers, gpus, chunk, executor):
         if passes > 1:
             raise OptionError("--passes renders the whole video in every pass, so it cannot be split: leave out --workers/--gpus")
-        render_chunked(context, "stylize", input, output, out, workers, gpus, quiet)
+        render_chunked(context, "stylize", input, output, out, workers, gpus, quiet, executor, ray_address)
         return
     if model is not None:
         mix = split_floats(style_mix, "--style-mix")
