@@ -290,8 +290,9 @@ class SegmentedVideoWriter:
     def adopt(self, chunk: SegmentedVideoWriter) -> None:
         """Take over the finished segments of ``chunk``, the next chunk of this job, and remove its folder.
 
-        Each segment is moved in with its state first and its record last, so a crash in between leaves
-        this folder and the chunk's consistent (the segment is then missing from both and made again).
+        Each segment is moved in with its state first and its record last, so after a crash this folder
+        holds complete segments only; the chunk's folder no longer starts at its first segment and is
+        made again from where this folder ends (the head plans chunks after ``frames_done``).
         """
         if self._chunk is not None or chunk._chunk is None or chunk._first != self.frames_done:
             raise OutputError(f"{chunk.work_dir.name} does not continue {self.path.name} after frame {self.frames_done}")
