@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-# Stylize the sample clip on the CPU with the offline default backbone (~4.5 min on 2 cores; --warm-limit 20
+# Stylize the sample clip on the CPU with the offline default backbone (~5 min on 2 cores; --warm-limit 20
 # caps how long a warm frame may run to catch up with the first frame's style loss).
 run: $(STAMP)
 	$(PY) -m videostyle stylize samples/clip.mp4 -s samples/styles/stained_glass.png -o out/clip_stained_glass.mp4 \
