@@ -28,7 +28,7 @@ import torch.nn.functional as F
 
 from ..flow import Carry, FlowEstimator, FlowOptions, photometric_mismatch, warp
 from ..flow.ahead import Guide, flow_pair, guide
-from ..resize import fit_size, resize
+from ..resize import fit_size
 from ..video import FrameStart
 from ..video.prior import on_cpu
 
