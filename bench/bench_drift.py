@@ -96,7 +96,7 @@ def main() -> None:
         write_image(torch.cat([first_result, result], dim=-1), args.save, overwrite=True)
     first = rows[0]
     print(f"clip {args.clip}, style {args.style}, {args.size} px, {args.frames} frames, {args.iterations} iterations"
-          f" (warm frames {temporal.warm_steps(args.iterations)}), options {args.option or 'default'}, temporal {args.temporal or 'default'}\n")
+          f" (warm frames {temporal.warm_steps_of(args.iterations)}), options {args.option or 'default'}, temporal {args.temporal or 'default'}\n")
     print("| frame | style loss | vs frame 0 | sharpness | vs frame 0 | content sharpness |")
     print("| ---: | ---: | ---: | ---: | ---: | ---: |")
     for index, loss, sharp, csharp in rows:

@@ -70,8 +70,8 @@ def synthetic_clip(path: Path, frames: int, size: tuple[int, int] = (320, 240)) 
 def modes(passes: int) -> dict[str, tuple[StyleOptions, TemporalOptions]]:
     """The rows of the table: (style option changes, temporal options) per mode."""
     return {
-        "--no-temporal": (StyleOptions(init="content"), TemporalOptions(enabled=False)),
-        "warped init only": (StyleOptions(), TemporalOptions(weight=0)),
+        "--no-temporal": (StyleOptions(init="content"), TemporalOptions(temporal=False)),
+        "warped init only": (StyleOptions(), TemporalOptions(temporal_weight=0)),
         "warped init + temporal loss (default)": (StyleOptions(), TemporalOptions()),
         "+ long-term (--long-term 3)": (StyleOptions(), TemporalOptions(long_term=3)),
         f"multi-pass (--passes {passes})": (StyleOptions(), TemporalOptions(passes=passes)),

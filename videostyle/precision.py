@@ -15,8 +15,7 @@ import torch
 
 from .errors import OptionError
 
-PRECISIONS = ("auto", "fp32", "bf16", "fp16")
-GRADIENT_PRECISIONS = ("auto", "fp32", "bf16")
+from .names import GRADIENT_PRECISIONS, PRECISIONS
 DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
 
 

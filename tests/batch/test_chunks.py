@@ -18,7 +18,8 @@ from PIL import Image
 
 from tests.conftest import make_clip
 from videostyle.batch import runner
-from videostyle.batch.chunks import ChunkFinished, ChunkProgress, chunk_argv, iter_render_chunks, parse_chunk, plan_chunks, preroll_of
+from videostyle.batch.chunks import ChunkFinished, ChunkProgress, chunk_argv, iter_render_chunks, plan_chunks, preroll_of
+from videostyle.video.options import parse_chunk
 from videostyle.errors import VideostyleError
 from videostyle.media.segments import chunk_folder
 from videostyle.video import OutputOptions

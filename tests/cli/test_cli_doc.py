@@ -27,7 +27,7 @@ def option_names(cell: str) -> list[str]:
 
 
 def takes(path: str) -> set[str]:
-    return {opt for p in command(path).params for opt in p.opts}
+    return {opt for p in command(path).params for opt in (*p.opts, *getattr(p, "secondary_opts", ()))}
 
 
 VOCABULARY = rows(0)
@@ -46,7 +46,7 @@ def test_the_table_covers_every_option_shared_by_two_commands():
     listed = {name for row in VOCABULARY for name in option_names(row[0])}
     seen: dict[str, int] = {}
     for path in all_commands():
-        for name in takes(path):
+        for name in {opt for p in command(path).params for opt in p.opts}:
             seen[name] = seen.get(name, 0) + (name.startswith("--"))
     shared = {name for name, count in seen.items() if count > 1}
     assert shared - listed - {"--help", "--layer", "--layers", "--channel", "--class", "--method", "--batch-size", "--style", "--style-scale", "--content-layers", "--style-layers"} == set()

@@ -48,7 +48,7 @@ def test_zoom_loop_gif_with_ramps_and_keyframes(photo, tmp_path, capsys):
         (["--class", "tabbby"], "did you mean"),
         (["--layer", "block99"], "unknown layer"),
         (["--channel", "block7"], "LAYER:INDEX"),
-        (["--frames", "2"], "video output"),
+        (["--frames", "2"], "zoom loop made from a still"),
         (["--zoom", "0:1,x:2", "-o", "{tmp}/z.mp4"], "keyframe"),
         (["--zoom", "0", "-o", "{tmp}/z.mp4"], "above 0"),
         (["--fps", "fast", "-o", "{tmp}/z.mp4"], "--fps"),

@@ -49,7 +49,7 @@ def all_commands() -> list[str]:
 SOURCES = {
     "stylize": (
         (StyleOptions(), TemporalOptions(), OutputOptions()),
-        {"warm_steps": "warm_iterations", "pass_steps": "pass_iterations", "pass_blend": "blend", "temporal_weight": "weight"},
+        {},
     ),
     "dream": ((DreamOptions(), OutputOptions()), {}),
     "train": ((TrainOptions(),), {"width_mult": "width"}),
@@ -57,7 +57,7 @@ SOURCES = {
     "visualize invert": ((InvertOptions(),), {}),
     "visualize texture": ((TextureOptions(),), {}),
 }
-NOT_DEFAULTS = {"size", "backbone", "weights", "style_weights", "content_layers", "style_layers", "layers"}
+NOT_DEFAULTS = {"size", "backbone", "weights", "style_weights", "content_layers", "style_layers", "layers", "channels"}
 """Parameters whose CLI form differs in kind from the field (parsed text, or a size the output options own)."""
 
 

@@ -76,15 +76,15 @@ def test_color_helpers_are_consistent(photo):
 
 def test_style_blend_weights_must_match_the_styles(stripes, lite0):
     with pytest.raises(OptionError, match="2 values for 1 style"):
-        Stylizer([stripes], StyleOptions(style_blend=(0.5, 0.5)), torch.device("cpu"), backbone=lite0)
+        Stylizer([stripes], StyleOptions(style_weights=(0.5, 0.5)), torch.device("cpu"), backbone=lite0)
 
 
 def test_blend_moves_the_target_between_styles(photo, stripes, lite0):
     other = stripes.flip(1)  # blue/red swapped
     cpu = torch.device("cpu")
     gram = StyleOptions(style_loss="gram")
-    only_a = Stylizer([stripes, other], replace(gram, style_blend=(1, 0)), cpu, backbone=lite0).style_loss(photo)
-    mixed = Stylizer([stripes, other], replace(gram, style_blend=(1, 1)), cpu, backbone=lite0).style_loss(photo)
+    only_a = Stylizer([stripes, other], replace(gram, style_weights=(1, 0)), cpu, backbone=lite0).style_loss(photo)
+    mixed = Stylizer([stripes, other], replace(gram, style_weights=(1, 1)), cpu, backbone=lite0).style_loss(photo)
     pure = Stylizer([stripes], gram, cpu, backbone=lite0).style_loss(photo)
     assert torch.allclose(only_a.target0, pure.target0)
     assert not torch.allclose(mixed.target0, pure.target0)
@@ -100,7 +100,7 @@ def test_blend_moves_the_target_between_styles(photo, stripes, lite0):
         ({"style_scale": 100.0}, "style-scale"),
         ({"init": "warp"}, "unknown init"),
         ({"backbone": "alexnet"}, "unknown backbone"),
-        ({"style_blend": (-1.0, 2.0)}, "style-weights"),
+        ({"style_weights": (-1.0, 2.0)}, "style-weights"),
         ({"style_loss": "vgg"}, "unknown style loss"),
         ({"style_strength": 3.0}, "style-strength"),
         ({"parameterization": "fourier"}, "unknown parameterization"),

@@ -156,9 +156,9 @@ def test_scene_cut_in_a_synthetic_clip_is_found(moving_clip):
 
 
 def test_make_prior_follows_the_options():
-    assert isinstance(make_prior(StyleOptions(), TemporalOptions(enabled=False)), IndependentFrames)
-    assert isinstance(make_prior(StyleOptions(init="previous"), TemporalOptions(enabled=False)), PreviousFrame)
-    warped = make_prior(StyleOptions(), TemporalOptions(weight=5.0, long_term=3))
+    assert isinstance(make_prior(StyleOptions(), TemporalOptions(temporal=False)), IndependentFrames)
+    assert isinstance(make_prior(StyleOptions(init="previous"), TemporalOptions(temporal=False)), PreviousFrame)
+    warped = make_prior(StyleOptions(), TemporalOptions(temporal_weight=5.0, long_term=3))
     assert isinstance(warped, WarpedPrior) and warped.init == "warped" and warped.offsets == (1, 2, 4)
     assert make_prior(StyleOptions(init="content"), TemporalOptions()).init == "stylizer"
 
@@ -166,13 +166,13 @@ def test_make_prior_follows_the_options():
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"flow": "magic"}, "unknown flow method"),
-        ({"weight": -1.0}, "temporal-weight"),
+        ({"flow": "magic"}, "unknown flow"),
+        ({"temporal_weight": -1.0}, "temporal-weight"),
         ({"long_term": 9}, "long-term"),
         ({"passes": 0}, "passes"),
-        ({"blend": 2.0}, "pass-blend"),
+        ({"pass_blend": 2.0}, "pass-blend"),
         ({"reliable_rate": 0.0}, "reliable-rate"),
-        ({"weight": float("nan")}, "finite"),
+        ({"temporal_weight": float("nan")}, "finite"),
     ],
 )
 def test_temporal_options_are_validated(kwargs, message):
@@ -192,7 +192,7 @@ def test_multipass_video_keeps_timing_and_leaves_no_frames_behind(moving_clip, t
     source = moving_clip(frames=5, cut_at=3)
     target = tmp_path / "out" / "multi.mp4"
     target.parent.mkdir()
-    temporal = TemporalOptions(passes=3, pass_iterations=1)
+    temporal = TemporalOptions(passes=3, pass_steps=1)
     options = StyleOptions(steps=2)
     events = list(iter_stylize_video(source, target, [stripes], options, OutputOptions(), "cpu", temporal=temporal))
     done = [e.done for e in events if e.step is None]
@@ -282,7 +282,7 @@ def test_the_temporal_hold_follows_the_dial_and_firms_under_the_structure_term()
         return make_prior(StyleOptions(**kwargs), temporal, torch.device("cpu"), flow=IntegerShift()).temporal_weight
 
     plain = weight(structure_weight=0.0)
-    assert plain == temporal.weight
+    assert plain == temporal.temporal_weight
     assert weight(structure_weight=0.0, style_strength=0.75) == pytest.approx(plain / 10)
     assert weight() > 3 * plain
 
@@ -296,7 +296,7 @@ def test_temporal_mode_lowers_the_warping_error_of_a_pan_clearly(moving_clip, tm
         sink = FrameList()
         drain(iter_stylize_video(
             source, tmp_path / "o.mp4", [stripes], StyleOptions(steps=10, seed=0), OutputOptions(), "cpu",
-            temporal=TemporalOptions(enabled=enabled), sink=sink,
+            temporal=TemporalOptions(temporal=enabled), sink=sink,
         ))
         outputs = [frame_to_tensor(f.rgb) for f in sink.frames]
         errors[enabled] = sequence_warping_error(inputs, outputs, FlowOptions().estimator())["stylized"]

@@ -10,6 +10,7 @@ from pathlib import Path
 import torch
 from torchvision import models
 
+from ..names import DEFAULT_BACKBONE
 from ..errors import OptionError, WeightsError
 from .backbone import Backbone, Normalize
 from .classes import IMAGENET_CLASSES
@@ -111,7 +112,6 @@ BACKBONES: dict[str, BackboneSpec] = {
     )
 }
 
-DEFAULT_BACKBONE = "efficientnet-lite0"
 
 
 def backbone_spec(name: str) -> BackboneSpec:

@@ -106,18 +106,6 @@ def chunk_argv(argv: Sequence[str], chunk: Chunk, root: Path, preroll: int) -> l
     return [command, *extra, *rest]
 
 
-def parse_chunk(text: str) -> Chunk:
-    """``'150:300'`` -> (150, 300); ``'150:'`` -> (150, None)."""
-    first, sep, end = text.partition(":")
-    try:
-        chunk = (int(first), int(end) if end else None)
-    except ValueError:
-        chunk = (-1, None)
-    if not sep or chunk[0] < 0 or (chunk[1] is not None and chunk[1] <= chunk[0]):
-        raise VideostyleError(f"--chunk takes FIRST:END frame numbers, like 150:300 or 150:, not {text!r}")
-    return chunk
-
-
 def iter_render_chunks(
     argv: Sequence[str],
     source: str | Path,
@@ -256,4 +244,4 @@ def _span(first: int, end: int | None, total: int | None) -> int | None:
     return None if total is None else max(0, total - first)
 
 
-__all__ = ["ChunkFinished", "ChunkProgress", "iter_render_chunks", "parse_chunk", "plan_chunks", "preroll_of"]
+__all__ = ["ChunkFinished", "ChunkProgress", "iter_render_chunks", "plan_chunks", "preroll_of"]

@@ -19,7 +19,8 @@ except ImportError:  # pragma: no cover - older typer
     from click.core import ParameterSource  # type: ignore[no-redef]
 
 __all__ = [
-    "COMMANDS", "Abort", "ClickException", "ClickUsageError", "Command", "Context", "ParameterSource", "check_options", "command", "find_param", "parse",
+    "COMMANDS", "Abort", "ClickException", "ClickUsageError", "Command", "Context", "ParameterSource", "check_options", "command", "find_param",
+    "inapplicable", "parse",
 ]
 
 COMMANDS = ("stylize", "dream", "train")
@@ -50,9 +51,16 @@ def find_param(cmd: Command, opt: str) -> Any | None:
 
 def check_options(name: str, ctx: Context) -> None:
     """The command's own checks of parsed options (finite numbers, options that apply), as it runs them."""
-    from ..cli.applies import check_options as check
+    from ..cli.declare import check_options as check
 
     check(name, ctx)  # type: ignore[arg-type]
+
+
+def inapplicable(name: str, ctx: Context) -> list[str]:
+    """The parameters given in ``ctx`` that the job would not use."""
+    from ..cli.declare import inapplicable as find
+
+    return find(name, ctx)  # type: ignore[arg-type]
 
 
 def parse(name: str, argv: list[str]) -> Context:

@@ -44,12 +44,17 @@ class ManifestError(VideostyleError):
 
 @dataclass(frozen=True)
 class Job:
-    """One job: a CLI command, its input and output, and its options (defaults already merged in)."""
+    """One job: a CLI command, its input and output, and its options (defaults already merged in).
+
+    ``inherited`` names the options that came from the manifest's defaults (or a sweep's shared options):
+    they apply where they apply, so a default ``seed`` does not stop a job that runs a trained network.
+    """
 
     command: str
     input: str | None
     output: str
     options: dict[str, Value] = field(default_factory=dict)
+    inherited: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -109,7 +114,7 @@ def manifest_from_dict(data: dict[str, Any], base: Path) -> Manifest:
         problems += _value_problems(f"job {number}", own)
         command_defaults = defaults.get(name, {})
         options = {**shared, **(command_defaults if isinstance(command_defaults, dict) else {}), **own}
-        jobs.append(Job(name, entry.get("input"), entry["output"], options))
+        jobs.append(Job(name, entry.get("input"), entry["output"], options, frozenset(options) - frozenset(own)))
     outputs = [os.path.normpath(job.output) for job in jobs]  # the batch's dry run compares canonical paths too
     problems += [f"output {out} appears in {outputs.count(out)} jobs" for out in sorted(set(outputs)) if outputs.count(out) > 1]
     if problems:

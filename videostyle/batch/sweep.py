@@ -57,7 +57,7 @@ def sweep_manifest(
         raise ManifestError(problems)
     jobs = [
         Job(command, str(source.resolve()), (rel.parent / f"{rel.stem}__{style.stem}{rel.suffix}").as_posix(),
-            {**options, "style": [str(style.resolve())]})
+            {**options, "style": [str(style.resolve())]}, frozenset(options))
         for source, rel in sources
         for style, _ in style_files
     ]

@@ -14,7 +14,7 @@ from ..errors import VideostyleError
 from ..feedforward.builtin.catalog import is_builtin
 from ..identity import JobIdentity, canonical, job_identity
 from ..media import media_kind, probe_video
-from .commands import ClickException, check_options, command, find_param, parse
+from .commands import ClickException, Context, check_options, command, find_param, inapplicable, parse
 from .manifest import Job, Manifest, ManifestError, options_to_argv
 
 WORK_DIR_OPTION = "--work-dir"
@@ -70,10 +70,11 @@ def plan_job(job: Job, base: Path, outdir: Path) -> Plan:
     if not output.is_relative_to(outdir) or output == outdir:
         raise VideostyleError(f"output {job.output} is outside the output folder {outdir}; give a path inside it")
     source = canonical(base / job.input) if job.input is not None else None
-    argv = options_to_argv(job.command, job.options) + ["--output", str(output)]
-    if source is not None:  # absolute, after --: a file named -x.mp4 is not an option
-        argv = argv + ["--data", str(source)] if job.command == "train" else argv + ["--", str(source)]
-    ctx = parse(job.command, argv)
+    argv, ctx = _parsed(job, job.options, source, output)
+    unused = set(inapplicable(job.command, ctx))
+    dropped = {key for key in job.inherited if (p := find_param(command(job.command), f"--{key}")) is not None and p.name in unused}
+    if dropped:  # defaults apply where they apply
+        argv, ctx = _parsed(job, {k: v for k, v in job.options.items() if k not in dropped}, source, output)
     check_options(job.command, ctx)
     read = [source] if source is not None else []
     for name, value in ctx.params.items():  # every path the command reads must exist
@@ -94,6 +95,14 @@ def plan_job(job: Job, base: Path, outdir: Path) -> Plan:
         resumable=kind_out == "video" and find_param(command(job.command), WORK_DIR_OPTION) is not None,
         identity=job_identity(job.command, argv, files=read),
     )
+
+
+def _parsed(job: Job, options: dict, source: Path | None, output: Path) -> tuple[list[str], Context]:
+    """The job's argv (input absolute, after ``--``: a file named -x.mp4 is not an option) and its parse."""
+    argv = options_to_argv(job.command, options) + ["--output", str(output)]
+    if source is not None:
+        argv = argv + ["--data", str(source)] if job.command == "train" else argv + ["--", str(source)]
+    return argv, parse(job.command, argv)
 
 
 def _check_kinds(job: Job, source: Path | None, output: Path) -> str:

@@ -9,48 +9,27 @@ from __future__ import annotations
 import os
 from collections.abc import Generator, Iterable
 from pathlib import Path
-from typing import Annotated
 
 import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from ..batch.chunks import ChunkFinished, ChunkProgress, iter_render_chunks, parse_chunk
+from ..batch.chunks import ChunkFinished, ChunkProgress, iter_render_chunks
 from ..batch.commands import ParameterSource
 from ..batch.local import worker_gpus
 from ..errors import OptionError
 from ..identity import job_identity
 from ..media import media_kind
-from ..video import OutputOptions
+from ..video.options import OutputOptions, SplitOptions
 from ..progress import PROGRESS_ENV, FrameProgress
-from .batch import ExecutorOption, RayAddress
 from .render import PlainProgress, ProgressView, RateColumn, run_with_progress, stderr
 
-Workers = Annotated[
-    int, typer.Option("--workers", min=1, max=256, help="Video: render in this many chunks at once, one process each (see --preroll).")
-]
-Gpus = Annotated[int, typer.Option("--gpus", min=0, max=256, help="Video: one chunk per GPU on this many GPUs.")]
-Preroll = Annotated[
-    int,
-    typer.Option("--preroll", min=0, max=10_000, help="Video, --workers: frames run before each chunk to build its temporal state, then dropped."),
-]
-__all__ = ["ExecutorOption", "RayAddress"]  # the video commands take the batch's spellings
-ChunkRange = Annotated[str | None, typer.Option("--chunk", hidden=True, help="FIRST:END frames of the job (a worker of --workers).")]
 HEAD_ONLY = ("workers", "gpus", "work_dir", "quiet", "chunk", "preroll", "executor", "ray_address")
 """Options the head keeps to itself; it gives each child --work-dir, --chunk and --preroll."""
 
 
-def chunk_of(text: str | None) -> tuple[int, int | None] | None:
-    return None if text is None else parse_chunk(text)
-
-
-def wants_chunks(workers: int, gpus: int, chunk: str | None, executor: str = "local") -> bool:
-    """This run is the head of a chunked render (a chunk worker never is)."""
-    return chunk is None and (workers > 1 or gpus > 0 or executor == "ray")
-
-
 def render_chunked(context: typer.Context, command: str, source: Path, target: Path, output: OutputOptions,
-                   workers: int, gpus: int, quiet: bool, executor: str = "local", ray_address: str | None = None) -> None:
+                   split: SplitOptions, quiet: bool) -> None:
     """Run ``command`` as chunks over ``workers`` processes (or one per GPU), show progress, say where it wrote."""
     if media_kind(source) != "video" or media_kind(target, for_output=True) != "video":
         raise OptionError("--workers and --gpus split a video into chunks: give a video input and a video output")
@@ -58,10 +37,10 @@ def render_chunked(context: typer.Context, command: str, source: Path, target: P
     files = [value for name, value in context.params.items() if isinstance(value, Path) and name != "output"]
     files += [item for value in context.params.values() if isinstance(value, list) for item in value if isinstance(item, Path)]
     identity = job_identity(f"{command} in chunks", argv, files=[p for p in files if p.exists()])
-    gpu_ids = worker_gpus(gpus) if executor == "local" else []
-    events = iter_render_chunks(argv, source, target, output, workers, gpu_ids, identity=identity,
-                                executor=executor, ray_address=ray_address)  # type: ignore[arg-type]
-    result = _show(events, f"{command} {source.name} ({max(workers, gpus)} workers)", quiet)
+    gpu_ids = worker_gpus(split.gpus) if split.executor == "local" else []
+    events = iter_render_chunks(argv, source, target, output, split.workers, gpu_ids, identity=identity,
+                                executor=split.executor, ray_address=split.ray_address)  # type: ignore[arg-type]
+    result = _show(events, f"{command} {source.name} ({max(split.workers, split.gpus)} workers)", quiet)
     typer.echo(f"wrote {result}")
 
 

@@ -12,7 +12,7 @@ from ..feedforward.adain_train import iter_train_adain
 from ..feedforward.checkpoint import checkpoint_path
 from ..feedforward.options import TrainOptions
 from ..feedforward.train import iter_train, preview_folder
-from .applies import check_options
+from .declare import check_options
 from .options import DEFAULT_BACKBONE, Backbone, Compile, Device, Offline, Overwrite, Precision, Quiet, Weights, split_names
 from .render import run_with_progress
 

@@ -37,7 +37,7 @@ class Dreamer:
     ) -> None:
         self.options = options
         self.device = torch.device(device)
-        full = backbone or load_backbone(options.backbone, self.device, options.weights, options.download)
+        full = backbone or load_backbone(options.backbone, self.device, options.weights, not options.offline)
         layers, channels, class_name = options.targets()
         if guide is not None and not layers:
             layers = tuple((layer, 1.0) for layer in backbone_spec(options.backbone).dream_layers)

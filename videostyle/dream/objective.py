@@ -14,34 +14,7 @@ import torch
 from ..backbones import Backbone
 from ..errors import OptionError
 from ..objectives import Channel, ClassLogit, FeatureDot, LayerEnergy, Objective, Sum
-
-LayerSpec = tuple[str, float]
-ChannelSpec = tuple[str, int]
-
-
-def parse_layer(text: str) -> LayerSpec:
-    """'block7' -> ('block7', 1.0); 'block7:0.5' -> ('block7', 0.5)."""
-    name, _, weight = text.strip().partition(":")
-    if not name:
-        raise OptionError(f"--layer needs a layer name like block7 or block7:0.5, not {text!r}")
-    if not weight:
-        return name, 1.0
-    try:
-        value = float(weight)
-    except ValueError:
-        raise OptionError(f"--layer {text!r}: the weight after ':' must be a number, like block7:0.5") from None
-    if not 0 < value <= 1e6:
-        raise OptionError(f"--layer {text!r}: the weight must be positive")
-    return name, value
-
-
-def parse_channel(text: str) -> ChannelSpec:
-    """'block7:12' -> ('block7', 12)."""
-    name, sep, index = text.strip().partition(":")
-    if not name or not sep or not index.strip().isdigit():
-        raise OptionError(f"--channel needs LAYER:INDEX like block7:12, not {text!r}")
-    return name, int(index)
-
+from .options import ChannelSpec, LayerSpec
 
 def _check_channels(backbone: Backbone, channels: Sequence[ChannelSpec]) -> None:
     shapes = backbone.layer_shapes(64)

@@ -62,7 +62,7 @@ def blended_style(
     """(1, D): the ``--style-weights`` blend of ``encode`` over the style images (equal weights by default)."""
     if not options.style_images:
         raise OptionError("this model takes its style from an image: give one with -s STYLE (repeat to blend)")
-    weights = torch.tensor(options.style_blend or [1.0] * len(options.style_images), dtype=torch.float32)
+    weights = torch.tensor(options.style_weights or [1.0] * len(options.style_images), dtype=torch.float32)
     if not torch.isfinite(weights).all() or (weights < 0).any() or weights.sum() <= 0:
         raise OptionError("--style-weights must be non-negative numbers with a positive sum, like 0.7,0.3")
     weights = weights / weights.sum()

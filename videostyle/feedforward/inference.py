@@ -8,72 +8,18 @@ as uint8 (4x less traffic than float), with the conversions done on the device.
 
 from __future__ import annotations
 
-import math
 import os
 from contextlib import nullcontext
-from dataclasses import dataclass
-from pathlib import Path
 
 import torch
 from torch import nn
 
-from ..errors import OptionError, UsageError
-from ..precision import check_precision, compute_dtype
+from ..errors import UsageError
 from ..resize import resize
 from ..color import join_chroma
+from .inference_options import InferenceOptions
 from .model_file import ModelInfo, load_model
 from .network import style_weights
-
-MAX_CUDA_BATCH = 8
-CUDA_BATCH_PIXELS = 8 * 1920 * 1080
-"""Frames per CUDA batch are sized from their area: activations take about 0.7 KB a pixel (8 frames at
-4K needed about 44 GiB), so 8 frames of 1080p (about 11 GiB) is the budget: 2 frames a batch at 4K."""
-
-
-@dataclass(frozen=True)
-class InferenceOptions:
-    """How a model is applied: which style (or blend), batch size, precision and video stabilization."""
-
-    style_index: int | None = None
-    style_mix: tuple[float, ...] | None = None
-    batch_size: int | None = None  # None: sized from the frame area on CUDA, 1 elsewhere
-    precision: str = "auto"  # auto: bf16 (or fp16) on CUDA, bf16 on a CPU with bf16 matrix units (AMX), else fp32
-    compile: bool = False
-    stabilize: bool = False
-    stabilize_strength: float = 0.8  # 0.7 left the built-in arbitrary network at 5.2x the input's E_warp, 0.8 at 4.1x
-    flow: str = "dis"  # --stabilize: optical flow method, preset and (RAFT) weights file
-    flow_preset: str = "medium"
-    flow_weights: Path | None = None
-    # networks that take any style (builtin:arbitrary, AdaIN decoders): the style images and how to use them
-    style_images: tuple[Path, ...] = ()
-    style_blend: tuple[float, ...] | None = None  # one weight per style image (normalized); None: equal
-    alpha: float = 1.0  # 0: the content's own style, 1: the style images'
-    preserve_color: bool = False  # keep the content's chroma (any model)
-
-    def __post_init__(self) -> None:
-        if not (math.isfinite(self.alpha) and 0 <= self.alpha <= 1):
-            raise OptionError(f"--alpha {self.alpha} is out of range 0..1")
-        if self.style_blend is not None and len(self.style_blend) != len(self.style_images):
-            raise OptionError(f"--style-weights has {len(self.style_blend)} weights for {len(self.style_images)} style image(s)")
-        if self.batch_size is not None and not 1 <= self.batch_size <= 256:
-            raise OptionError(f"--batch-size {self.batch_size} is out of range 1..256")
-        check_precision(self.precision, gradients=False)
-        if not (math.isfinite(self.stabilize_strength) and 0 <= self.stabilize_strength < 1):
-            raise OptionError(f"stabilize strength {self.stabilize_strength} is out of range [0, 1)")
-
-    def frames_per_batch(self, device: torch.device, size: tuple[int, int] = (1080, 1920)) -> int:
-        """``batch_size``, else on CUDA as many frames of ``size`` (h, w) as fit ``CUDA_BATCH_PIXELS``, else 1."""
-        if self.batch_size:
-            return self.batch_size
-        if device.type != "cuda":
-            return 1
-        return max(1, min(MAX_CUDA_BATCH, CUDA_BATCH_PIXELS // (size[0] * size[1])))
-
-    def dtype(self, device: torch.device) -> torch.dtype:
-        """auto: bf16 on CUDA where the GPU has it (fp32's range: no overflow to infinity), else fp16; on the CPU
-        bf16 where it has bf16 matrix units, else fp32."""
-        return compute_dtype(self.precision, device, gradients=False)
-
 
 class FrameStylizer:
     """A loaded network with its style weights, ready to stylize batches on one device."""

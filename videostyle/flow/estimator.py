@@ -15,9 +15,7 @@ from ..constants import Constant
 from ..errors import OptionError
 from .guard import padded_flow
 
-FLOW_METHODS = ("dis", "farneback", "raft")
-FLOW_PRESETS = ("ultrafast", "fast", "medium")
-DEFAULT_PRESET = "medium"  # every command's default: the others are for speed on large frames
+from ..names import DEFAULT_FLOW_PRESET as DEFAULT_PRESET, FLOW_METHODS, FLOW_PRESETS
 _LUMA = Constant(torch.tensor([0.299, 0.587, 0.114]).view(1, 3, 1, 1))
 
 

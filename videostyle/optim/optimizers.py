@@ -12,7 +12,7 @@ from ..errors import OptionError
 from .ascent import NormalizedGradient
 
 OptimizerName = Literal["adam", "lbfgs", "normalized", "sgd", "rmsprop"]
-OPTIMIZERS: tuple[str, ...] = ("adam", "lbfgs", "normalized", "sgd", "rmsprop")
+from ..names import OPTIMIZER_NAMES as OPTIMIZERS
 
 
 def make_optimizer(

@@ -128,7 +128,7 @@ def iter_pass(
     """One refinement pass over the stored frames in ``order``; a scene cut breaks the chain of neighbours."""
     options = stylizer.options
     settings = {
-        "steps": temporal.pass_steps(options.steps),
+        "steps": temporal.pass_steps_of(options.steps),
         "lr": options.learning_rate * temporal.reliable_rate,  # every pixel is already stylized: settle
     }
     neighbour: tuple[int, torch.Tensor, torch.Tensor] | None = None
@@ -137,11 +137,11 @@ def iter_pass(
         init, extra = own, None
         if neighbour is not None and max(index, neighbour[0]) not in store.cuts:
             warped = warp_into(carry(flow, content, neighbour[1]), neighbour[2])
-            mix = temporal.blend * warped.carry.reliable
+            mix = temporal.pass_blend * warped.carry.reliable
             init = mix * warped.image + (1 - mix) * own
-            if temporal.weight > 0:
-                weight = temporal.weight * options.temporal_factor
-                extra = temporal_loss([warped], weight, options.preserve_color, temporal.pool, temporal.detail)
+            if temporal.temporal_weight > 0:
+                weight = temporal.temporal_weight * options.temporal_factor
+                extra = temporal_loss([warped], weight, options.preserve_color, temporal.temporal_pool, temporal.temporal_detail)
         steps = stylizer.run(content, init, extra, **settings)
         result = yield from relay(steps, lambda step, done=done: FrameProgress(done, visits, step))
         store.save("result", index, result)

@@ -2,104 +2,76 @@
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
-from ..backbones import DEFAULT_BACKBONE, backbone_spec
-from ..color import PALETTES
+from .. import shared_options as shared
 from ..errors import OptionError
-from ..optim import OPTIMIZERS
-from ..precision import check_precision
-from .style_targets import STYLE_LOSSES
-
-InitName = Literal["warped", "content", "noise", "previous"]
-INITS = ("warped", "content", "noise", "previous")
-"""warped: a video frame starts from the previous result warped by optical flow (the first frame, and
-images, from the content); previous: from the previous result as is; content, noise: every frame afresh."""
-
-
-PARAMETERIZATIONS = ("pyramid", "pixels")
-"""pyramid: Laplacian-pyramid offsets (no colored speckle); pixels: the plain pixels (Gatys)."""
-
+from ..names import DEFAULT_BACKBONE, INITS, PALETTE_NAMES, PARAMETERIZATIONS, STYLE_LOSS_NAMES
+from ..spec import check, option, split_text
 
 STRUCTURE_HOLD = 1300.0
 """Structure weight per unit of extra temporal hold (see ``StyleOptions.temporal_factor``)."""
+
+OPTIMIZATION = "runs without --model"
 
 
 @dataclass(frozen=True)
 class StyleOptions:
     """Everything that decides how one image (or frame) is stylized by optimization."""
 
-    backbone: str = DEFAULT_BACKBONE
-    weights: Path | None = None
-    download: bool = True
-    content_layers: tuple[str, ...] | None = None
-    style_layers: tuple[str, ...] | None = None
-    content_weight: float = 1.0
-    style_weight: float = 1.0e3
-    tv_weight: float = 300.0
-    chroma_tv_weight: float = 3000.0
-    structure_weight: float = 3000.0
-    steps: int = 200
-    optimizer: str = "adam"
-    lr: float | None = None
-    init: str = "warped"
-    style_scale: float = 1.0
-    style_blend: tuple[float, ...] | None = None
-    preserve_color: bool = False
-    scales: int = 1
-    seed: int | None = None
-    style_loss: str = "gram"
-    style_strength: float | None = None
-    color_init: bool = True
-    palette: str = "tones"
-    parameterization: str = "pyramid"
-    tile: int = 1024
-    precision: str = "auto"  # the backbone's forward: auto = bf16 on a CUDA GPU that has it, else fp32
-    compile: bool = False  # torch.compile the backbone
+    backbone: str = option(DEFAULT_BACKBONE, spec=shared.BACKBONE)
+    weights: Path | None = option(None, spec=shared.WEIGHTS)
+    offline: bool = option(False, spec=shared.OFFLINE)
+    content_layers: tuple[str, ...] | None = option(None, "Comma-separated layer names.", text=split_text(str), metavar="A,B")
+    style_layers: tuple[str, ...] | None = option(None, "Comma-separated layer names.", text=split_text(str), metavar="A,B")
+    content_weight: float = option(1.0, "Weight of the content loss.", lo=0, hi=1e9)
+    style_weight: float = option(1.0e3, "Weight of the style loss.", lo=0, hi=1e9)
+    tv_weight: float = option(300.0, "Total-variation smoothness weight.", lo=0, hi=1e9)
+    chroma_tv_weight: float = option(3000.0, "Smoothness of the colors alone (no colored speckle).", lo=0, hi=1e9, cli=False)
+    structure_weight: float = option(
+        3000.0, "Hold the content's luminance structure (its shapes, at any tone); 0: off.", lo=0, hi=1e9
+    )
+    steps: int = option(200, "Optimization steps per image or frame.", lo=1, hi=100_000)
+    optimizer: str = option("adam", "adam: fast steps; lbfgs: cleanest stills.", choices=("adam", "lbfgs"))
+    lr: float | None = option(None, "Learning rate (default 0.02 for adam, 1 for lbfgs).", lo=0, hi=100, lo_open=True)
+    init: str = option(
+        "warped", "Start image. Video: warped = last result moved by optical flow; previous = as is.", choices=INITS
+    )
+    style_scale: float = option(1.0, "Style image size relative to the working size.", lo=0.05, hi=8)
+    style_weights: tuple[float, ...] | None = option(None, spec=shared.STYLE_WEIGHTS)
+    preserve_color: bool = option(False, spec=shared.PRESERVE_COLOR)
+    scales: int = option(1, "Coarse-to-fine scales (1 = single scale).", lo=1, hi=6)
+    seed: int | None = option(None, spec=shared.SEED)
+    style_loss: str = option(
+        "gram", "Style statistics: gram (Gatys), meancov, smoothed (softmax Gram), sliced (Wasserstein).",
+        choices=STYLE_LOSS_NAMES,
+    )
+    style_strength: float | None = option(
+        None, "How much style, 0..1 (up to 1.5); 1 is the default look, 0 a tint. Sets the style and TV weights.",
+        lo=0, hi=1.5,
+    )
+    color_init: bool = option(True, "Start from the content recolored to the style's palette (stills, first frame).")
+    palette: str = option(
+        "tones", "How --color-init recolors: tones (keeps the content's light and dark order) or linear "
+        "(RGB mean and covariance, the old start).", choices=PALETTE_NAMES,
+    )
+    parameterization: str = option("pyramid", "What the optimizer moves.", choices=PARAMETERIZATIONS, cli=False)
+    tile: int = option(
+        1024, "Tile side in pixels: larger images are optimized tile by tile, with whole-image style statistics.",
+        lo=256, hi=16384,
+    )
+    precision: str = option("auto", spec=shared.PRECISION)
+    compile: bool = option(False, spec=shared.COMPILE)
 
     def __post_init__(self) -> None:
-        backbone_spec(self.backbone)
+        from ..precision import check_precision
+
+        check(self)
         check_precision(self.precision, gradients=True)
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if isinstance(value, float) and not math.isfinite(value):
-                raise OptionError(f"{f.name.replace('_', '-')} must be a finite number, not {value}")
-        for name in ("content_weight", "style_weight", "tv_weight", "chroma_tv_weight", "structure_weight"):
-            value = getattr(self, name)
-            if not 0 <= value <= 1e9:
-                raise OptionError(f"--{name.replace('_', '-')} {value} is out of range 0..1e9")
         if self.content_weight == 0 and self.style_weight == 0:
             raise OptionError("content and style weights are both 0: nothing to optimize")
-        if not 1 <= self.steps <= 100_000:
-            raise OptionError(f"--steps {self.steps} is out of range 1..100000")
-        if self.optimizer not in OPTIMIZERS:
-            raise OptionError(f"unknown optimizer {self.optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
-        if self.lr is not None and not 0 < self.lr <= 100:
-            raise OptionError(f"learning rate {self.lr} is out of range (0, 100]")
-        if self.init not in INITS:
-            raise OptionError(f"unknown init {self.init!r}; choose one of {', '.join(INITS)}")
-        if not 0.05 <= self.style_scale <= 8:
-            raise OptionError(f"--style-scale {self.style_scale} is out of range 0.05..8")
-        if self.style_loss not in STYLE_LOSSES:
-            raise OptionError(f"unknown style loss {self.style_loss!r}; choose one of {', '.join(STYLE_LOSSES)}")
-        if self.style_strength is not None and not 0 <= self.style_strength <= 1.5:
-            raise OptionError(f"--style-strength {self.style_strength} is out of range 0..1.5")
-        if self.palette not in PALETTES:
-            raise OptionError(f"unknown palette {self.palette!r}; choose one of {', '.join(PALETTES)}")
-        if self.parameterization not in PARAMETERIZATIONS:
-            raise OptionError(
-                f"unknown parameterization {self.parameterization!r}; choose one of {', '.join(PARAMETERIZATIONS)}"
-            )
-        if not 256 <= self.tile <= 16384:
-            raise OptionError(f"--tile {self.tile} is out of range 256..16384")
-        if not 1 <= self.scales <= 6:
-            raise OptionError(f"--scales {self.scales} is out of range 1..6")
-        if self.style_blend is not None and (
-            any(w < 0 or not math.isfinite(w) for w in self.style_blend) or sum(self.style_blend) <= 0
-        ):
+        if self.style_weights is not None and sum(self.style_weights) <= 0:
             raise OptionError("--style-weights must be non-negative numbers with a positive sum")
 
     # structure_weight: the luminance-structure term (objectives.structure) that keeps a faint subject where
@@ -163,5 +135,16 @@ class StyleOptions:
 
     def layers(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """(content layers, style layers), the backbone's defaults where not given."""
+        from ..backbones import backbone_spec
+
         spec = backbone_spec(self.backbone)
         return self.content_layers or spec.content_layers, self.style_layers or spec.style_layers
+
+
+@dataclass(frozen=True)
+class PreviewOptions:
+    """A look at the work while it runs: the image being optimized, every so many steps or frames."""
+
+    preview_every: int = option(
+        0, "Write OUT.preview.png beside OUT every N steps (stills) or frames (video); 0: never.", lo=0, hi=10_000_000
+    )

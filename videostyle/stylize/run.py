@@ -93,14 +93,14 @@ def make_prior(
 
     ``flow`` is the estimator to use, or planned pairs (``flows_ahead``); default: the one ``temporal`` names, made here.
     """
-    if not temporal.enabled:
+    if not temporal.temporal:
         return PreviousFrame() if options.init == "previous" else IndependentFrames()
     flow = flow or temporal.flow_options.estimator(device)
     init = options.init if options.init in ("warped", "previous") else "stylizer"
     return WarpedPrior(
-        flow, temporal.weight * options.temporal_factor, temporal.long_term, init, temporal.scene_cuts,
+        flow, temporal.temporal_weight * options.temporal_factor, temporal.long_term, init, temporal.scene_cuts,
         gray=options.preserve_color, reliable_rate=temporal.reliable_rate,
-        pool=temporal.pool, detail=temporal.detail,
+        pool=temporal.temporal_pool, detail=temporal.temporal_detail,
     )
 
 
@@ -126,7 +126,7 @@ def iter_stylize_video(
     """
     device = torch.device(device)
     job = open_video(source, output, cap=DEFAULT_CAP)
-    multipass = temporal.enabled and temporal.passes > 1
+    multipass = temporal.temporal and temporal.passes > 1
     if sink is None:  # every pass must finish before the first frame is written: nothing to resume
         identity = video_identity("stylize", source, output, options, temporal, files=styles)
         sink, found = job.writer(target, identity, resumable=not multipass)
@@ -141,7 +141,7 @@ def iter_stylize_video(
         prior = prior or make_prior(options, temporal, device, flow)
         yield from iter_multipass(stylizer, prior, flow, job, sink, temporal, Path(target))
     else:
-        ahead = flows_ahead(temporal, device) if temporal.enabled and prior is None else None
+        ahead = flows_ahead(temporal, device) if temporal.temporal and prior is None else None
         level = StyleLevel(prior or make_prior(options, temporal, device, ahead))
         work = StylizeWork(stylizer, job.size, temporal, level=level, ahead=ahead)
         with ahead or nullcontext():

@@ -62,14 +62,14 @@ class Stylizer:
     ) -> None:
         if not styles:
             raise OptionError("at least one style image is needed")
-        blend = options.style_blend or (1.0,) * len(styles)
+        blend = options.style_weights or (1.0,) * len(styles)
         if len(blend) != len(styles):
             raise OptionError(f"--style-weights has {len(blend)} values for {len(styles)} style images")
         self.options = options
         self.device = device
         self.blend = blend
         self.content_layers, self.style_layers = options.layers()
-        full = backbone or load_backbone(options.backbone, device, options.weights, options.download)
+        full = backbone or load_backbone(options.backbone, device, options.weights, not options.offline)
         self.backbone = full.truncated(self.content_layers + self.style_layers, feature_maps=True).configure(
             compute_dtype(options.precision, device, gradients=True), options.compile
         )

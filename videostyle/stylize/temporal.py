@@ -40,7 +40,7 @@ def long_term_offsets(count: int) -> tuple[int, ...]:
 def flows_ahead(temporal: TemporalOptions, device: torch.device) -> FlowsAhead:
     """The pairs a ``WarpedPrior`` with these options asks for, planned as frames are decoded: the previous
     frame (and the long-term ones when there is a temporal loss), with the scene-cut test if asked."""
-    back = long_term_offsets(temporal.long_term) if temporal.weight > 0 else (1,)
+    back = long_term_offsets(temporal.long_term) if temporal.temporal_weight > 0 else (1,)
     return FlowsAhead(temporal.flow_options.estimator(device), back, temporal.scene_cuts)
 
 
@@ -261,13 +261,13 @@ class StylizeWork(OneFrame):
         start = prior.start(content)
         if self.keep is not None:
             self.keep(content, start)
-        if not (self.temporal.enabled and start.init is not None):
+        if not (self.temporal.temporal and start.init is not None):
             stylized, style = yield from self.optimize(content, start.init, start)
             if self.level is not None:
                 self.level.value = style
         else:
             steps = self.stylizer.options.steps
-            chunk, budget = self.temporal.warm_steps(steps), self.temporal.warm_budget(steps)
+            chunk, budget = self.temporal.warm_steps_of(steps), self.temporal.warm_budget(steps)
             stylized, style = yield from self.optimize(content, start.init, start, chunk)
             spent = chunk
             while self.short_of_style(style) and spent + chunk <= budget:

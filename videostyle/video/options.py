@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from ..errors import OptionError
+from ..spec import Media, check, option
 
 DEFAULT_PREROLL = 8
 """Frames a chunk runs before its first frame (see bench/bench_seams.py for the measured choice)."""
+
+
+def parse_chunk(text: str) -> tuple[int, int | None]:
+    """``'150:300'`` -> (150, 300); ``'150:'`` -> (150, None)."""
+    first, sep, end = text.partition(":")
+    try:
+        chunk = (int(first), int(end) if end else None)
+    except ValueError:
+        chunk = (-1, None)
+    if not sep or chunk[0] < 0 or (chunk[1] is not None and chunk[1] <= chunk[0]):
+        raise OptionError(f"--chunk takes FIRST:END frame numbers, like 150:300 or 150:, not {text!r}")
+    return chunk
 
 
 @dataclass(frozen=True)
@@ -22,12 +38,44 @@ class OutputOptions:
     ``first`` are computed, not written, to build the temporal state the chunk starts from.
     """
 
-    size: int | None = None
-    overwrite: bool = False
-    start: float | None = None
-    duration: float | None = None
-    crf: int = 18
-    preset: str = "medium"
-    work_dir: str | os.PathLike | None = None
-    chunk: tuple[int, int | None] | None = None
-    preroll: int = DEFAULT_PREROLL
+    size: int | None = option(None, "Working and output long side in pixels (even for video).", lo=16, hi=8192)
+    overwrite: bool = option(False, "Replace an existing output file.", flag="--overwrite")
+    start: float | None = option(None, "Video: start time in seconds.", lo=0, media="video-in")
+    duration: float | None = option(None, "Video: seconds to process.", lo=0, media="video-in")
+    crf: int = option(18, "H.264 quality (lower is better).", lo=0, hi=51, media="video-out")
+    preset: str = option("medium", "x264 preset, ultrafast..veryslow.", media="video-out")
+    work_dir: Path | None = option(
+        None, "Video: write the output in resumable segments in a private folder inside DIR; a rerun with the same "
+        "DIR continues after the last intact segment made from the same input, styles and options (.mp4 .mov .mkv).",
+        media="video-out", metavar="DIR",
+    )
+    chunk: tuple[int, int | None] | None = option(
+        None, "FIRST:END frames of the job (a worker of --workers).", text=parse_chunk, hidden=True, media="video-out"
+    )
+    preroll: int = option(
+        DEFAULT_PREROLL, "Video, --workers: frames run before each chunk to build its temporal state, then dropped.",
+        lo=0, hi=10_000, media="video-out",
+    )
+
+    def __post_init__(self) -> None:
+        check(self)
+
+
+@dataclass(frozen=True)
+class SplitOptions:
+    """One video rendered as chunks at once: ``workers`` processes on this machine, one per GPU of ``gpus``, or
+    tasks on a Ray cluster (``executor``, ``ray_address``); see batch.chunks."""
+
+    MEDIA: ClassVar[Media] = "video-out"
+
+    workers: int = option(1, "Video: render in this many chunks at once, one process each (see --preroll).", lo=1, hi=256)
+    gpus: int = option(0, "Video: one chunk per GPU on this many GPUs.", lo=0, hi=256)
+    executor: str = option("local", "local: this machine; ray: a Ray cluster.", choices=("local", "ray"))
+    ray_address: str | None = option(None, "ray: auto or HOST:PORT of the head (default: start a local Ray).")
+
+    def __post_init__(self) -> None:
+        check(self)
+
+    def wanted(self, chunk: tuple[int, int | None] | None) -> bool:
+        """This run is the head of a chunked render (a chunk worker, given its ``chunk``, never is)."""
+        return chunk is None and (self.workers > 1 or self.gpus > 0 or self.executor == "ray")

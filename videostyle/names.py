@@ -1,0 +1,24 @@
+"""The names of every named choice an option offers, in a module that loads nothing.
+
+The command line lists them in ``--help`` and checks them before any engine is imported (torch
+alone takes seconds to load). Each registry maps the same names to what they build, and
+tests/test_names.py checks that both agree.
+"""
+
+from __future__ import annotations
+
+BACKBONE_NAMES = ("efficientnet-lite0", "vgg19", "vgg16")
+DEFAULT_BACKBONE = "efficientnet-lite0"
+FLOW_METHODS = ("dis", "farneback", "raft")
+FLOW_PRESETS = ("ultrafast", "fast", "medium")
+DEFAULT_FLOW_PRESET = "medium"  # every command's default: the others are for speed on large frames
+PRECISIONS = ("auto", "fp32", "bf16", "fp16")
+GRADIENT_PRECISIONS = ("auto", "fp32", "bf16")
+OPTIMIZER_NAMES = ("adam", "lbfgs", "normalized", "sgd", "rmsprop")
+STYLE_LOSS_NAMES = ("gram", "meancov", "smoothed", "sliced")
+PALETTE_NAMES = ("tones", "linear")
+INITS = ("warped", "content", "noise", "previous")
+"""warped: a video frame starts from the previous result warped by optical flow (the first frame, and
+images, from the content); previous: from the previous result as is; content, noise: every frame afresh."""
+PARAMETERIZATIONS = ("pyramid", "pixels")
+"""pyramid: Laplacian-pyramid offsets (no colored speckle); pixels: the plain pixels (Gatys)."""
