@@ -82,6 +82,7 @@ MODEL = lambda job: job.engine == "model"  # noqa: E731 - table predicates read 
 OPTIMIZATION = lambda job: job.engine == "optimization"  # noqa: E731
 VIDEO_IN = lambda job: job.input_kind == "video"  # noqa: E731
 VIDEO_OUT = lambda job: job.output_kind == "video"  # noqa: E731
+VIDEO_ANY = lambda job: VIDEO_IN(job) or VIDEO_OUT(job)  # noqa: E731
 
 OPTIMIZED_VIDEO = lambda job: OPTIMIZATION(job) and VIDEO_IN(job)  # noqa: E731
 MODEL_VIDEO = lambda job: MODEL(job) and VIDEO_IN(job)  # noqa: E731
@@ -121,6 +122,10 @@ STYLIZE_RULES: tuple[Rule, ...] = (
     Rule("crf", "--crf", VIDEO_OUT, "video output"),
     Rule("preset", "--preset", VIDEO_OUT, "video output"),
     Rule("work_dir", "--work-dir", VIDEO_OUT, "video output"),
+    Rule("fps", "--fps", VIDEO_IN, "sequence input"),
+    Rule("start_number", "--start-number", VIDEO_ANY, "image sequences"),
+    Rule("mask", "--mask", VIDEO_IN, "video input"),
+    Rule("display_referred", "--display-referred", VIDEO_ANY, "EXR sequences"),
     *CHUNK_RULES,
 )
 
@@ -131,4 +136,7 @@ DREAM_RULES: tuple[Rule, ...] = (
     Rule("duration", "--duration", VIDEO_IN, "video input"),
     Rule("crf", "--crf", VIDEO_OUT, "video output"),
     Rule("preset", "--preset", VIDEO_OUT, "video output"),
+    Rule("start_number", "--start-number", VIDEO_ANY, "image sequences"),
+    Rule("mask", "--mask", VIDEO_IN, "video input"),
+    Rule("display_referred", "--display-referred", VIDEO_ANY, "EXR sequences"),
 )

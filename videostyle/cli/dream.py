@@ -83,7 +83,7 @@ def dream(
     translate: Annotated[
         str | None, typer.Option(help="Zoom loop: pixels dx,dy the picture moves per frame; ramps 0,0:4,2, keyframes 0:0,0;50:4,2.")
     ] = None,
-    fps: Annotated[str | None, typer.Option(help="Zoom loop: frame rate, e.g. 30 or 30000/1001 (default 30).")] = None,
+    fps: Annotated[str | None, typer.Option(help="Zoom loop, sequence input: frame rate, e.g. 30 or 30000/1001 (default 30; 24 for a sequence).")] = None,
     no_temporal: Annotated[
         bool, typer.Option("--no-temporal", help="Video: dream every frame afresh (nothing carried along the flow).")
     ] = False,
@@ -102,6 +102,15 @@ def dream(
     compile: Compile = False,
     start: Start = None,
     duration: Duration = None,
+    start_number: Annotated[
+        int | None, typer.Option(min=0, help="Sequence: first frame number to read (input) or to write (output from a video; default 1).")
+    ] = None,
+    mask: Annotated[
+        str | None, typer.Option(help="Video: a matte (image, sequence or video; white = stylize, black = keep) or 'alpha' for the input's alpha.")
+    ] = None,
+    display_referred: Annotated[
+        bool, typer.Option("--display-referred", help="EXR sequences hold sRGB already (default: scene-linear, converted for the network and back).")
+    ] = False,
     crf: Crf = 18,
     preset: Preset = "medium",
     overwrite: Overwrite = False,
@@ -118,7 +127,8 @@ def dream(
     check_options("dream", context)
     out = OutputOptions(
         size=size, overwrite=overwrite, start=start, duration=duration, crf=crf, preset=preset, work_dir=work_dir,
-        chunk=chunk_of(chunk), preroll=preroll,
+        chunk=chunk_of(chunk), preroll=preroll, fps=parse_fps(fps), start_number=start_number, mask=mask,
+        display_referred=display_referred,
     )
     if wants_chunks(workers, gpus, chunk, executor):
         if media_kind(input) == "image":

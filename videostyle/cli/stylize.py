@@ -15,6 +15,7 @@ from ..feedforward.inference import InferenceOptions
 from ..stylize import StyleOptions, TemporalOptions, iter_stylize_file
 from ..video import OutputOptions
 from ..video.options import DEFAULT_PREROLL
+from .dream import parse_fps
 from ..stylize.options import INITS
 from ..stylize.style_targets import STYLE_LOSSES
 from .options import (
@@ -147,6 +148,16 @@ def stylize(
     ] = _TEMPORAL.scene_cuts,
     start: Start = None,
     duration: Duration = None,
+    fps: Annotated[str | None, typer.Option(help="Sequence input: frame rate, e.g. 24 or 30000/1001 (default 24).")] = None,
+    start_number: Annotated[
+        int | None, typer.Option(min=0, help="Sequence: first frame number to read (input) or to write (output from a video; default 1).")
+    ] = None,
+    mask: Annotated[
+        str | None, typer.Option(help="Video: a matte (image, sequence or video; white = stylize, black = keep) or 'alpha' for the input's alpha.")
+    ] = None,
+    display_referred: Annotated[
+        bool, typer.Option("--display-referred", help="EXR sequences hold sRGB already (default: scene-linear, converted for the network and back).")
+    ] = False,
     crf: Crf = 18,
     preset: Preset = "medium",
     overwrite: Overwrite = False,
@@ -166,7 +177,8 @@ def stylize(
     check_options("stylize", context)
     out = OutputOptions(
         size=size, overwrite=overwrite, start=start, duration=duration, crf=crf, preset=preset, work_dir=work_dir,
-        chunk=chunk_of(chunk), preroll=preroll,
+        chunk=chunk_of(chunk), preroll=preroll, fps=parse_fps(fps), start_number=start_number, mask=mask,
+        display_referred=display_referred,
     )
     if wants_chunks(workers, gpus, chunk, executor):
         if passes > 1:

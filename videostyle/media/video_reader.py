@@ -43,6 +43,7 @@ class VideoInfo:
     rotation: int
     has_audio: bool
     audio_codec: str | None
+    first_number: int | None = None  # an image sequence's first frame number (None: a video file)
 
     def count_frames(self, start: float | None = None, duration: float | None = None) -> int | None:
         """Estimate how many frames ``read_frames(path, start, duration)`` yields, for progress bars."""
@@ -57,11 +58,16 @@ class VideoInfo:
 
 @dataclass(frozen=True, eq=False)
 class Frame:
-    """One decoded picture: uint8 (H, W, 3) upright RGB and its presentation timestamp."""
+    """One picture and its presentation timestamp: upright RGB (H, W, 3), uint8 or float32 in [0, 1]
+    (deep sources: 16-bit and EXR sequences), plus what compositing needs, carried beside the engines:
+    the source's ``alpha`` (H, W) in its own pixel type, and the ``matte`` (H, W) float32 in [0, 1]
+    that says where the result replaces the input (see video.matte)."""
 
     rgb: np.ndarray
     pts: int
     time_base: Fraction
+    alpha: np.ndarray | None = None
+    matte: np.ndarray | None = None
 
     @property
     def time(self) -> float:

@@ -22,6 +22,7 @@ from ..errors import OptionError, OutputError
 from .atomic import atomic_output, check_writable
 from .audio import AudioMode, AudioSource, AudioTrack, Window, open_audio_track, plan_audio
 from .gif import GifSink
+from .images import as_uint8
 from .kinds import VIDEO_EXTS
 from .video_reader import BROKEN_MEDIA, Frame, VideoInfo, as_fraction, check_trim, describe
 
@@ -124,8 +125,9 @@ class VideoWriter:
         if self._stack is None:
             raise RuntimeError("use VideoWriter in a `with` block")
         rgb = frame.rgb if isinstance(frame, Frame) else frame
-        if rgb.dtype != np.uint8 or rgb.ndim != 3 or rgb.shape[2] != 3:
-            raise ValueError(f"frames must be uint8 (H, W, 3) RGB, got {rgb.dtype} {rgb.shape}")
+        if rgb.dtype not in (np.uint8, np.float32) or rgb.ndim != 3 or rgb.shape[2] != 3:
+            raise ValueError(f"frames must be uint8 or float32 (H, W, 3) RGB, got {rgb.dtype} {rgb.shape}")
+        rgb = as_uint8(rgb)
         pts = self._pts(frame)
         if self._sink is None:
             self._sink = self._open_sink(rgb.shape[1], rgb.shape[0], pts)

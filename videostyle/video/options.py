@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from fractions import Fraction
 
 DEFAULT_PREROLL = 8
 """Frames a chunk runs before its first frame (see bench/bench_seams.py for the measured choice)."""
@@ -20,6 +21,12 @@ class OutputOptions:
     ``chunk`` = (first, end) renders only frames [first, end) of the job (end None: to the last frame)
     into the work folder, for a head process to join (see batch.chunks); ``preroll`` frames before
     ``first`` are computed, not written, to build the temporal state the chunk starts from.
+
+    Image sequences (see media.sequences): ``fps`` is an input sequence's frame rate (default 24);
+    ``start_number`` the first frame number read from an input sequence, or given to an output
+    sequence made from a video (default 1); ``display_referred`` says EXR frames hold sRGB already
+    instead of scene-linear light. ``mask`` (an image, a sequence, a video, or ``"alpha"`` for the
+    input's own alpha) limits the result to the matte's white; grey blends (see video.matte).
     """
 
     size: int | None = None
@@ -31,3 +38,7 @@ class OutputOptions:
     work_dir: str | os.PathLike | None = None
     chunk: tuple[int, int | None] | None = None
     preroll: int = DEFAULT_PREROLL
+    fps: Fraction | None = None
+    start_number: int | None = None
+    display_referred: bool = False
+    mask: str | os.PathLike | None = None
