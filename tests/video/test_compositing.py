@@ -106,3 +106,50 @@ def test_composite_blends_by_the_matte_and_keeps_transparent_pixels():
     rgb, alpha = composite(result, source)
     assert np.allclose(rgb[0, :, 0], [0, 1, 0.5, 0]) and alpha is source.alpha
     assert np.allclose(matte_of(np.full((1, 1, 3), 255, np.uint8)), 1)
+
+
+def rgba_png_sequence(folder, count=3, size=(24, 32)):
+    folder.mkdir()
+    rng = np.random.default_rng(2)
+    alpha = np.tile(np.linspace(0, 255, size[1]).round().astype(np.uint8), (size[0], 1))
+    for n in range(1, count + 1):
+        bgra = np.dstack([rng.integers(0, 255, (*size, 3), dtype=np.uint8), alpha])
+        cv2.imwrite(str(folder / f"f{n:03d}.png"), bgra)
+    return folder / "f%03d.png", alpha
+
+
+def test_prores_4444_round_trips_alpha(tmp_path, capsys, style):
+    plate, alpha = rgba_png_sequence(tmp_path / "in")
+    target = tmp_path / "out.mov"
+    code, _, err = run(capsys, "stylize", plate, "-s", style, "-o", target, "--codec", "prores4444", *FAST)
+    assert code == 0, err
+    frames = list(read_frames(target))
+    assert len(frames) == 3
+    for frame in frames:
+        assert frame.alpha is not None and np.array_equal(np.round(frame.alpha / 257.0).astype(np.uint8), alpha)
+    code, _, err = run(capsys, "stylize", target, "-s", style, "-o", tmp_path / "back.%d.png", "--mask", "alpha", *FAST)
+    assert code == 0, err
+    back = cv2.imread(str(tmp_path / "back.1.png"), cv2.IMREAD_UNCHANGED)
+    assert back.dtype == np.uint16 and back.shape[2] == 4 and np.array_equal(np.round(back[..., 3] / 257.0).astype(np.uint8), alpha)
+
+
+@pytest.mark.parametrize("codec, pix_fmt, ext, deep", [
+    ("h264", "yuv420p10le", ".mp4", True), ("h265", "yuv420p10le", ".mkv", True), ("h264", "yuv444p", ".mp4", False),
+    ("prores", None, ".mov", True),
+])
+def test_ten_bit_and_444_outputs(tmp_path, capsys, style, codec, pix_fmt, ext, deep):
+    plate, _ = rgba_png_sequence(tmp_path / "in", count=2)
+    target = tmp_path / f"out{ext}"
+    args = ["--codec", codec] + (["--pix-fmt", pix_fmt] if pix_fmt else [])
+    code, _, err = run(capsys, "stylize", plate, "-s", style, "-o", target, *args, *FAST)
+    assert code == 0, err
+    frame = next(read_frames(target))
+    assert (frame.rgb.dtype == np.float32) == deep and frame.rgb.shape == (24, 32, 3)
+
+
+def test_bad_codec_choices_are_one_line_errors(tmp_path, capsys, style):
+    plate, _ = rgba_png_sequence(tmp_path / "in", count=1)
+    code, _, err = run(capsys, "stylize", plate, "-s", style, "-o", tmp_path / "o.mp4", "--codec", "prores", *FAST)
+    assert code != 0 and "--codec prores is written to .mov .mkv files" in err
+    code, _, err = run(capsys, "stylize", plate, "-s", style, "-o", tmp_path / "o.mov", "--codec", "prores", "--pix-fmt", "yuv420p", *FAST)
+    assert code != 0 and "--pix-fmt for prores must be one of" in err

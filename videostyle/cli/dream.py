@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -13,6 +13,7 @@ from ..dream import DreamOptions, Motion, iter_dream_file, parse_channel, parse_
 from ..errors import OptionError
 from ..flow import FlowOptions
 from ..media import media_kind
+from ..media.codecs import CODECS
 from ..video import OutputOptions
 from ..video.options import DEFAULT_PREROLL
 from .applies import check_options
@@ -111,6 +112,12 @@ def dream(
     display_referred: Annotated[
         bool, typer.Option("--display-referred", help="EXR sequences hold sRGB already (default: scene-linear, converted for the network and back).")
     ] = False,
+    codec: Annotated[
+        Literal[tuple(CODECS)], typer.Option(help="Video encoder: h264, h265, prores (422 HQ, .mov), prores4444 (.mov, keeps alpha).")
+    ] = "h264",
+    pix_fmt: Annotated[
+        str | None, typer.Option(help="Video pixel format, e.g. yuv420p10le (10-bit), yuv444p (no chroma subsampling); default: the codec's.")
+    ] = None,
     crf: Crf = 18,
     preset: Preset = "medium",
     overwrite: Overwrite = False,
@@ -128,7 +135,7 @@ def dream(
     out = OutputOptions(
         size=size, overwrite=overwrite, start=start, duration=duration, crf=crf, preset=preset, work_dir=work_dir,
         chunk=chunk_of(chunk), preroll=preroll, fps=parse_fps(fps), start_number=start_number, mask=mask,
-        display_referred=display_referred,
+        display_referred=display_referred, codec=codec, pix_fmt=pix_fmt,
     )
     if wants_chunks(workers, gpus, chunk, executor):
         if media_kind(input) == "image":

@@ -13,6 +13,7 @@ from ..errors import OptionError
 from ..feedforward.files import iter_stylize_file as iter_stylize_with_model
 from ..feedforward.inference import InferenceOptions
 from ..stylize import StyleOptions, TemporalOptions, iter_stylize_file
+from ..media.codecs import CODECS
 from ..video import OutputOptions
 from ..video.options import DEFAULT_PREROLL
 from .dream import parse_fps
@@ -158,6 +159,12 @@ def stylize(
     display_referred: Annotated[
         bool, typer.Option("--display-referred", help="EXR sequences hold sRGB already (default: scene-linear, converted for the network and back).")
     ] = False,
+    codec: Annotated[
+        Literal[tuple(CODECS)], typer.Option(help="Video encoder: h264, h265, prores (422 HQ, .mov), prores4444 (.mov, keeps alpha).")
+    ] = "h264",
+    pix_fmt: Annotated[
+        str | None, typer.Option(help="Video pixel format, e.g. yuv420p10le (10-bit), yuv444p (no chroma subsampling); default: the codec's.")
+    ] = None,
     crf: Crf = 18,
     preset: Preset = "medium",
     overwrite: Overwrite = False,
@@ -178,7 +185,7 @@ def stylize(
     out = OutputOptions(
         size=size, overwrite=overwrite, start=start, duration=duration, crf=crf, preset=preset, work_dir=work_dir,
         chunk=chunk_of(chunk), preroll=preroll, fps=parse_fps(fps), start_number=start_number, mask=mask,
-        display_referred=display_referred,
+        display_referred=display_referred, codec=codec, pix_fmt=pix_fmt,
     )
     if wants_chunks(workers, gpus, chunk, executor):
         if passes > 1:

@@ -145,7 +145,8 @@ def read_frames(path: str | os.PathLike, start: float | None = None, duration: f
                 break
             yielded += 1
             last = float(time)
-            yield Frame(rgb=_upright_rgb(frame), pts=frame.pts, time_base=time_base)
+            rgb, alpha = _upright_pixels(frame)
+            yield Frame(rgb=rgb, pts=frame.pts, time_base=time_base, alpha=alpha)
         else:
             _warn_if_cut_short(path, container, stream, time_base, yielded, last, end)
     if yielded == 0:
@@ -283,7 +284,18 @@ def _quarter_turns(rotation: float) -> int:
     return round(rotation / 90) % 4
 
 
-def _upright_rgb(frame: av.VideoFrame) -> np.ndarray:
-    rgb = frame.to_ndarray(format="rgb24")
+def _upright_pixels(frame: av.VideoFrame) -> tuple[np.ndarray, np.ndarray | None]:
+    """uint8 RGB for 8-bit video; float32 RGB for deeper video (10-bit, ProRes), with its uint16 alpha if any."""
+    components = frame.format.components
+    alpha = None
+    if any(c.is_alpha for c in components):
+        rgba = frame.to_ndarray(format="rgba64le")
+        rgb, alpha = rgba[..., :3].astype(np.float32) / np.float32(65535), np.ascontiguousarray(rgba[..., 3])
+    elif max(c.bits for c in components) > 8:
+        rgb = frame.to_ndarray(format="rgb48le").astype(np.float32) / np.float32(65535)
+    else:
+        rgb = frame.to_ndarray(format="rgb24")
     turns = _quarter_turns(frame.rotation)
-    return np.ascontiguousarray(np.rot90(rgb, k=turns)) if turns else rgb
+    if not turns:
+        return rgb, alpha
+    return np.ascontiguousarray(np.rot90(rgb, k=turns)), None if alpha is None else np.ascontiguousarray(np.rot90(alpha, k=turns))

@@ -22,6 +22,7 @@ from ..errors import OptionError, OutputError
 from .atomic import atomic_output, check_writable
 from .audio import AudioMode, AudioSource, AudioTrack, Window, open_audio_track, plan_audio
 from .gif import GifSink
+from .codecs import Encoding, check_encoding, rgb_picture
 from .images import as_uint8
 from .kinds import VIDEO_EXTS
 from .video_reader import BROKEN_MEDIA, Frame, VideoInfo, as_fraction, check_trim, describe
@@ -69,6 +70,7 @@ class VideoWriter:
         crf: int = 18,
         preset: str = "medium",
         overwrite: bool = False,
+        encoding: Encoding = Encoding(),
     ):
         self.path = Path(path)
         self._ext = self.path.suffix.lower()
@@ -80,6 +82,8 @@ class VideoWriter:
         if like is None and fps is None:
             raise ValueError("VideoWriter needs `like` (a probed source) or `fps`")
         _check_quality(crf, preset)
+        check_encoding(encoding, self._ext)
+        self._encoding = encoding
         check_trim(start, duration)
         check_writable(self.path, overwrite)
         self.fps = Fraction(like.fps if like is not None else fps)
@@ -127,13 +131,16 @@ class VideoWriter:
         rgb = frame.rgb if isinstance(frame, Frame) else frame
         if rgb.dtype not in (np.uint8, np.float32) or rgb.ndim != 3 or rgb.shape[2] != 3:
             raise ValueError(f"frames must be uint8 or float32 (H, W, 3) RGB, got {rgb.dtype} {rgb.shape}")
-        rgb = as_uint8(rgb)
+        alpha = frame.alpha if isinstance(frame, Frame) else None
         pts = self._pts(frame)
         if self._sink is None:
             self._sink = self._open_sink(rgb.shape[1], rgb.shape[0], pts)
         elif (rgb.shape[1], rgb.shape[0]) != self._size:
             raise ValueError(f"frame size changed from {self._size} to {rgb.shape[1]}x{rgb.shape[0]}")
-        self._sink.write(rgb, pts - self._shift)
+        if isinstance(self._sink, GifSink):
+            self._sink.write(as_uint8(rgb), pts - self._shift)
+        else:
+            self._sink.write(rgb, pts - self._shift, alpha)
         self.frames_written += 1
 
     def _pts(self, frame: Frame | np.ndarray) -> int:
@@ -158,7 +165,8 @@ class VideoWriter:
         audio = (self._audio_source, self.audio_mode) if self.audio_mode in ("copy", "transcode") else None
         window = Window(shift=float(self._shift * self.time_base), end=self._end)
         return _AvSink(
-            self._tmp, self._ext, (width, height), self.fps, self.time_base, self._crf, self._preset, audio, window
+            self._tmp, self._ext, (width, height), self.fps, self.time_base, self._crf, self._preset, audio, window,
+            encoding=self._encoding,
         )
 
     def _close_sink(self) -> None:
@@ -185,8 +193,10 @@ class _AvSink:
         audio: tuple[AudioSource, AudioMode] | None,
         window: Window,
         template: av.video.stream.VideoStream | None = None,
+        encoding: Encoding = Encoding(),
     ):
         self._closed = False
+        self._encoding = encoding
         self._encodes = template is None
         self._time_base = time_base
         self._audio: AudioTrack | None = None
@@ -197,7 +207,7 @@ class _AvSink:
             raise OutputError(f"cannot write {tmp}: {describe(exc)}") from exc
         try:
             if template is None:
-                self._video = _add_video_stream(self._out, ext, size, fps, time_base, crf, preset)
+                self._video = _add_video_stream(self._out, ext, size, fps, time_base, crf, preset, encoding)
             else:
                 self._video = self._out.add_stream_from_template(template)
                 self._video.codec_context.framerate = fps  # a template carries no frame rate
@@ -208,10 +218,10 @@ class _AvSink:
             self.close()
             raise
 
-    def write(self, rgb: np.ndarray, pts: int) -> None:
-        picture = av.VideoFrame.from_ndarray(rgb, format="rgb24")
+    def write(self, rgb: np.ndarray, pts: int, alpha: np.ndarray | None = None) -> None:
+        picture = rgb_picture(rgb, alpha, self._encoding)
         # Convert with the BT.709 matrix ourselves: FFmpeg's implicit conversion uses BT.601.
-        yuv = picture.reformat(format="yuv420p", dst_colorspace=Colorspace.ITU709, dst_color_range=ColorRange.MPEG)
+        yuv = picture.reformat(format=self._encoding.format, dst_colorspace=Colorspace.ITU709, dst_color_range=ColorRange.MPEG)
         yuv.pts = pts
         yuv.time_base = self._time_base
         self._mux(self._video.encode(yuv))
@@ -259,15 +269,23 @@ def _add_video_stream(
     time_base: Fraction,
     crf: int,
     preset: str,
+    encoding: Encoding = Encoding(),
 ) -> av.video.stream.VideoStream:
+    spec = encoding.spec
     if ext == ".webm":
         stream = out.add_stream("libvpx-vp9", rate=fps)
         stream.options = {"crf": str(crf), "b": "0", "cpu-used": str(_VP9_CPU_USED[preset]), "row-mt": "1"}
-    else:
+    elif spec.encoder == "libx264":
         stream = out.add_stream("libx264", rate=fps)
         stream.options = {"crf": str(crf), "preset": preset, "x264-params": X264_PARAMS}
+    elif spec.encoder == "libx265":
+        stream = out.add_stream("libx265", rate=fps)
+        stream.options = {"crf": str(crf), "preset": preset, "x265-params": "log-level=error"}
+    else:
+        stream = out.add_stream(spec.encoder, rate=fps)
+        stream.options = dict(spec.options)
     stream.width, stream.height = size
-    stream.pix_fmt = "yuv420p"
+    stream.pix_fmt = encoding.format
     stream.time_base = time_base
     context = stream.codec_context
     context.time_base = time_base

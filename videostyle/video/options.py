@@ -27,6 +27,8 @@ class OutputOptions:
     sequence made from a video (default 1); ``display_referred`` says EXR frames hold sRGB already
     instead of scene-linear light. ``mask`` (an image, a sequence, a video, or ``"alpha"`` for the
     input's own alpha) limits the result to the matte's white; grey blends (see video.matte).
+    ``codec`` and ``pix_fmt`` pick the encoder (media.codecs: ProRes, 10-bit, 4:4:4); any but the
+    default H.264 4:2:0 is written in one go, not in resumable segments.
     """
 
     size: int | None = None
@@ -42,3 +44,5 @@ class OutputOptions:
     start_number: int | None = None
     display_referred: bool = False
     mask: str | os.PathLike | None = None
+    codec: str = "h264"
+    pix_fmt: str | None = None

@@ -11,6 +11,7 @@ from pathlib import Path
 from ..identity import JobIdentity, job_identity
 from ..media import Frame, ResumePoint, SegmentedVideoWriter, VideoInfo, VideoWriter, probe_video, read_frames
 from ..errors import OptionError
+from ..media.codecs import Encoding
 from ..media.segments import SEGMENTED_EXTS
 from ..media.sequence_writer import SequenceWriter
 from ..media.sequences import find_sequence, is_pattern, is_sequence, probe_sequence, read_sequence
@@ -90,8 +91,9 @@ def open_sink(
         )
         point = sequence.resume_point()
         return sequence, (point if point.frames_done else None)
-    if output.work_dir is None or Path(target).suffix.lower() not in SEGMENTED_EXTS:
-        return VideoWriter(target, like, **settings), None
+    encoding = Encoding(output.codec, output.pix_fmt)
+    if output.work_dir is None or Path(target).suffix.lower() not in SEGMENTED_EXTS or not encoding.default:
+        return VideoWriter(target, like, encoding=encoding, **settings), None
     writer = SegmentedVideoWriter(target, output.work_dir, like, identity=identity, **settings)
     point = writer.resume_point()
     return writer, (point if point.frames_done else None)
