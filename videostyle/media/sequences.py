@@ -47,6 +47,10 @@ class Sequence:
     def path(self, number: int) -> Path:
         return Path(self.pattern % number)
 
+    def files(self) -> list[Path]:
+        """Every frame's file, in order: what a job made from the sequence depends on."""
+        return [self.path(number) for number in self.numbers]
+
 
 def find_sequence(spec: str | os.PathLike, start_number: int | None = None) -> Sequence:
     """The frames of ``spec`` (a pattern or a folder), from ``start_number`` (default: the lowest found)."""

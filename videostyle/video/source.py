@@ -15,7 +15,7 @@ from ..media.codecs import Encoding
 from ..media.segments import SEGMENTED_EXTS
 from ..media.sequence_writer import SequenceWriter
 from ..media.sequences import find_sequence, is_pattern, is_sequence, probe_sequence, read_sequence
-from .matte import attach_mattes, mask_is_moving
+from .matte import ALPHA, attach_mattes, mask_is_moving
 from ..media.video_writer import rebase
 from .chunk import ChunkSink, until
 from ..resize import fit_size
@@ -56,9 +56,18 @@ class VideoJob:
 
 def video_identity(kind: str, source: str | os.PathLike, output: OutputOptions, *options: object, files: Sequence[object] = ()) -> JobIdentity:
     """The identity of a video job: the engine ``kind``, its option objects, the output settings that
-    shape the frames, and the content of ``source`` and ``files`` (style images, models, guides)."""
+    shape the frames, and the content of ``source``, the mask and ``files`` (style images, models,
+    guides). A sequence counts by every frame file it reads, so a frame changed, added or removed
+    between two runs makes them different jobs."""
     shape = replace(output, overwrite=False, work_dir=None, chunk=None, preroll=output.preroll if output.chunk else 0)
-    return job_identity(kind, shape, *options, files=[source, *files])
+    mask = output.mask if output.mask is not None and str(output.mask) != ALPHA else None
+    read = [*_files_of(source, output.start_number), *(_files_of(mask, None) if mask is not None else [])]
+    return job_identity(kind, shape, *options, files=[*read, *files])
+
+
+def _files_of(path: str | os.PathLike, start_number: int | None) -> list[str | os.PathLike]:
+    """The files an input reads: a sequence's frames (from ``start_number``), else the path itself."""
+    return list(find_sequence(path, start_number).files()) if is_sequence(path) else [path]
 
 
 def open_sink(
