@@ -3,15 +3,17 @@
 H.264 in 8 bits 4:2:0 stays the default. For finishing: 10-bit H.264/H.265 (``yuv420p10le``),
 4:4:4 (``yuv444p``: no chroma subsampling, so none of its flicker), ProRes 422 HQ and ProRes 4444
 (``.mov``; 4444 carries the input's alpha as ``yuva444p10le``). Frames deeper than 8 bits reach the
-encoder as 16-bit RGB(A), so nothing is rounded to 8 bits on the way.
+encoder as 16-bit RGB(A), so nothing is rounded to 8 bits on the way. Colour tags (:class:`ColorTags`)
+go from the input to the output.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import av
 import numpy as np
+from av.video.reformatter import Colorspace
 
 from ..errors import OptionError
 
@@ -27,14 +29,15 @@ class Codec:
     options: tuple[tuple[str, str], ...] = ()
     exts: tuple[str, ...] = (".mp4", ".mov", ".mkv")
     rate_control: bool = True  # takes --crf and --preset
+    full_range: bool = True  # can be written in full range (ProRes is limited range only)
 
 
 CODECS: dict[str, Codec] = {
     "h264": Codec("libx264", "yuv420p", ("yuv420p", "yuv420p10le", "yuv444p", "yuv444p10le")),
     "h265": Codec("libx265", "yuv420p", ("yuv420p", "yuv420p10le", "yuv444p", "yuv444p10le")),
-    "prores": Codec("prores_ks", "yuv422p10le", ("yuv422p10le",), (("profile", "3"),), (".mov", ".mkv"), False),
+    "prores": Codec("prores_ks", "yuv422p10le", ("yuv422p10le",), (("profile", "3"),), (".mov", ".mkv"), False, False),
     "prores4444": Codec(
-        "prores_ks", "yuva444p10le", ("yuva444p10le", "yuv444p10le"), (("profile", "4444"),), (".mov", ".mkv"), False
+        "prores_ks", "yuva444p10le", ("yuva444p10le", "yuv444p10le"), (("profile", "4444"),), (".mov", ".mkv"), False, False
     ),
 }
 DEFAULT_CODEC = "h264"
@@ -67,6 +70,51 @@ class Encoding:
     @property
     def default(self) -> bool:
         return self == Encoding()
+
+
+_MATRICES = {1: Colorspace.ITU709, 4: Colorspace.FCC, 5: Colorspace.ITU601, 6: Colorspace.SMPTE170M, 7: Colorspace.SMPTE240M, 9: Colorspace.BT2020}
+"""The YUV matrices (AVColorSpace numbers) swscale converts with: BT.709, FCC, BT.470BG, SMPTE 170M
+(BT.601), SMPTE 240M and BT.2020 non-constant luminance."""
+_UNSET = (0, 2, 3)  # reserved, unspecified, reserved: in AVColorPrimaries and AVColorTransferCharacteristic
+
+
+@dataclass(frozen=True)
+class ColorTags:
+    """How a video's YUV relates to RGB and to light, in FFmpeg's AVCOL_* numbers: the ``space``
+    (matrix) and ``range`` the pixels are converted with, and the ``primaries`` and ``trc`` (transfer)
+    that label the RGB. The pipeline works on the RGB as decoded, without converting gamut or curve,
+    so an output takes its input's tags and converts back with the same matrix and range: a BT.2020
+    or full-range source comes back as it went in. The default is BT.709, limited range: what
+    untagged sources and sequences get."""
+
+    primaries: int = 1
+    trc: int = 1
+    space: int = 1
+    range: int = 1
+
+    @classmethod
+    def of(cls, tagged: av.VideoFrame | av.video.codeccontext.VideoCodecContext) -> ColorTags:
+        """The tags of a decoded frame (or a stream's codec context); unset or unsupported ones BT.709."""
+        return cls(
+            primaries=tagged.color_primaries if tagged.color_primaries not in _UNSET else 1,
+            trc=tagged.color_trc if tagged.color_trc not in _UNSET else 1,
+            space=tagged.colorspace if tagged.colorspace in _MATRICES else 1,
+            range=tagged.color_range if tagged.color_range in (1, 2) else 1,
+        )
+
+    @property
+    def matrix(self) -> Colorspace:
+        """``space`` as swscale's matrix, for :meth:`av.VideoFrame.reformat`."""
+        return _MATRICES[self.space]
+
+    def for_codec(self, codec: Codec) -> ColorTags:
+        """These tags as ``codec`` can write them: limited range where it has no full range."""
+        return self if codec.full_range else replace(self, range=1)
+
+    def tag(self, context: av.video.codeccontext.VideoCodecContext) -> None:
+        """Label an encoder's output with these tags."""
+        context.colorspace, context.color_primaries = self.space, self.primaries
+        context.color_trc, context.color_range = self.trc, self.range
 
 
 def check_encoding(encoding: Encoding, ext: str) -> None:

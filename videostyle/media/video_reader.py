@@ -20,6 +20,7 @@ import av
 import numpy as np
 
 from ..errors import InputError, OptionError, VideostyleWarning
+from .codecs import ColorTags
 
 # PyAV raises all of these for broken input (see the field notes); they are caught at this boundary only.
 BROKEN_MEDIA = (av.FFmpegError, EOFError, IndexError, UnicodeDecodeError)
@@ -44,6 +45,7 @@ class VideoInfo:
     has_audio: bool
     audio_codec: str | None
     first_number: int | None = None  # an image sequence's first frame number (None: a video file)
+    color: ColorTags | None = None  # a video's colour tags, carried to its output (None: BT.709, limited)
 
     def count_frames(self, start: float | None = None, duration: float | None = None) -> int | None:
         """Estimate how many frames ``read_frames(path, start, duration)`` yields, for progress bars."""
@@ -122,6 +124,7 @@ def probe_video(path: str | os.PathLike) -> VideoInfo:
             rotation=rotation,
             has_audio=audio is not None,
             audio_codec=codec_name(audio) if audio is not None else None,
+            color=ColorTags.of(first),
         )
 
 
