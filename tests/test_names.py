@@ -3,6 +3,7 @@
 from videostyle import names
 from videostyle.backbones import BACKBONES, DEFAULT_BACKBONE
 from videostyle.color import PALETTES
+from videostyle.media.codecs import CODECS
 from videostyle.flow import DEFAULT_PRESET, FLOW_METHODS, FLOW_PRESETS
 from videostyle.optim import OPTIMIZERS
 from videostyle.stylize.style_targets import STYLE_LOSSES
@@ -14,3 +15,4 @@ def test_the_light_names_are_the_registries_names():
     assert names.STYLE_LOSS_NAMES == tuple(STYLE_LOSSES)
     assert names.OPTIMIZER_NAMES == tuple(OPTIMIZERS)
     assert (names.FLOW_METHODS, names.FLOW_PRESETS, names.DEFAULT_FLOW_PRESET) == (FLOW_METHODS, FLOW_PRESETS, DEFAULT_PRESET)
+    assert names.CODEC_NAMES == tuple(CODECS)

@@ -22,3 +22,4 @@ INITS = ("warped", "content", "noise", "previous")
 images, from the content); previous: from the previous result as is; content, noise: every frame afresh."""
 PARAMETERIZATIONS = ("pyramid", "pixels")
 """pyramid: Laplacian-pyramid offsets (no colored speckle); pixels: the plain pixels (Gatys)."""
+CODEC_NAMES = ("h264", "h265", "prores", "prores4444")

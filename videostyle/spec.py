@@ -19,9 +19,9 @@ from typing import Any, Literal
 
 from .errors import OptionError
 
-Media = Literal["video-in", "video-out", "still-to-video"]
-"""Where an option means something beyond its engine: with a video input, with a video output, or
-where a still becomes a video (a zoom loop)."""
+Media = Literal["video-in", "video-out", "video-any", "still-to-video"]
+"""Where an option means something beyond its engine: with a video (or image-sequence) input, output,
+either, or where a still becomes a video (a zoom loop)."""
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import pytest
 from videostyle.errors import OptionError, OutputError
 from videostyle.media.audio import PcmAudio
 from videostyle.media.video_reader import Frame, probe_video, read_frames
+from videostyle.media.codecs import ColorTags, Encoding
 from videostyle.media.video_writer import VideoWriter
 
 NTSC = Fraction(30000, 1001)
@@ -100,7 +101,7 @@ def test_frames_from_stills_are_spaced_by_fps(tmp_path: Path, tone: Callable[...
 
 
 def test_colours_survive_with_bt709_tags(tmp_path: Path) -> None:
-    colours = np.array([[255, 0, 0], [0, 255, 0], [0, 0, 255], [255, 255, 0], [20, 200, 90], [128, 128, 128]], np.uint8)
+    colours = BANDS
     picture = np.repeat(np.repeat(colours[None], 16, axis=1), 32, axis=0)  # 32x96 bands
     with VideoWriter(tmp_path / "bands.mp4", fps=24) as writer:
         for _ in range(3):
@@ -110,6 +111,39 @@ def test_colours_survive_with_bt709_tags(tmp_path: Path) -> None:
     with av.open(str(tmp_path / "bands.mp4")) as container:
         context = container.streams.video[0].codec_context
         assert (context.colorspace, context.color_primaries, context.color_trc) == (1, 1, 1)
+
+
+BANDS = np.array([[255, 0, 0], [0, 255, 0], [0, 0, 255], [255, 255, 0], [20, 200, 90], [128, 128, 128]], np.uint8)
+
+
+def _bt2020_full_range(path: Path) -> Path:
+    """Colour bands encoded with the BT.2020 matrix in full range, and tagged so (PQ transfer)."""
+    picture = np.repeat(np.repeat(BANDS[None], 16, axis=1), 32, axis=0)
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("libx264", rate=24)
+        stream.width, stream.height, stream.pix_fmt = 96, 32, "yuv420p"
+        ColorTags(primaries=9, trc=16, space=9, range=2).tag(stream.codec_context)
+        for index in range(3):
+            frame = av.VideoFrame.from_ndarray(picture, format="rgb24").reformat(format="yuv420p", dst_colorspace=9, dst_color_range=2)
+            frame.pts = index
+            out.mux(stream.encode(frame))
+        out.mux(stream.encode(None))
+    return path
+
+
+@pytest.mark.parametrize("encoding", [Encoding(), Encoding("h265", "yuv420p10le"), Encoding("prores4444")])
+def test_colour_tags_and_the_matrix_are_carried_from_the_input(tmp_path: Path, encoding: Encoding) -> None:
+    source = _bt2020_full_range(tmp_path / "in.mp4")
+    assert probe_video(source).color == ColorTags(primaries=9, trc=16, space=9, range=2)
+    target = _copy(source, tmp_path / "out.mov", encoding=encoding, crf=0).path
+    with av.open(str(target)) as container:
+        context = container.streams.video[0].codec_context
+        full = 1 if encoding.codec == "prores4444" else 2  # ProRes is limited range only
+        assert (context.color_primaries, context.color_trc, context.colorspace, context.color_range) == (9, 16, 9, full)
+        assert next(container.decode(video=0)).colorspace == 9  # the bitstream says so too (ProRes frame headers)
+    before, after = next(read_frames(source)).rgb, next(read_frames(target)).rgb
+    after = after if after.dtype == np.uint8 else np.round(after * 255)
+    assert np.abs(after[16, 8::16].astype(int) - before[16, 8::16]).max() <= 3  # the same matrix and range both ways
 
 
 def test_odd_size_is_a_clear_error(tmp_path: Path) -> None:

@@ -1,10 +1,16 @@
+import os
 from fractions import Fraction
+from pathlib import Path
 
+import numpy as np
 import pytest
+from PIL import Image
 
-from videostyle.media import probe_video
+from videostyle.errors import OutputError
+from videostyle.media import Frame, probe_video
+from videostyle.media.sequence_writer import CHECKPOINT_EVERY
 from videostyle.progress import drain
-from videostyle.video import FrameWork, OutputOptions, iter_video, open_video
+from videostyle.video import FrameWork, OutputOptions, iter_video, open_video, video_identity
 
 
 class Same(FrameWork):
@@ -64,3 +70,47 @@ def test_without_a_segmentable_container_the_work_dir_is_not_used(clip, tmp_path
     sink, resume = job.writer(tmp_path / "out.gif")
     drain(iter_video(job.frames(), Same(), sink, resume=resume))
     assert resume is None and (tmp_path / "out.gif").exists() and not (tmp_path / "work").exists()
+
+
+def test_a_stopped_sequence_job_resumes_only_while_its_frames_are_unchanged(tmp_path):
+    (tmp_path / "in").mkdir()
+    for n in range(1, CHECKPOINT_EVERY + 4):
+        Image.fromarray(np.full((24, 32, 3), 10 * n, np.uint8)).save(tmp_path / "in" / f"f{n:02d}.png")
+    target = tmp_path / "out" / "o.%04d.png"
+
+    def writer(output=OutputOptions()):
+        return open_video(tmp_path / "in", output).writer(target, video_identity("copy", tmp_path / "in", output))
+
+    def stopped_run():  # as the driver leaves it after a crash past the first checkpoint
+        sink, _ = writer()
+        with pytest.raises(RuntimeError), sink:
+            for index in range(CHECKPOINT_EVERY + 1):
+                sink.write(Frame(np.zeros((24, 32, 3), np.uint8), index, Fraction(1, 24)))
+                if sink.wants_state(index):
+                    sink.save_state(index, {})
+            raise RuntimeError("stopped")
+
+    stopped_run()
+    assert writer()[1].frames_done == CHECKPOINT_EVERY  # the same frames: resumed
+    stopped_run()
+    Image.fromarray(np.full((24, 32, 3), 200, np.uint8)).save(tmp_path / "in" / "f02.png")  # same size, new content
+    with pytest.raises(OutputError, match="already exists; pass --overwrite"):
+        writer()
+    assert writer(OutputOptions(overwrite=True))[1] is None  # a changed frame: started over
+
+
+def test_a_sequence_job_is_identified_by_its_frames_and_its_mask(tmp_path):
+    (tmp_path / "in").mkdir()
+    for n in (1, 2):
+        Image.fromarray(np.zeros((4, 6, 3), np.uint8)).save(tmp_path / "in" / f"f{n}.png")
+    Image.fromarray(np.zeros((4, 6), np.uint8)).save(tmp_path / "mask.png")
+    output = OutputOptions(mask=str(tmp_path / "mask.png"))
+    recorded = video_identity("copy", tmp_path / "in", output).record()
+    assert sorted(Path(f["path"]).name for f in recorded["files"]) == ["f1.png", "f2.png", "mask.png"]
+    os.utime(tmp_path / "in" / "f1.png", ns=(1, 1))  # touched, not changed: still the same job
+    assert video_identity("copy", tmp_path / "in", output).matches(recorded)
+    Image.fromarray(np.ones((4, 6), np.uint8)).save(tmp_path / "mask.png")
+    assert not video_identity("copy", tmp_path / "in", output).matches(recorded)
+    recorded = video_identity("copy", tmp_path / "in", output).record()
+    Image.fromarray(np.zeros((4, 6, 3), np.uint8)).save(tmp_path / "in" / "f3.png")  # a frame added
+    assert not video_identity("copy", tmp_path / "in", output).matches(recorded)

@@ -20,6 +20,8 @@ from ..batch.local import worker_gpus
 from ..errors import OptionError
 from ..identity import job_identity
 from ..media import media_kind
+from ..media.codecs import Encoding
+from ..media.sequences import is_pattern, is_sequence
 from ..video.options import OutputOptions, SplitOptions
 from ..progress import PROGRESS_ENV, FrameProgress
 from .render import PlainProgress, ProgressView, RateColumn, run_with_progress, stderr
@@ -33,6 +35,8 @@ def render_chunked(context: typer.Context, command: str, source: Path, target: P
     """Run ``command`` as chunks over ``workers`` processes (or one per GPU), show progress, say where it wrote."""
     if media_kind(source) != "video" or media_kind(target, for_output=True) != "video":
         raise OptionError("--workers and --gpus split a video into chunks: give a video input and a video output")
+    if is_sequence(source) or is_pattern(target) or not Encoding(output.codec, output.pix_fmt).default:
+        raise OptionError("--workers and --gpus join H.264 segments: image sequences and --codec/--pix-fmt run on one worker")
     argv = [command, *explicit_argv(context, HEAD_ONLY)]
     files = [value for name, value in context.params.items() if isinstance(value, Path) and name != "output"]
     files += [item for value in context.params.values() if isinstance(value, list) for item in value if isinstance(item, Path)]

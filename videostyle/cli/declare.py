@@ -26,6 +26,7 @@ from ..spec import Spec, specs
 MEDIA_PHRASES = {
     "video-in": "video input",
     "video-out": "video output",
+    "video-any": "video or image-sequence input or output",
     "still-to-video": "a zoom loop made from a still (an image in, a video out)",
 }
 
@@ -211,16 +212,20 @@ def why_ignored(declaration: Declaration, name: str, job: Job) -> str | None:
     if not read:
         engines = [e.where for e in declaration.engines if any(cls in e.groups for cls in owners)]
         return f"{_flag_of(owners[0], name)} does not apply here: it is for {' or '.join(engines)}"
-    cls = read[0]
-    spec = next(spec for f, spec, _ in specs(cls) if f.name == name)
-    media = spec.media or getattr(cls, "MEDIA", None)
-    if media is not None and not _fits(media, job):
+    reasons = []
+    for cls in read:  # it applies where any class that reads it uses it
+        spec = next(spec for f, spec, _ in specs(cls) if f.name == name)
+        media = spec.media or getattr(cls, "MEDIA", None)
+        if media is None or _fits(media, job):
+            return None
         engine = "" if cls in declaration.common or len(declaration.engines) == 1 else f"{chosen.where} on "
-        return f"{spec.primary(name)} does not apply here: it is for {engine}{MEDIA_PHRASES[media]}"
-    return None
+        reasons.append(f"{engine}{MEDIA_PHRASES[media]}")
+    return f"{_flag_of(read[0], name)} does not apply here: it is for {' or '.join(reasons)}"
 
 
 def _fits(media: str, job: Job) -> bool:
+    if media == "video-any":
+        return "video" in (job.input_kind, job.output_kind)
     if media == "video-in":
         return job.input_kind == "video"
     if media == "video-out":

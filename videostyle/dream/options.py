@@ -11,6 +11,7 @@ from .. import shared_options as shared
 from ..errors import OptionError
 from ..names import DEFAULT_BACKBONE, DEFAULT_FLOW_PRESET
 from ..spec import Media, check, option
+from ..video.options import FPS
 
 if TYPE_CHECKING:
     from ..flow import FlowOptions
@@ -44,17 +45,6 @@ def parse_channel(text: str) -> ChannelSpec:
     if not name or not sep or not index.strip().isdigit():
         raise OptionError(f"--channel needs LAYER:INDEX like block7:12, not {text!r}")
     return name, int(index)
-
-
-def parse_fps(text: str) -> Fraction:
-    """'30' or '30000/1001' -> a frame rate in (0, 1000]."""
-    try:
-        fps = Fraction(text)
-    except (ValueError, ZeroDivisionError):
-        raise OptionError(f"--fps must be a number or a ratio like 30000/1001, not {text!r}") from None
-    if not 0 < fps <= 1000:
-        raise OptionError(f"--fps {text} is out of range (0, 1000]")
-    return fps
 
 
 @dataclass(frozen=True)
@@ -115,7 +105,7 @@ class ZoomOptions:
     translate: str | None = option(
         None, "Zoom loop: pixels dx,dy the picture moves per frame; ramps 0,0:4,2, keyframes 0:0,0;50:4,2."
     )
-    fps: Fraction | None = option(None, "Zoom loop: frame rate, e.g. 30 or 30000/1001 (default 30).", text=parse_fps)
+    fps: Fraction | None = option(None, spec=FPS)
 
     def __post_init__(self) -> None:
         check(self)

@@ -27,7 +27,7 @@ import torch
 
 from ..errors import InputError, OutputError
 from ..flow import FlowOptions
-from ..media import Frame
+from ..media import Frame, as_uint8
 from ..progress import FrameProgress
 from ..resize import NETWORK_CAP
 from ..video import FramePrior, FrameSink, FrameWork, IndependentFrames, OutputOptions, ResumePoint, iter_video, open_video, video_identity
@@ -69,9 +69,10 @@ class NetworkWork(FrameWork):
         if any(f.rgb.shape != shape for f in frames):
             raise InputError(f"{self.source}: the frame size changes inside the video; cut it where it changes")
         pixels = torch.empty((len(frames), *shape), dtype=torch.uint8, pin_memory=self.transfers.pin)
-        for row, frame in zip(pixels, frames):
-            row.copy_(torch.from_numpy(frame.rgb))
-        plans = self.stabilizer.planner.submit([f.rgb for f in frames]) if self.stabilizer is not None else None
+        rgbs = [as_uint8(f.rgb) for f in frames]  # this engine works in 8 bits (deep sources are rounded)
+        for row, rgb in zip(pixels, rgbs):
+            row.copy_(torch.from_numpy(rgb))
+        plans = self.stabilizer.planner.submit(rgbs) if self.stabilizer is not None else None
         return Packed(pixels, plans)
 
     def run(self, packed: Packed, prior: FramePrior) -> Generator[object, None, HostBatch]:

@@ -2,7 +2,7 @@
 
 from .atomic import atomic_output, check_writable
 from .audio import PcmAudio
-from .images import MAX_PIXELS, frame_to_tensor, read_image, tensor_to_frame, write_image
+from .images import MAX_PIXELS, as_uint8, frame_to_tensor, read_image, tensor_to_float_frame, tensor_to_frame, write_image
 from .kinds import IMAGE_EXTS, VIDEO_EXTS, media_kind, same_kind
 from .segments import ResumePoint, SegmentedVideoWriter
 from .video_reader import Frame, VideoInfo, probe_video, read_frames
@@ -19,6 +19,7 @@ __all__ = [
     "SegmentedVideoWriter",
     "VideoInfo",
     "VideoWriter",
+    "as_uint8",
     "atomic_output",
     "check_writable",
     "frame_to_tensor",
@@ -27,6 +28,7 @@ __all__ = [
     "probe_video",
     "read_frames",
     "read_image",
+    "tensor_to_float_frame",
     "tensor_to_frame",
     "write_image",
 ]

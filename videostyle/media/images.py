@@ -67,13 +67,21 @@ def write_image(image: torch.Tensor, path: str | os.PathLike, overwrite: bool = 
 
 
 def frame_to_tensor(frame: np.ndarray, device: torch.device | str = "cpu") -> torch.Tensor:
-    """uint8 (H, W, 3) RGB → float32 (1, 3, H, W) in [0, 1]; bytes cross to the device, not floats."""
+    """(H, W, 3) RGB, uint8 or float in [0, 1] → float32 (1, 3, H, W) in [0, 1]; uint8 bytes cross to
+    the device, not floats. Float frames (deep sources) are clamped: the networks take [0, 1]."""
     tensor = torch.from_numpy(np.ascontiguousarray(frame)).to(device)
+    if frame.dtype != np.uint8:
+        return tensor.permute(2, 0, 1).unsqueeze(0).float().clamp_(0.0, 1.0)
     return tensor.permute(2, 0, 1).unsqueeze(0).float().div_(255.0)
 
 
 def tensor_to_frame(image: torch.Tensor) -> np.ndarray:
     """float (1, 3, H, W) or (3, H, W) in [0, 1] → uint8 (H, W, 3), rounded and clamped."""
+    return as_uint8(tensor_to_float_frame(image))
+
+
+def tensor_to_float_frame(image: torch.Tensor) -> np.ndarray:
+    """float (1, 3, H, W) or (3, H, W) → float32 (H, W, 3) clamped to [0, 1], at full precision."""
     if image.dim() == 4:
         if image.shape[0] != 1:
             raise ValueError(f"expected one image, got a batch of {image.shape[0]}")
@@ -85,8 +93,14 @@ def tensor_to_frame(image: torch.Tensor) -> np.ndarray:
             "the result is not finite (NaN or infinity), so it was not written; "
             "lower the learning rate or check the model's weights"
         )
-    scaled = image.detach().float().clamp(0.0, 1.0).mul(255.0).round().to(torch.uint8)
-    return scaled.permute(1, 2, 0).contiguous().cpu().numpy()
+    return image.detach().float().clamp(0.0, 1.0).permute(1, 2, 0).contiguous().cpu().numpy()
+
+
+def as_uint8(rgb: np.ndarray) -> np.ndarray:
+    """A frame as uint8 for 8-bit consumers (H.264, GIF, the --model engine): float [0, 1] rounded."""
+    if rgb.dtype == np.uint8:
+        return rgb
+    return np.round(np.clip(rgb, 0.0, 1.0).astype(np.float32) * np.float32(255.0)).astype(np.uint8)
 
 
 def _check_size(path: Path, size: tuple[int, int]) -> None:

@@ -20,6 +20,7 @@ import av
 import numpy as np
 
 from ..errors import InputError, OptionError, VideostyleWarning
+from .codecs import ColorTags
 
 # PyAV raises all of these for broken input (see the field notes); they are caught at this boundary only.
 BROKEN_MEDIA = (av.FFmpegError, EOFError, IndexError, UnicodeDecodeError)
@@ -43,6 +44,8 @@ class VideoInfo:
     rotation: int
     has_audio: bool
     audio_codec: str | None
+    first_number: int | None = None  # an image sequence's first frame number (None: a video file)
+    color: ColorTags | None = None  # a video's colour tags, carried to its output (None: BT.709, limited)
 
     def count_frames(self, start: float | None = None, duration: float | None = None) -> int | None:
         """Estimate how many frames ``read_frames(path, start, duration)`` yields, for progress bars."""
@@ -57,11 +60,16 @@ class VideoInfo:
 
 @dataclass(frozen=True, eq=False)
 class Frame:
-    """One decoded picture: uint8 (H, W, 3) upright RGB and its presentation timestamp."""
+    """One picture and its presentation timestamp: upright RGB (H, W, 3), uint8 or float32 in [0, 1]
+    (deep sources: 16-bit and EXR sequences), plus what compositing needs, carried beside the engines:
+    the source's ``alpha`` (H, W) in its own pixel type, and the ``matte`` (H, W) float32 in [0, 1]
+    that says where the result replaces the input (see video.matte)."""
 
     rgb: np.ndarray
     pts: int
     time_base: Fraction
+    alpha: np.ndarray | None = None
+    matte: np.ndarray | None = None
 
     @property
     def time(self) -> float:
@@ -116,6 +124,7 @@ def probe_video(path: str | os.PathLike) -> VideoInfo:
             rotation=rotation,
             has_audio=audio is not None,
             audio_codec=codec_name(audio) if audio is not None else None,
+            color=ColorTags.of(first),
         )
 
 
@@ -139,7 +148,8 @@ def read_frames(path: str | os.PathLike, start: float | None = None, duration: f
                 break
             yielded += 1
             last = float(time)
-            yield Frame(rgb=_upright_rgb(frame), pts=frame.pts, time_base=time_base)
+            rgb, alpha = _upright_pixels(frame)
+            yield Frame(rgb=rgb, pts=frame.pts, time_base=time_base, alpha=alpha)
         else:
             _warn_if_cut_short(path, container, stream, time_base, yielded, last, end)
     if yielded == 0:
@@ -277,7 +287,18 @@ def _quarter_turns(rotation: float) -> int:
     return round(rotation / 90) % 4
 
 
-def _upright_rgb(frame: av.VideoFrame) -> np.ndarray:
-    rgb = frame.to_ndarray(format="rgb24")
+def _upright_pixels(frame: av.VideoFrame) -> tuple[np.ndarray, np.ndarray | None]:
+    """uint8 RGB for 8-bit video; float32 RGB for deeper video (10-bit, ProRes), with its uint16 alpha if any."""
+    components = frame.format.components
+    alpha = None
+    if any(c.is_alpha for c in components):
+        rgba = frame.to_ndarray(format="rgba64le")
+        rgb, alpha = rgba[..., :3].astype(np.float32) / np.float32(65535), np.ascontiguousarray(rgba[..., 3])
+    elif max(c.bits for c in components) > 8:
+        rgb = frame.to_ndarray(format="rgb48le").astype(np.float32) / np.float32(65535)
+    else:
+        rgb = frame.to_ndarray(format="rgb24")
     turns = _quarter_turns(frame.rotation)
-    return np.ascontiguousarray(np.rot90(rgb, k=turns)) if turns else rgb
+    if not turns:
+        return rgb, alpha
+    return np.ascontiguousarray(np.rot90(rgb, k=turns)), None if alpha is None else np.ascontiguousarray(np.rot90(alpha, k=turns))

@@ -2,7 +2,8 @@
 
 Output goes to a temporary file renamed only on success (an exception or a closed generator leaves
 any existing output untouched). H.264 (.mp4/.mov/.mkv) and VP9 (.webm) go through PyAV with an
-explicit BT.709 conversion; .gif goes through Pillow.
+explicit conversion by the source's matrix and range (its colour tags, BT.709 limited range when it
+has none); .gif goes through Pillow.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from types import TracebackType
 
 import av
 import numpy as np
-from av.video.reformatter import ColorPrimaries, ColorRange, Colorspace, ColorTrc
 
 from ..errors import OptionError, OutputError
 from .atomic import atomic_output, check_writable
 from .audio import AudioMode, AudioSource, AudioTrack, Window, open_audio_track, plan_audio
 from .gif import GifSink
+from .codecs import ColorTags, Encoding, check_encoding, rgb_picture
+from .images import as_uint8
 from .kinds import VIDEO_EXTS
 from .video_reader import BROKEN_MEDIA, Frame, VideoInfo, as_fraction, check_trim, describe
 
@@ -45,14 +47,13 @@ X264_PARAMS = "mbtree=0"
 reads memory it never wrote: the same frames then encode differently from one run to the next
 (seen at 64x42, 200x120 and 320x180), and resumed or segmented runs could never be
 bit-identical. Measured on samples/clip.mp4 at crf 18: 2.8 % more bytes, 0.1 dB higher PSNR."""
-_AVCOL_SPC_BT709 = 1  # AVColorSpace; PyAV's Colorspace enum holds swscale's numbering instead
 
 
 class VideoWriter:
     """Context manager that writes :class:`Frame` objects (or bare uint8 RGB arrays) to ``path``.
 
-    With ``like`` the output keeps the source's frame rate and time base and each frame keeps its
-    pts; with ``like=None`` give ``fps`` and frames are spaced 1/fps apart. ``start``/``duration``
+    With ``like`` the output keeps the source's frame rate, time base and colour tags and each frame
+    keeps its pts; with ``like=None`` give ``fps`` and frames are spaced 1/fps apart. ``start``/``duration``
     say the frames were trimmed: timestamps are shifted to start at 0 and the audio is cut to match.
     """
 
@@ -68,6 +69,7 @@ class VideoWriter:
         crf: int = 18,
         preset: str = "medium",
         overwrite: bool = False,
+        encoding: Encoding = Encoding(),
     ):
         self.path = Path(path)
         self._ext = self.path.suffix.lower()
@@ -79,12 +81,15 @@ class VideoWriter:
         if like is None and fps is None:
             raise ValueError("VideoWriter needs `like` (a probed source) or `fps`")
         _check_quality(crf, preset)
+        check_encoding(encoding, self._ext)
+        self._encoding = encoding
         check_trim(start, duration)
         check_writable(self.path, overwrite)
         self.fps = Fraction(like.fps if like is not None else fps)
         if self.fps <= 0:
             raise OptionError(f"frame rate must be positive, not {self.fps}")
         self.time_base = like.time_base if like is not None else 1 / self.fps
+        self._color = (like.color if like is not None and like.color is not None else ColorTags()).for_codec(encoding.spec)
         self._trimmed = start is not None or duration is not None
         self._end = None if duration is None else (start or 0.0) + duration
         self._audio_source = audio_from
@@ -124,14 +129,18 @@ class VideoWriter:
         if self._stack is None:
             raise RuntimeError("use VideoWriter in a `with` block")
         rgb = frame.rgb if isinstance(frame, Frame) else frame
-        if rgb.dtype != np.uint8 or rgb.ndim != 3 or rgb.shape[2] != 3:
-            raise ValueError(f"frames must be uint8 (H, W, 3) RGB, got {rgb.dtype} {rgb.shape}")
+        if rgb.dtype not in (np.uint8, np.float32) or rgb.ndim != 3 or rgb.shape[2] != 3:
+            raise ValueError(f"frames must be uint8 or float32 (H, W, 3) RGB, got {rgb.dtype} {rgb.shape}")
+        alpha = frame.alpha if isinstance(frame, Frame) else None
         pts = self._pts(frame)
         if self._sink is None:
             self._sink = self._open_sink(rgb.shape[1], rgb.shape[0], pts)
         elif (rgb.shape[1], rgb.shape[0]) != self._size:
             raise ValueError(f"frame size changed from {self._size} to {rgb.shape[1]}x{rgb.shape[0]}")
-        self._sink.write(rgb, pts - self._shift)
+        if isinstance(self._sink, GifSink):
+            self._sink.write(as_uint8(rgb), pts - self._shift)
+        else:
+            self._sink.write(rgb, pts - self._shift, alpha)
         self.frames_written += 1
 
     def _pts(self, frame: Frame | np.ndarray) -> int:
@@ -156,7 +165,8 @@ class VideoWriter:
         audio = (self._audio_source, self.audio_mode) if self.audio_mode in ("copy", "transcode") else None
         window = Window(shift=float(self._shift * self.time_base), end=self._end)
         return _AvSink(
-            self._tmp, self._ext, (width, height), self.fps, self.time_base, self._crf, self._preset, audio, window
+            self._tmp, self._ext, (width, height), self.fps, self.time_base, self._crf, self._preset, audio, window,
+            encoding=self._encoding, color=self._color,
         )
 
     def _close_sink(self) -> None:
@@ -183,8 +193,12 @@ class _AvSink:
         audio: tuple[AudioSource, AudioMode] | None,
         window: Window,
         template: av.video.stream.VideoStream | None = None,
+        encoding: Encoding = Encoding(),
+        color: ColorTags = ColorTags(),
     ):
         self._closed = False
+        self._encoding = encoding
+        self._color = color
         self._encodes = template is None
         self._time_base = time_base
         self._audio: AudioTrack | None = None
@@ -195,7 +209,7 @@ class _AvSink:
             raise OutputError(f"cannot write {tmp}: {describe(exc)}") from exc
         try:
             if template is None:
-                self._video = _add_video_stream(self._out, ext, size, fps, time_base, crf, preset)
+                self._video = _add_video_stream(self._out, ext, size, fps, time_base, crf, preset, encoding, color)
             else:
                 self._video = self._out.add_stream_from_template(template)
                 self._video.codec_context.framerate = fps  # a template carries no frame rate
@@ -206,10 +220,10 @@ class _AvSink:
             self.close()
             raise
 
-    def write(self, rgb: np.ndarray, pts: int) -> None:
-        picture = av.VideoFrame.from_ndarray(rgb, format="rgb24")
-        # Convert with the BT.709 matrix ourselves: FFmpeg's implicit conversion uses BT.601.
-        yuv = picture.reformat(format="yuv420p", dst_colorspace=Colorspace.ITU709, dst_color_range=ColorRange.MPEG)
+    def write(self, rgb: np.ndarray, pts: int, alpha: np.ndarray | None = None) -> None:
+        picture = rgb_picture(rgb, alpha, self._encoding)
+        # Convert with the tagged matrix ourselves: FFmpeg's implicit conversion uses BT.601.
+        yuv = picture.reformat(format=self._encoding.format, dst_colorspace=self._color.matrix, dst_color_range=self._color.range)
         yuv.pts = pts
         yuv.time_base = self._time_base
         self._mux(self._video.encode(yuv))
@@ -257,22 +271,28 @@ def _add_video_stream(
     time_base: Fraction,
     crf: int,
     preset: str,
+    encoding: Encoding = Encoding(),
+    color: ColorTags = ColorTags(),
 ) -> av.video.stream.VideoStream:
+    spec = encoding.spec
     if ext == ".webm":
         stream = out.add_stream("libvpx-vp9", rate=fps)
         stream.options = {"crf": str(crf), "b": "0", "cpu-used": str(_VP9_CPU_USED[preset]), "row-mt": "1"}
-    else:
+    elif spec.encoder == "libx264":
         stream = out.add_stream("libx264", rate=fps)
         stream.options = {"crf": str(crf), "preset": preset, "x264-params": X264_PARAMS}
+    elif spec.encoder == "libx265":
+        stream = out.add_stream("libx265", rate=fps)
+        stream.options = {"crf": str(crf), "preset": preset, "x265-params": "log-level=error"}
+    else:
+        stream = out.add_stream(spec.encoder, rate=fps)
+        stream.options = dict(spec.options)
     stream.width, stream.height = size
-    stream.pix_fmt = "yuv420p"
+    stream.pix_fmt = encoding.format
     stream.time_base = time_base
     context = stream.codec_context
     context.time_base = time_base
-    context.colorspace = _AVCOL_SPC_BT709
-    context.color_primaries = ColorPrimaries.BT709
-    context.color_trc = ColorTrc.BT709
-    context.color_range = ColorRange.MPEG
+    color.tag(context)
     return stream
 
 

@@ -39,11 +39,13 @@ import torch
 
 from ..media import Frame, ResumePoint
 from ..progress import FrameProgress, Resumed, relay
+from .matte import composite
 from .prior import FramePrior, FrameStart, IndependentFrames
 from .stages import Consumer, Producer
 
 QUEUED_BATCHES = 3  # per queue: enough to ride out jitter in any stage, few enough to bound memory
-Stamp = tuple[int, Fraction]
+Stamp = tuple[int, Fraction, Frame | None]
+"""A frame's pts and time base, and the source frame itself when it carries a matte or alpha to composite."""
 
 
 class FrameSink(Protocol):
@@ -180,7 +182,7 @@ def _batches(frames: Iterable[Frame], skip: int, work: FrameWork) -> Iterator[tu
         for _ in islice(source, skip):
             pass
         while group := list(islice(source, work.batch)):
-            yield [(f.pts, f.time_base) for f in group], work.pack(group)
+            yield [(f.pts, f.time_base, f if f.matte is not None or f.alpha is not None else None) for f in group], work.pack(group)
     finally:
         close = getattr(source, "close", None)
         if close is not None:
@@ -188,10 +190,15 @@ def _batches(frames: Iterable[Frame], skip: int, work: FrameWork) -> Iterator[tu
 
 
 def _deliver(sink: FrameSink, work: FrameWork, finished: _Finished) -> None:
-    """Runs on the encode thread: each frame to the sink, then the state saved after it, if any."""
-    for offset, (rgb, (pts, time_base)) in enumerate(zip(work.unpack(finished.result), finished.stamps, strict=True)):
+    """Runs on the encode thread: each frame (composited through its matte, with the source's alpha:
+    see video.matte) to the sink, then the state saved after it, if any."""
+    for offset, (rgb, (pts, time_base, source)) in enumerate(zip(work.unpack(finished.result), finished.stamps, strict=True)):
         index = finished.first + offset
-        sink.write(Frame(rgb, pts, time_base))
+        if source is None:
+            sink.write(Frame(rgb, pts, time_base))
+        else:
+            rgb, alpha = composite(rgb, source)
+            sink.write(Frame(rgb, pts, time_base, alpha=alpha))
         if index in finished.states:
             sink.save_state(index, finished.states[index])  # type: ignore[attr-defined]
 

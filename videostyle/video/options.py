@@ -3,14 +3,33 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import ClassVar
 
 from ..errors import OptionError
-from ..spec import Media, check, option
+from ..names import CODEC_NAMES
+from ..spec import Media, Spec, check, option
 
 DEFAULT_PREROLL = 8
 """Frames a chunk runs before its first frame (see bench/bench_seams.py for the measured choice)."""
+
+
+def parse_fps(text: str) -> Fraction:
+    """'30' or '30000/1001' -> a frame rate in (0, 1000]."""
+    try:
+        fps = Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        raise OptionError(f"--fps must be a number or a ratio like 30000/1001, not {text!r}") from None
+    if not 0 < fps <= 1000:
+        raise OptionError(f"--fps {text} is out of range (0, 1000]")
+    return fps
+
+
+FPS = Spec(
+    "Frame rate of a zoom loop or of an image-sequence input, e.g. 30 or 30000/1001 (default 30 for a zoom loop, "
+    "24 for a sequence).", text=parse_fps,
+)
 
 
 def parse_chunk(text: str) -> tuple[int, int | None]:
@@ -36,6 +55,14 @@ class OutputOptions:
     ``chunk`` = (first, end) renders only frames [first, end) of the job (end None: to the last frame)
     into the work folder, for a head process to join (see batch.chunks); ``preroll`` frames before
     ``first`` are computed, not written, to build the temporal state the chunk starts from.
+
+    Image sequences (see media.sequences): ``fps`` is an input sequence's frame rate (default 24);
+    ``start_number`` the first frame number read from an input sequence, or given to an output
+    sequence made from a video (default 1); ``display_referred`` says EXR frames hold sRGB already
+    instead of scene-linear light. ``mask`` (an image, a sequence, a video, or ``"alpha"`` for the
+    input's own alpha) limits the result to the matte's white; grey blends (see video.matte).
+    ``codec`` and ``pix_fmt`` pick the encoder (media.codecs: ProRes, 10-bit, 4:4:4); any but the
+    default H.264 4:2:0 is written in one go, not in resumable segments.
     """
 
     size: int | None = option(None, "Working and output long side in pixels (even for video).", lo=16, hi=8192)
@@ -55,6 +82,27 @@ class OutputOptions:
     preroll: int = option(
         DEFAULT_PREROLL, "Video, --workers: frames run before each chunk to build its temporal state, then dropped.",
         lo=0, hi=10_000, media="video-out",
+    )
+    fps: Fraction | None = option(None, spec=FPS)
+    start_number: int | None = option(
+        None, "Sequence: first frame number to read (input) or to write (output from a video; default 1).", lo=0,
+        media="video-any",
+    )
+    display_referred: bool = option(
+        False, "EXR sequences hold sRGB already (default: scene-linear, converted for the network and back).",
+        flag="--display-referred", media="video-any",
+    )
+    mask: str | None = option(
+        None, "Video: a matte (image, sequence or video; white = stylize, black = keep) or 'alpha' for the input's alpha.",
+        media="video-in", metavar="FILE|alpha",
+    )
+    codec: str = option(
+        "h264", "Video encoder: h264, h265, prores (422 HQ, .mov), prores4444 (.mov, keeps alpha).", choices=CODEC_NAMES,
+        media="video-out",
+    )
+    pix_fmt: str | None = option(
+        None, "Video pixel format, e.g. yuv420p10le (10-bit), yuv444p (no chroma subsampling); default: the codec's.",
+        media="video-out",
     )
 
     def __post_init__(self) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
@@ -11,7 +11,11 @@ from pathlib import Path
 from ..identity import JobIdentity, job_identity
 from ..media import Frame, ResumePoint, SegmentedVideoWriter, VideoInfo, VideoWriter, probe_video, read_frames
 from ..errors import OptionError
+from ..media.codecs import Encoding
 from ..media.segments import SEGMENTED_EXTS
+from ..media.sequence_writer import SequenceWriter
+from ..media.sequences import find_sequence, is_pattern, is_sequence, probe_sequence, read_sequence
+from .matte import ALPHA, attach_mattes, mask_is_moving
 from ..media.video_writer import rebase
 from .chunk import ChunkSink, until
 from ..resize import fit_size
@@ -30,8 +34,13 @@ class VideoJob:
     total: int | None
 
     def frames(self) -> Iterator[Frame]:
-        """The job's frames; a chunk's stop at its end (the frames before it are decoded: see open_sink)."""
-        frames = read_frames(self.source, self.output.start, self.output.duration)
+        """The job's frames with their mattes; a chunk's stop at its end (the frames before it are
+        decoded: see open_sink)."""
+        frames = read_source(self.source, self.output, self.info)
+        mask = self.output.mask
+        own = replace(self.output, start_number=None)  # a mask sequence is numbered its own way
+        moving = read_source(mask, own, probe_source(mask, own)) if mask_is_moving(mask) else None
+        frames = attach_mattes(frames, mask, moving)
         chunk = self.output.chunk
         return frames if chunk is None or chunk[1] is None else until(frames, chunk[1])
 
@@ -41,14 +50,24 @@ class VideoJob:
         """A sink for ``target`` with the source's timing and audio (trimmed like the frames), and where
         to resume; see :func:`open_sink`."""
         output = self.output if resumable else replace(self.output, work_dir=None)
-        return open_sink(target, output, like=self.info, audio_from=self.source, identity=identity)
+        audio = self.source if self.info.first_number is None else None  # a sequence has no sound
+        return open_sink(target, output, like=self.info, audio_from=audio, identity=identity)
 
 
 def video_identity(kind: str, source: str | os.PathLike, output: OutputOptions, *options: object, files: Sequence[object] = ()) -> JobIdentity:
     """The identity of a video job: the engine ``kind``, its option objects, the output settings that
-    shape the frames, and the content of ``source`` and ``files`` (style images, models, guides)."""
+    shape the frames, and the content of ``source``, the mask and ``files`` (style images, models,
+    guides). A sequence counts by every frame file it reads, so a frame changed, added or removed
+    between two runs makes them different jobs."""
     shape = replace(output, overwrite=False, work_dir=None, chunk=None, preroll=output.preroll if output.chunk else 0)
-    return job_identity(kind, shape, *options, files=[source, *files])
+    mask = output.mask if output.mask is not None and str(output.mask) != ALPHA else None
+    read = [*_files_of(source, output.start_number), *(_files_of(mask, None) if mask is not None else [])]
+    return job_identity(kind, shape, *options, files=[*read, *files])
+
+
+def _files_of(path: str | os.PathLike, start_number: int | None) -> list[str | os.PathLike]:
+    """The files an input reads: a sequence's frames (from ``start_number``), else the path itself."""
+    return list(find_sequence(path, start_number).files()) if is_sequence(path) else [path]
 
 
 def open_sink(
@@ -74,8 +93,16 @@ def open_sink(
     )
     if output.chunk is not None:
         return _chunk_sink(target, output, like, audio_from, identity)
-    if output.work_dir is None or Path(target).suffix.lower() not in SEGMENTED_EXTS:
-        return VideoWriter(target, like, **settings), None
+    if is_pattern(target):
+        sequence = SequenceWriter(
+            target, like, fps=fps, start_number=output.start_number, overwrite=output.overwrite,
+            identity=identity, display_referred=output.display_referred,
+        )
+        point = sequence.resume_point()
+        return sequence, (point if point.frames_done else None)
+    encoding = Encoding(output.codec, output.pix_fmt)
+    if output.work_dir is None or Path(target).suffix.lower() not in SEGMENTED_EXTS or not encoding.default:
+        return VideoWriter(target, like, encoding=encoding, **settings), None
     writer = SegmentedVideoWriter(target, output.work_dir, like, identity=identity, **settings)
     point = writer.resume_point()
     return writer, (point if point.frames_done else None)
@@ -125,8 +152,43 @@ def _first_pts(source: str | os.PathLike, output: OutputOptions, time_base: Frac
         frames.close()  # type: ignore[attr-defined]
 
 
+@dataclass(frozen=True)
+class SourceKind:
+    """How one kind of video source is described and read (a registry entry, keyed by the path's look)."""
+
+    probe: Callable[[str | os.PathLike, OutputOptions], VideoInfo]
+    read: Callable[[str | os.PathLike, OutputOptions, VideoInfo], Iterator[Frame]]
+
+
+SOURCE_KINDS: dict[str, SourceKind] = {
+    "file": SourceKind(
+        probe=lambda path, output: probe_video(path),
+        read=lambda path, output, info: read_frames(path, output.start, output.duration),
+    ),
+    "sequence": SourceKind(
+        probe=lambda path, output: probe_sequence(find_sequence(path, output.start_number), output.fps),
+        read=lambda path, output, info: read_sequence(
+            find_sequence(path, output.start_number), info, output.start, output.duration, output.display_referred
+        ),
+    ),
+}
+
+
+def source_kind(path: str | os.PathLike) -> SourceKind:
+    """The registry entry for ``path``: a pattern or a folder is a sequence, anything else a video file."""
+    return SOURCE_KINDS["sequence" if is_sequence(path) else "file"]
+
+
+def probe_source(path: str | os.PathLike, output: OutputOptions) -> VideoInfo:
+    return source_kind(path).probe(path, output)
+
+
+def read_source(path: str | os.PathLike, output: OutputOptions, info: VideoInfo) -> Iterator[Frame]:
+    return source_kind(path).read(path, output, info)
+
+
 def open_video(source: str | os.PathLike, output: OutputOptions, cap: int | None = None) -> VideoJob:
     """Probe ``source``; the working size is ``output.size`` (or the source's, capped at ``cap``), even."""
-    info = probe_video(source)
+    info = probe_source(source, output)
     size = fit_size(info.height, info.width, output.size, cap=cap, even=True)
     return VideoJob(source, info, output, size, info.count_frames(output.start, output.duration))

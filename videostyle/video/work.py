@@ -9,7 +9,7 @@ from typing import Protocol, Self
 import numpy as np
 import torch
 
-from ..media import Frame, frame_to_tensor, tensor_to_frame
+from ..media import Frame, frame_to_tensor, tensor_to_float_frame
 from ..resize import resize
 from .driver import FrameWork
 from .prior import FramePrior
@@ -24,6 +24,7 @@ class ContentPlanner(Protocol):
 class OneFrame(FrameWork):
     """Optimization engines: one frame at a time, as a (1,3,H,W) float tensor of ``size`` on ``device``.
 
+    Frames may be uint8 or float (deep sources); the results are float32 (H, W, 3) in [0, 1].
     Subclasses implement ``frame(content, prior)``, a generator of the engine's steps that returns
     the finished frame (and calls ``prior.start``/``prior.update`` for it). ``ahead`` gets each frame's
     content, made on the CPU as ``run`` makes it on the device, on the decode thread.
@@ -48,7 +49,8 @@ class OneFrame(FrameWork):
         raise NotImplementedError
 
     def unpack(self, result: torch.Tensor) -> list[np.ndarray]:
-        return [tensor_to_frame(result)]
+        """Float32 frames: deep outputs keep every level; 8-bit writers round them as they write."""
+        return [tensor_to_float_frame(result)]
 
 
 class MemorySink:
