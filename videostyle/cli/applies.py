@@ -121,6 +121,8 @@ STYLIZE_RULES: tuple[Rule, ...] = (
     Rule("crf", "--crf", VIDEO_OUT, "video output"),
     Rule("preset", "--preset", VIDEO_OUT, "video output"),
     Rule("work_dir", "--work-dir", VIDEO_OUT, "video output"),
+    *(Rule(param, flag, VIDEO_IN, "video input") for param, flag in (("style_at", "--style-at"), ("ease", "--ease"))),
+    Rule("strength_at", "--strength-at", OPTIMIZED_VIDEO, "videos stylized without --model"),
     *CHUNK_RULES,
 )
 

@@ -13,6 +13,7 @@ from ..errors import OptionError
 from ..feedforward.files import iter_stylize_file as iter_stylize_with_model
 from ..feedforward.inference import InferenceOptions
 from ..stylize import StyleOptions, TemporalOptions, iter_stylize_file
+from ..timeline import TimelineOptions
 from ..video import OutputOptions
 from ..video.options import DEFAULT_PREROLL
 from ..stylize.options import INITS
@@ -56,6 +57,16 @@ def stylize(
     ] = InferenceOptions.stabilize_strength,
     batch_size: Annotated[int | None, typer.Option(min=1, max=256, help="--model: frames per batch.")] = None,
     style_weights: Annotated[str | None, typer.Option(help="Blend weights of the styles, e.g. 0.7,0.3.")] = None,
+    style_at: Annotated[
+        list[str] | None,
+        typer.Option(help="Video: style keyframe TIME:STYLE (TIME a frame, 8s or 1:30), repeat, e.g. --style-at 0:a.jpg --style-at 8s:b.jpg; replaces -s."),
+    ] = None,
+    strength_at: Annotated[
+        list[str] | None, typer.Option(help="Video: --style-strength keyframe TIME:VALUE, repeat.")
+    ] = None,
+    ease: Annotated[
+        Literal["linear", "smooth", "hold"], typer.Option(help="Video: how keyframed values move between keyframes.")
+    ] = "linear",
     style_scale: Annotated[float, typer.Option(help="Style image size relative to the working size.")] = _STYLE.style_scale,
     preserve_color: Annotated[
         bool, typer.Option(help="Keep the content's colors (luminance-only transfer).")
@@ -173,6 +184,7 @@ def stylize(
             raise OptionError("--passes renders the whole video in every pass, so it cannot be split: leave out --workers/--gpus")
         render_chunked(context, "stylize", input, output, out, workers, gpus, quiet, executor, ray_address)
         return
+    timeline = TimelineOptions(style_at=tuple(style_at or ()), strength_at=tuple(strength_at or ()), ease=ease)
     if model is not None:
         mix = split_floats(style_mix, "--style-mix")
         ff = InferenceOptions(
@@ -182,10 +194,10 @@ def stylize(
             flow=flow, flow_preset=flow_preset, flow_weights=flow_weights, style_images=tuple(style or ()),
             style_blend=split_floats(style_weights, "--style-weights"), alpha=alpha, preserve_color=preserve_color,
         )
-        events = iter_stylize_with_model(input, output, model, ff, out, resolve_device(device))
+        events = iter_stylize_with_model(input, output, model, ff, out, resolve_device(device), timeline)
         typer.echo(f"wrote {run_with_progress(events, f'stylize {input.name}', quiet)}")
         return
-    if not style:
+    if not style and not style_at:
         raise OptionError("give a style image with -s STYLE, or a trained network with --model MODEL.safetensors")
     options = StyleOptions(
         backbone=backbone,
@@ -232,7 +244,8 @@ def stylize(
         scene_cuts=scene_cuts,
     )
     events = iter_stylize_file(
-        input, output, style, options, out, resolve_device(device), temporal=temporal, preview_every=preview_every
+        input, output, style or [], options, out, resolve_device(device), temporal=temporal, preview_every=preview_every,
+        timeline=timeline,
     )
     result = run_with_progress(events, f"stylize {input.name}", quiet)
     typer.echo(f"wrote {result}")

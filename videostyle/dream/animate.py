@@ -18,7 +18,7 @@ from ..optim import affine_warp
 from ..progress import FrameProgress
 from ..video import FramePrior, FrameSink, OneFrame, PreviousFrame, ResumePoint, WithGenerator, clock, iter_video
 from .dreamer import Dreamer
-from .keyframes import Schedule
+from ..timeline import Moment, Schedule
 
 
 @dataclass(frozen=True)
@@ -30,9 +30,9 @@ class Motion:
     rotate: Schedule = Schedule.constant(0.0)
     translate: Schedule = Schedule.constant(0.0, 0.0)
 
-    def apply(self, image: torch.Tensor, frame: int, total: int) -> torch.Tensor:
-        (zoom,), (angle,) = self.zoom.at(frame, total), self.rotate.at(frame, total)
-        dx, dy = self.translate.at(frame, total)
+    def apply(self, image: torch.Tensor, moment: Moment) -> torch.Tensor:
+        (zoom,), (angle,) = self.zoom.at(moment), self.rotate.at(moment)
+        dx, dy = self.translate.at(moment)
         if zoom == 1 and angle == 0 and dx == 0 and dy == 0:
             return image
         return affine_warp(image, zoom, angle, (dx, dy)).clamp(0, 1)
@@ -42,17 +42,18 @@ class ZoomWork(OneFrame):
     """Frame 0 is the dream of ``image`` itself; frame k the dream of frame k-1 (the prior's previous
     result) moved by the camera move of frame k. Its frames come from ``clock``: pts is the index."""
 
-    def __init__(self, image: torch.Tensor, dreamer: Dreamer, motion: Motion, frames: int) -> None:
+    def __init__(self, image: torch.Tensor, dreamer: Dreamer, motion: Motion, frames: int, fps: Fraction) -> None:
         super().__init__(image.device, (image.shape[-2], image.shape[-1]))
         self.image = image
         self.dreamer = dreamer
         self.motion = motion
         self.frames = frames
+        self.fps = fps
 
     def run(self, frames: list[Frame], prior: FramePrior) -> Generator[object, None, torch.Tensor]:
         (frame,) = frames
         start = prior.start(self.image)
-        current = self.image if start.init is None else self.motion.apply(start.init, frame.pts, self.frames)
+        current = self.image if start.init is None else self.motion.apply(start.init, Moment.of_frame(frame.pts, self.frames, float(self.fps)))
         current = yield from self.dreamer.run(current)
         prior.update(self.image, current)
         return current
@@ -71,6 +72,6 @@ def iter_zoom_loop(
 
     Resuming needs the state saved after the last frame done: the loop continues from that frame.
     """
-    work = ZoomWork(image, dreamer, motion, frames)
+    work = ZoomWork(image, dreamer, motion, frames, fps)
     prior = WithGenerator(PreviousFrame(), dreamer.generator)
     return (yield from iter_video(clock(frames, fps), work, sink, prior, frames, resume))

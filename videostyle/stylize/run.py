@@ -21,6 +21,7 @@ from ..media.atomic import check_writable
 from ..optim import Step
 from ..progress import FrameProgress, drain
 from ..resize import fit_size, resize
+from ..timeline import Steered, TimelineOptions, numbered
 from ..video import (
     FramePrior,
     FrameSink,
@@ -36,6 +37,7 @@ from ..video import (
 from .multipass import iter_multipass
 from .options import StyleOptions
 from .preview import PreviewSink, preview_path, preview_steps
+from .steering import keyed_styles, style_steer
 from .stylizer import Stylizer
 from .temporal import StyleLevel, StylizeWork, WarpedPrior, flows_ahead
 from .temporal_options import TemporalOptions
@@ -116,6 +118,7 @@ def iter_stylize_video(
     sink: FrameSink | None = None,
     resume: ResumePoint | None = None,
     preview_every: int = 0,
+    timeline: TimelineOptions = TimelineOptions(),
 ) -> Generator[FrameProgress, None, Path]:
     """Stream a video through the stylizer into ``target``: frames flow decoder -> stylizer -> encoder.
 
@@ -123,12 +126,16 @@ def iter_stylize_video(
     ties frames together by optical flow; with several passes the frames wait on disk in between.
     ``sink`` replaces the writer of ``target``; ``resume`` continues a stopped job (see videostyle.video).
     ``preview_every`` > 0 also writes every so many finished frames to TARGET.preview.png.
+    ``timeline`` keyframes the style blend and strength over the clip (see videostyle.timeline).
     """
     device = torch.device(device)
     job = open_video(source, output, cap=DEFAULT_CAP)
     multipass = temporal.enabled and temporal.passes > 1
+    styles = keyed_styles(styles, timeline)
+    if multipass and timeline.keyed:
+        raise OptionError("--passes does not take keyframes (--style-at, --strength-at) yet; leave out one or the other")
     if sink is None:  # every pass must finish before the first frame is written: nothing to resume
-        identity = video_identity("stylize", source, output, options, temporal, files=styles)
+        identity = video_identity("stylize", source, output, options, temporal, timeline, files=styles)
         sink, found = job.writer(target, identity, resumable=not multipass)
         resume = resume or found
     if preview_every > 0:
@@ -144,8 +151,11 @@ def iter_stylize_video(
         ahead = flows_ahead(temporal, device) if temporal.enabled and prior is None else None
         level = StyleLevel(prior or make_prior(options, temporal, device, ahead))
         work = StylizeWork(stylizer, job.size, temporal, level=level, ahead=ahead)
+        frames = job.frames()
+        if timeline.keyed:
+            frames, work = numbered(frames), Steered(work, style_steer(stylizer, timeline), job.total, float(job.info.fps))
         with ahead or nullcontext():
-            yield from iter_video(job.frames(), work, sink, WithGenerator(level, stylizer.generator), job.total, resume)
+            yield from iter_video(frames, work, sink, WithGenerator(level, stylizer.generator), job.total, resume)
     return Path(target)
 
 
@@ -158,15 +168,18 @@ def iter_stylize_file(
     device: torch.device | str = "cpu",
     temporal: TemporalOptions = TemporalOptions(),
     preview_every: int = 0,
+    timeline: TimelineOptions = TimelineOptions(),
 ) -> Generator[Step | FrameProgress, None, Path]:
-    """Image -> image or video -> video, chosen by the files' extensions (``temporal``: videos only).
+    """Image -> image or video -> video, chosen by the files' extensions (``temporal``, ``timeline``: videos only).
 
     ``preview_every`` > 0 writes TARGET.preview.png every so many steps (stills) or frames (videos).
     """
     if same_kind(source, target) == "video":
         return (yield from iter_stylize_video(
-            source, target, styles, options, output, device, temporal=temporal, preview_every=preview_every
+            source, target, styles, options, output, device, temporal=temporal, preview_every=preview_every, timeline=timeline
         ))
+    if timeline.keyed:
+        raise OptionError("keyframes (--style-at, --strength-at) change a video over time; the input is a still image")
     check_writable(target, output.overwrite)
     content = read_image(source)
     styles = load_styles(styles)
