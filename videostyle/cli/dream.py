@@ -84,6 +84,7 @@ def dream(
         str | None, typer.Option(help="Zoom loop: pixels dx,dy the picture moves per frame; ramps 0,0:4,2, keyframes 0:0,0;50:4,2.")
     ] = None,
     fps: Annotated[str | None, typer.Option(help="Zoom loop: frame rate, e.g. 30 or 30000/1001 (default 30).")] = None,
+    loop: Annotated[bool, typer.Option("--loop", help="Zoom loop: end seamlessly on the first frame (prints the loop-closure change).")] = False,
     no_temporal: Annotated[
         bool, typer.Option("--no-temporal", help="Video: dream every frame afresh (nothing carried along the flow).")
     ] = False,
@@ -146,7 +147,7 @@ def dream(
         input, output, options, out, resolve_device(device),
         guide=guide, motion=parse_motion(zoom, rotate, translate), frames=frames, fps=parse_fps(fps),
         flow=None if no_temporal else FlowOptions(flow, flow_preset, flow_weights),
-        carried_steps=carried_steps,
+        carried_steps=carried_steps, loop=loop,
     )
     result = run_with_progress(events, f"dream {input.name}", quiet)
     typer.echo(f"wrote {result}")

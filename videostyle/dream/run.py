@@ -23,7 +23,7 @@ from ..flow.ahead import FlowsAhead
 from ..media import media_kind, read_image, write_image
 from ..media.atomic import check_writable
 from ..optim import Step
-from ..progress import FrameProgress, drain
+from ..progress import FrameProgress, LoopClosure, drain
 from ..resize import fit_size, resize
 from ..identity import JobIdentity, job_identity
 from ..video import (
@@ -40,6 +40,7 @@ from ..video import (
 )
 from .animate import Motion, iter_zoom_loop
 from .dreamer import Dreamer
+from .loop import LoopSink, loop_overlap
 from .options import DreamOptions
 from .video import DreamWork, FlowCarry
 
@@ -68,29 +69,40 @@ def iter_dream_animation(
     sink: FrameSink | None = None,
     resume: ResumePoint | None = None,
     identity: JobIdentity | None = None,
-) -> Generator[FrameProgress, None, Path]:
+    loop: bool = False,
+) -> Generator[FrameProgress | LoopClosure, None, Path]:
     """The zoom loop from a still ``image`` into the video ``target``: ``frames`` frames at ``fps``.
 
     ``sink`` replaces the writer of ``target``; ``resume`` continues a stopped job (see videostyle.video)
-    whose kept frames were made with ``identity`` (default: these arguments).
+    whose kept frames were made with ``identity`` (default: these arguments). With ``loop`` the end
+    leads seamlessly into the start (see dream.loop) and the last event is the measured LoopClosure.
     """
     if not 1 <= frames <= 100_000:
         raise OptionError(f"--frames {frames} is out of range 1..100000")
+    if loop and (frames < 3 or output.work_dir is not None or resume is not None):
+        raise OptionError("--loop needs at least 3 frames and dreams its first frames last, so it cannot resume: leave out --work-dir")
     size = fit_size(*image.shape[-2:], output.size, cap=DEFAULT_CAP, even=True)
     start = resize(image.to(dreamer.device), size)
     if sink is None:
-        identity = identity or zoom_identity(dreamer.options, motion, frames, fps, output, [image])
+        identity = identity or zoom_identity(dreamer.options, motion, frames, fps, output, [image], loop)
         sink, found = open_sink(target, output, fps=fps, identity=identity)
         resume = resume or found
-    yield from iter_zoom_loop(start, dreamer, motion, frames, sink, fps, resume)
+    if not loop:
+        yield from iter_zoom_loop(start, dreamer, motion, frames, sink, fps, resume)
+        return Path(target)
+    overlap = loop_overlap(frames)
+    looped = LoopSink(sink, frames, overlap, warmup=overlap)
+    yield from iter_zoom_loop(start, dreamer, motion, looped.total, looped, fps)
+    yield looped.closure
     return Path(target)
 
 
 def zoom_identity(
-    options: DreamOptions, motion: Motion, frames: int, fps: Fraction, output: OutputOptions, files: list[object]
+    options: DreamOptions, motion: Motion, frames: int, fps: Fraction, output: OutputOptions, files: list[object], loop: bool = False
 ) -> JobIdentity:
     """What a zoom loop's frames are made from: the start image and guide (``files``) and every setting."""
-    return job_identity("dream-zoom", options, motion, frames, str(fps), replace(output, overwrite=False, work_dir=None), files=files)
+    settings = (options, motion, frames, str(fps), replace(output, overwrite=False, work_dir=None), *(("loop",) if loop else ()))
+    return job_identity("dream-zoom", *settings, files=files)
 
 
 def iter_dream_video(
@@ -136,13 +148,15 @@ def iter_dream_file(
     fps: Fraction | None = None,
     flow: str | FlowOptions | None = "dis",
     carried_steps: int | None = None,
-) -> Generator[Step | FrameProgress, None, Path]:
+    loop: bool = False,
+) -> Generator[Step | FrameProgress | LoopClosure, None, Path]:
     """Image -> image, image -> zoom animation, or video -> video, chosen by the files' extensions.
 
     ``motion``, ``frames`` and ``fps`` shape the zoom loop (a still source and a video target);
     ``flow`` (an estimator name or FlowOptions, or None to dream every frame on its own) and ``carried_steps``
     (steps per octave of a flow-carried frame; default a tenth of the steps, at least 1:
-    more makes the dream grow stronger frame after frame) apply to video sources.
+    more makes the dream grow stronger frame after frame) apply to video sources. ``loop`` makes the zoom
+    animation seamless (dream.loop).
     """
     kind_in, kind_out = media_kind(source), media_kind(target, for_output=True)
     animated = motion is not None or frames is not None or fps is not None
@@ -150,6 +164,8 @@ def iter_dream_file(
         raise OptionError(f"cannot turn video {source} into image {target}; use a video output")
     if kind_in == "video" and animated:
         raise OptionError("--frames, --fps, --zoom, --rotate and --translate make a zoom loop from a still image, not a video")
+    if loop and not (kind_in == "image" and kind_out == "video"):
+        raise OptionError("--loop makes a seamless zoom animation from a still image into a video output")
     if kind_in == "image" and kind_out == "image" and animated:
         raise OptionError(f"an animation needs a video output (.mp4, .webm or .gif), not {target}")
     if kind_in == "image" and (output.start is not None or output.duration is not None):
@@ -170,8 +186,8 @@ def iter_dream_file(
         return (yield from iter_dream_video(source, target, dreamer, prior, carried, output, identity=identity))
     if kind_out == "video":
         motion, frames, fps = motion or Motion(), frames or DEFAULT_FRAMES, fps or DEFAULT_FPS
-        identity = zoom_identity(options, motion, frames, fps, output, [source, *([guide] if guide is not None else [])])
-        events = iter_dream_animation(image, target, dreamer, motion, frames, fps, output, identity=identity)
+        identity = zoom_identity(options, motion, frames, fps, output, [source, *([guide] if guide is not None else [])], loop)
+        events = iter_dream_animation(image, target, dreamer, motion, frames, fps, output, identity=identity, loop=loop)
         return (yield from events)
     result = yield from iter_dream_image(image, dreamer, output.size)
     write_image(result, target, overwrite=output.overwrite)

@@ -133,7 +133,7 @@ def split_key(entry: str, what: str = "keyframe") -> tuple[Mark, str]:
     """``TIME:VALUE`` -> (its Mark, the VALUE text); VALUE may hold colons (a path)."""
     match = _KEY.fullmatch(entry.strip())
     if match is None:
-        raise OptionError(f"{what} {entry!r} should be TIME:VALUE, e.g. 0:1.0, 8s:0.5 or 1:30:0.5")
+        raise OptionError(f"{what}: keyframe {entry!r} should be TIME:VALUE, e.g. 0:1.0, 8s:0.5 or 1:30:0.5")
     return parse_time(match["time"], what), match["value"]
 
 
