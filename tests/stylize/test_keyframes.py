@@ -51,3 +51,38 @@ def test_keyframes_and_plain_styles_do_not_mix(moving_clip, tmp_path, two_styles
     a, b = two_styles
     with pytest.raises(OptionError, match="--style-at"):
         _frames(moving_clip(frames=2), tmp_path, [a], TimelineOptions(style_at=(f"0:{a}", f"1:{b}")))
+
+
+def test_the_soundtrack_moves_the_style_strength_on_its_clicks(tmp_path, two_styles, monkeypatch):
+    """A 45-frame clip whose own audio clicks at frames 10, 25, 40: strength = 0.5 + onset / 2 there, 0.5 elsewhere;
+    then --audio FILE replaces the soundtrack in the output."""
+    import av
+
+    from videostyle.media import PcmAudio, VideoWriter
+    from videostyle.timeline.audio import decode_mono
+    from videostyle.stylize.stylizer import Stylizer
+    from videostyle.timeline.react import ReactOptions
+
+    from ..timeline.test_audio import CLICKS, peaks, write_clicks
+
+    pcm = decode_mono(write_clicks(tmp_path / "clicks.wav", [f / 30 for f in CLICKS]))
+    source = tmp_path / "clip.mp4"
+    with VideoWriter(source, fps=30, audio_from=PcmAudio([pcm.samples[None]], pcm.rate, channels=1)) as writer:
+        for i in range(45):
+            writer.write(np.full((32, 32, 3), 60 + 3 * i, np.uint8))
+    strengths = []
+    steer = Stylizer.steer
+    monkeypatch.setattr(Stylizer, "steer", lambda self, blend, strength: (strengths.append(strength), steer(self, blend, strength))[1])
+    options = StyleOptions(steps=1, seed=0, style_strength=0.5)
+    react = ReactOptions(("strength=onset:0.5",))
+    sink = FrameList()
+    drain(iter_stylize_video(source, tmp_path / "o.mp4", [two_styles[0]], options, OutputOptions(size=32), sink=sink, temporal=INDEPENDENT, react=react))
+    assert len(strengths) == 45 and peaks(strengths, 0.75) == list(CLICKS)
+    assert min(strengths) == pytest.approx(0.5, abs=0.05)
+    silent = tmp_path / "silent.wav"
+    write_clicks(silent, [], seconds=5.0)
+    target = tmp_path / "dubbed.mp4"
+    drain(iter_stylize_video(source, target, [two_styles[0]], options, OutputOptions(size=32), temporal=INDEPENDENT, react=ReactOptions(audio=silent)))
+    with av.open(str(target)) as container:
+        (sound,) = container.streams.audio
+        assert float(sound.duration * sound.time_base) == pytest.approx(1.5, abs=0.05)

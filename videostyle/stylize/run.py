@@ -22,6 +22,7 @@ from ..optim import Step
 from ..progress import FrameProgress, drain
 from ..resize import fit_size, resize
 from ..timeline import Steered, TimelineOptions, numbered
+from ..timeline.react import ReactOptions, video_offsets
 from ..video import (
     FramePrior,
     FrameSink,
@@ -119,6 +120,7 @@ def iter_stylize_video(
     resume: ResumePoint | None = None,
     preview_every: int = 0,
     timeline: TimelineOptions = TimelineOptions(),
+    react: ReactOptions = ReactOptions(),
 ) -> Generator[FrameProgress, None, Path]:
     """Stream a video through the stylizer into ``target``: frames flow decoder -> stylizer -> encoder.
 
@@ -126,17 +128,22 @@ def iter_stylize_video(
     ties frames together by optical flow; with several passes the frames wait on disk in between.
     ``sink`` replaces the writer of ``target``; ``resume`` continues a stopped job (see videostyle.video).
     ``preview_every`` > 0 also writes every so many finished frames to TARGET.preview.png.
-    ``timeline`` keyframes the style blend and strength over the clip (see videostyle.timeline).
+    ``timeline`` keyframes the style blend and strength over the clip (see videostyle.timeline);
+    ``react`` moves the strength with the soundtrack (the source's, or ``react.audio``, which then
+    replaces it in the output; see timeline.react).
     """
     device = torch.device(device)
     job = open_video(source, output, cap=DEFAULT_CAP)
     multipass = temporal.enabled and temporal.passes > 1
     styles = keyed_styles(styles, timeline)
-    if multipass and timeline.keyed:
-        raise OptionError("--passes does not take keyframes (--style-at, --strength-at) yet; leave out one or the other")
+    if multipass and (timeline.keyed or react.react):
+        raise OptionError("--passes does not take keyframes (--style-at, --strength-at) or --react yet; leave out one or the other")
+    react.check_targets(("strength",), "the optimizing engine")
+    offsets = video_offsets(react, source, output.start, output.duration)
     if sink is None:  # every pass must finish before the first frame is written: nothing to resume
-        identity = video_identity("stylize", source, output, options, temporal, timeline, files=styles)
-        sink, found = job.writer(target, identity, resumable=not multipass)
+        reacting = (react,) if react != ReactOptions() else ()
+        identity = video_identity("stylize", source, output, options, temporal, timeline, *reacting, files=[*styles, *([react.audio] if react.audio else [])])
+        sink, found = job.writer(target, identity, resumable=not multipass, audio=react.soundtrack(job.seconds))
         resume = resume or found
     if preview_every > 0:
         sink = PreviewSink(sink, check_writable(preview_path(target), output.overwrite), preview_every)
@@ -152,8 +159,8 @@ def iter_stylize_video(
         level = StyleLevel(prior or make_prior(options, temporal, device, ahead))
         work = StylizeWork(stylizer, job.size, temporal, level=level, ahead=ahead)
         frames = job.frames()
-        if timeline.keyed:
-            frames, work = numbered(frames), Steered(work, style_steer(stylizer, timeline), job.total, float(job.info.fps))
+        if timeline.keyed or offsets is not None:
+            frames, work = numbered(frames), Steered(work, style_steer(stylizer, timeline, offsets), job.total, float(job.info.fps))
         with ahead or nullcontext():
             yield from iter_video(frames, work, sink, WithGenerator(level, stylizer.generator), job.total, resume)
     return Path(target)
@@ -169,6 +176,7 @@ def iter_stylize_file(
     temporal: TemporalOptions = TemporalOptions(),
     preview_every: int = 0,
     timeline: TimelineOptions = TimelineOptions(),
+    react: ReactOptions = ReactOptions(),
 ) -> Generator[Step | FrameProgress, None, Path]:
     """Image -> image or video -> video, chosen by the files' extensions (``temporal``, ``timeline``: videos only).
 
@@ -176,8 +184,11 @@ def iter_stylize_file(
     """
     if same_kind(source, target) == "video":
         return (yield from iter_stylize_video(
-            source, target, styles, options, output, device, temporal=temporal, preview_every=preview_every, timeline=timeline
+            source, target, styles, options, output, device, temporal=temporal, preview_every=preview_every, timeline=timeline,
+            react=react,
         ))
+    if react.react or react.audio:
+        raise OptionError("--react and --audio follow a soundtrack over time; the input is a still image")
     if timeline.keyed:
         raise OptionError("keyframes (--style-at, --strength-at) change a video over time; the input is a still image")
     check_writable(target, output.overwrite)
