@@ -7,6 +7,7 @@ from videostyle.media.codecs import CODECS
 from videostyle.flow import DEFAULT_PRESET, FLOW_METHODS, FLOW_PRESETS
 from videostyle.optim import OPTIMIZERS
 from videostyle.stylize.style_targets import STYLE_LOSSES
+from videostyle.timeline.schedule import EASES
 
 
 def test_the_light_names_are_the_registries_names():
@@ -16,3 +17,4 @@ def test_the_light_names_are_the_registries_names():
     assert names.OPTIMIZER_NAMES == tuple(OPTIMIZERS)
     assert (names.FLOW_METHODS, names.FLOW_PRESETS, names.DEFAULT_FLOW_PRESET) == (FLOW_METHODS, FLOW_PRESETS, DEFAULT_PRESET)
     assert names.CODEC_NAMES == tuple(CODECS)
+    assert names.EASE_NAMES == tuple(EASES)

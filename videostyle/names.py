@@ -23,3 +23,4 @@ images, from the content); previous: from the previous result as is; content, no
 PARAMETERIZATIONS = ("pyramid", "pixels")
 """pyramid: Laplacian-pyramid offsets (no colored speckle); pixels: the plain pixels (Gatys)."""
 CODEC_NAMES = ("h264", "h265", "prores", "prores4444")
+EASE_NAMES = ("linear", "smooth", "hold")

@@ -41,6 +41,18 @@ class FrameProgress:
 
 
 @dataclass(frozen=True)
+class LoopClosure:
+    """How steady the wrap of a loop is: mean absolute change (0..1 a pixel) from the last frame to the
+    first, and the median change between consecutive frames of the clip."""
+
+    change: float
+    median: float
+
+    def __str__(self) -> str:
+        return f"loop closure: last -> first frame changes {self.change:.4f}, the median frame-to-frame change is {self.median:.4f}"
+
+
+@dataclass(frozen=True)
 class Resumed:
     """A stopped job continues: its first ``frames_done`` frames are kept from the earlier run."""
 

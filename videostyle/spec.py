@@ -32,7 +32,7 @@ class Spec:
     accepted words; ``flag`` overrides the flag derived from the field name (``--class``, a keyword
     in Python; ``--overwrite`` alone for a one-way switch); ``text`` parses the command line's text
     into the field's value (lists written ``a,b``); ``repeat`` takes the option several times, each
-    parsed by ``text``. ``cli`` False keeps a field out of the command line (library-only tuning).
+    parsed by ``text``. ``engines`` narrows a field to some of the engines that read its class. ``cli`` False keeps a field out of the command line (library-only tuning).
     """
 
     help: str = ""
@@ -47,6 +47,7 @@ class Spec:
     repeat: bool = False
     cli: bool = True
     hidden: bool = False
+    engines: tuple[str, ...] | None = None
     metavar: str | None = None
 
     def flags(self, name: str) -> tuple[str, ...]:

@@ -3,6 +3,7 @@ import torch
 from videostyle.dream import Motion, Schedule, iter_zoom_loop, parse_schedule
 from videostyle.media import frame_to_tensor
 from videostyle.progress import FrameProgress, drain
+from videostyle.timeline import Moment
 from videostyle.video import FrameList, ResumePoint
 
 
@@ -32,9 +33,9 @@ def test_each_frame_is_the_previous_one_moved_once():
 def test_parameters_follow_their_schedules():
     motion = Motion(zoom=parse_schedule("1.0:2.0"), rotate=parse_schedule("0:0,2:90"))
     image = torch.rand(1, 3, 16, 16)
-    assert torch.equal(motion.apply(image, 0, 3), image)  # zoom 1, no turn: untouched
-    turned = motion.apply(image, 2, 3)  # zoom 2 and a quarter turn on the last frame
-    expected = Motion(zoom=Schedule.constant(2.0), rotate=Schedule.constant(90.0)).apply(image, 0, 1)
+    assert torch.equal(motion.apply(image, Moment.of_frame(0, 3)), image)  # zoom 1, no turn: untouched
+    turned = motion.apply(image, Moment.of_frame(2, 3))  # zoom 2 and a quarter turn on the last frame
+    expected = Motion(zoom=Schedule.constant(2.0), rotate=Schedule.constant(90.0)).apply(image, Moment.of_frame(0, 1))
     assert torch.allclose(turned, expected)
 
 

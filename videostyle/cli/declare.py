@@ -215,6 +215,9 @@ def why_ignored(declaration: Declaration, name: str, job: Job) -> str | None:
     reasons = []
     for cls in read:  # it applies where any class that reads it uses it
         spec = next(spec for f, spec, _ in specs(cls) if f.name == name)
+        if spec.engines is not None and job.engine not in spec.engines:
+            reasons.append(" or ".join(e.where for e in declaration.engines if e.name in spec.engines))
+            continue
         media = spec.media or getattr(cls, "MEDIA", None)
         if media is None or _fits(media, job):
             return None

@@ -10,16 +10,18 @@ import typer
 from ..dream.options import DreamOptions, DreamVideoOptions, ZoomOptions
 from ..errors import OptionError
 from ..shared_options import DeviceOptions
+from ..timeline.options import ReactOptions
 from ..video.options import OutputOptions, SplitOptions
 from .declare import Declaration, Engine, check_options, declare, head_param
 from .options import Quiet
 
 DECLARATION = Declaration(
-    engines=(Engine("dream", "dream", (DreamOptions, ZoomOptions, DreamVideoOptions)),),
+    engines=(Engine("dream", "dream", (DreamOptions, ZoomOptions, DreamVideoOptions, ReactOptions)),),
     common=(OutputOptions, SplitOptions, DeviceOptions),
     engine_of=lambda params: "dream",
     panels={DreamOptions: "Dream", ZoomOptions: "Zoom loop (a still in, a video out)", DreamVideoOptions: "Video",
-            OutputOptions: "Input and output", SplitOptions: "Many workers", DeviceOptions: "Input and output"},
+            OutputOptions: "Input and output", SplitOptions: "Many workers", DeviceOptions: "Input and output",
+            ReactOptions: "Timeline (video)"},
 )
 
 HEAD = (
@@ -50,10 +52,9 @@ def dream(context: typer.Context, **params: Any) -> None:
         return
     from ..dream import iter_dream_file
 
-    zoom, video = DECLARATION.build(ZoomOptions, params), DECLARATION.build(DreamVideoOptions, params)
     events = iter_dream_file(
         input, output, DECLARATION.build(DreamOptions, params), out, resolve_device(DECLARATION.build(DeviceOptions, params).device),
-        guide=guide, motion=zoom.motion(), frames=zoom.frames, fps=zoom.fps,
-        flow=video.flow_options(), carried_steps=video.carried_steps,
+        guide=guide, react=DECLARATION.build(ReactOptions, params),
+        **DECLARATION.build(ZoomOptions, params).arguments(), **DECLARATION.build(DreamVideoOptions, params).arguments(),
     )
     typer.echo(f"wrote {run_with_progress(events, f'dream {input.name}', quiet)}")

@@ -28,7 +28,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from ..progress import JSON_TAG, PROGRESS_ENV, FrameProgress, Iteration, Resumed
+from ..progress import JSON_TAG, PROGRESS_ENV, FrameProgress, Iteration, LoopClosure, Resumed
 
 stderr = Console(stderr=True)
 T = TypeVar("T")
@@ -130,6 +130,9 @@ class ProgressView:
             if self.plain is not None:
                 self.plain.kept = event.frames_done
             return
+        if isinstance(event, LoopClosure):
+            self.progress.console.print(str(event), highlight=False)
+            return
         if self.plain is not None:
             if isinstance(event, FrameProgress) and event.step is None:
                 self.plain.show(event.done, event.total, "frames")
@@ -176,6 +179,8 @@ class JsonProgress:
         if isinstance(event, Resumed):
             self.kept = event.frames_done
             self._emit(resumed=event.frames_done, done=event.frames_done, total=event.total)
+        elif isinstance(event, LoopClosure):
+            self._emit(loop_closure=event.change, median_change=event.median)
         elif isinstance(event, FrameProgress) and event.step is None:
             elapsed = now - self.started
             fps = (event.done - self.kept) / elapsed if elapsed > 0 else None

@@ -12,20 +12,21 @@ from ..feedforward.inference_options import InferenceOptions
 from ..shared_options import DeviceOptions
 from ..stylize.options import OPTIMIZATION, PreviewOptions, StyleOptions
 from ..stylize.temporal_options import TemporalOptions
+from ..timeline.options import ReactOptions, TimelineOptions
 from ..video.options import OutputOptions, SplitOptions
 from .declare import Declaration, Engine, check_options, declare, head_param
 from .options import Quiet
 
 DECLARATION = Declaration(
     engines=(
-        Engine("optimization", OPTIMIZATION, (StyleOptions, TemporalOptions, PreviewOptions)),
-        Engine("model", "--model", (InferenceOptions,)),
+        Engine("optimization", OPTIMIZATION, (StyleOptions, TemporalOptions, PreviewOptions, TimelineOptions, ReactOptions)),
+        Engine("model", "--model", (InferenceOptions, TimelineOptions)),
     ),
     common=(OutputOptions, SplitOptions, DeviceOptions),
     engine_of=lambda params: "model" if params.get("model") is not None else "optimization",
     panels={StyleOptions: "Optimization", TemporalOptions: "Video coherence (optimization)", PreviewOptions: "Optimization",
             InferenceOptions: "Trained networks (--model)", OutputOptions: "Input and output", SplitOptions: "Many workers",
-            DeviceOptions: "Input and output"},
+            DeviceOptions: "Input and output", TimelineOptions: "Timeline (video)", ReactOptions: "Timeline (video)"},
     extras=lambda cls, params: {"style_images": tuple(params.get("style") or ())} if cls is InferenceOptions else {},
 )
 
@@ -58,18 +59,20 @@ def stylize(context: typer.Context, **params: Any) -> None:
         render_chunked(context, "stylize", input, output, out, split, quiet)
         return
     device = resolve_device(DECLARATION.build(DeviceOptions, params).device)
+    timeline = DECLARATION.build(TimelineOptions, params)
     if model is not None:
         from ..feedforward.files import iter_stylize_file as iter_stylize_with_model
 
         inference = DECLARATION.build(InferenceOptions, params)
-        events = iter_stylize_with_model(input, output, model, inference, out, device)
-    elif not style:
+        events = iter_stylize_with_model(input, output, model, inference, out, device, timeline)
+    elif not style and not timeline.style_at:
         raise OptionError("give a style image with -s STYLE, or a trained network with --model MODEL.safetensors")
     else:
         from ..stylize import iter_stylize_file
 
         events = iter_stylize_file(
-            input, output, style, DECLARATION.build(StyleOptions, params), out, device,
+            input, output, style or [], DECLARATION.build(StyleOptions, params), out, device,
             temporal=DECLARATION.build(TemporalOptions, params), preview_every=DECLARATION.build(PreviewOptions, params).preview_every,
+            timeline=timeline, react=DECLARATION.build(ReactOptions, params),
         )
     typer.echo(f"wrote {run_with_progress(events, f'stylize {input.name}', quiet)}")

@@ -2,7 +2,7 @@
 
 from .animate import Motion, iter_zoom_loop
 from .dreamer import Dreamer
-from .keyframes import Schedule, parse_schedule
+from ..timeline import Schedule, parse_schedule
 from .objective import dream_objective
 from .options import DreamOptions, parse_channel, parse_layer
 from .run import dream_file, iter_dream_animation, iter_dream_file, iter_dream_image, iter_dream_video

@@ -9,6 +9,7 @@ step, jitter as the loop's transform, and clipping to [0,1] by the pixel paramet
 from __future__ import annotations
 
 from collections.abc import Generator
+from dataclasses import replace
 
 import torch
 
@@ -54,6 +55,11 @@ class Dreamer:
             self.generator.seed()
         self.objective = TiledObjective(objective, self.backbone, options.tile, self.generator)
         self.jitter = RandomRoll(options.jitter, self.generator)
+
+    def steer(self, step_size: float) -> None:
+        """Set the step size of the next frames (an audio reaction; see timeline.react)."""
+        if step_size != self.options.step_size:
+            self.options = replace(self.options, step_size=step_size)
 
     def run(self, image: torch.Tensor, steps: int | None = None) -> Generator[Step, None, torch.Tensor]:
         """Dream ``image`` (1,3,H,W in [0,1] on the device) with ``steps`` per octave; yields loop steps."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from .. import shared_options as shared
 from ..errors import OptionError
@@ -95,7 +95,7 @@ class DreamOptions:
 @dataclass(frozen=True)
 class ZoomOptions:
     """A zoom loop made from a still: how many ``frames``, the camera's motion per frame (each a schedule,
-    see dream.keyframes) and the frame rate."""
+    see timeline.schedule), the frame rate, and whether it ``loop``s back to its first frame."""
 
     MEDIA: ClassVar[Media] = "still-to-video"
 
@@ -106,14 +106,19 @@ class ZoomOptions:
         None, "Zoom loop: pixels dx,dy the picture moves per frame; ramps 0,0:4,2, keyframes 0:0,0;50:4,2."
     )
     fps: Fraction | None = option(None, spec=FPS)
+    loop: bool = option(False, "Zoom loop: end seamlessly on the first frame (prints the loop-closure change).", flag="--loop")
 
     def __post_init__(self) -> None:
         check(self)
 
+    def arguments(self) -> dict[str, Any]:
+        """The keyword arguments of ``iter_dream_file`` these settings give."""
+        return {"motion": self.motion(), "frames": self.frames, "fps": self.fps, "loop": self.loop}
+
     def motion(self) -> Motion | None:
         """The camera path, or None for the default zoom."""
         from .animate import Motion
-        from .keyframes import parse_schedule
+        from ..timeline import parse_schedule
 
         if self.zoom is None and self.rotate is None and self.translate is None:
             return None
@@ -145,6 +150,10 @@ class DreamVideoOptions:
 
     def __post_init__(self) -> None:
         check(self)
+
+    def arguments(self) -> dict[str, Any]:
+        """The keyword arguments of ``iter_dream_file`` these settings give."""
+        return {"flow": self.flow_options(), "carried_steps": self.carried_steps}
 
     def flow_options(self) -> FlowOptions | None:
         """What the frames are carried along, or None when every frame is dreamed afresh."""

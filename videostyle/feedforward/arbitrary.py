@@ -9,7 +9,7 @@ of the 26 fixed styles. All end as a FrameStylizer, so images, the video pipelin
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import torch
 
@@ -24,6 +24,8 @@ from .builtin import (
 from .builtin.magenta import STYLES_26
 from .inference import FrameStylizer, InferenceOptions
 from .network import style_weights
+from ..timeline import Moment, StyleKeys
+from ..timeline.steer import Steer
 
 # the built-in networks that take any style: name -> loader(alpha), each with ``encode_style``
 ANY_STYLE_LOADERS: dict[str, Callable[[float], torch.nn.Module]] = {ARBITRARY: load_arbitrary_network, MICROAST: load_microast}
@@ -69,3 +71,19 @@ def blended_style(
     with torch.inference_mode():
         codes = [encode(read_image(path).to(device)) for path in options.style_images]
     return sum(w * code for w, code in zip(weights.tolist(), codes)).clone()
+
+
+def keyed_style(engine: FrameStylizer, keys: StyleKeys) -> Steer:
+    """Style keyframes on a network that takes any style: each frame of a batch gets its own blend of
+    the keyframed styles' codes (predicted vectors, or AdaIN feature statistics), one row per frame."""
+    encode = getattr(engine.network, "encode_style", None)
+    if encode is None:
+        raise UsageError(f"--style-at needs a model that takes any style: builtin:{ARBITRARY}, builtin:{MICROAST} or an AdaIN decoder")
+    with torch.inference_mode():
+        codes = torch.cat([encode(read_image(path).to(engine.device)) for path in keys.files]).float()
+
+    def steer(moments: Sequence[Moment]) -> None:
+        weights = torch.tensor([keys.schedule.at(m) for m in moments], dtype=torch.float32, device=engine.device)
+        engine.style = (weights / weights.sum(dim=1, keepdim=True)) @ codes
+
+    return steer

@@ -13,6 +13,7 @@ from ..media import read_image, same_kind, write_image
 from ..media.atomic import check_writable
 from ..progress import FrameProgress, drain
 from ..resize import NETWORK_CAP, fit_size, resize
+from ..timeline import TimelineOptions
 from ..video import OutputOptions
 from .inference import FrameStylizer, InferenceOptions
 from .pipeline import iter_stylize_video
@@ -25,11 +26,15 @@ def iter_stylize_file(
     options: InferenceOptions = InferenceOptions(),
     output: OutputOptions = OutputOptions(),
     device: torch.device | str = "cpu",
+    timeline: TimelineOptions = TimelineOptions(),
 ) -> Generator[FrameProgress, None, Path]:
-    """Image -> image or video -> video through the network of ``model``, chosen by the extensions."""
+    """Image -> image or video -> video through the network of ``model``, chosen by the extensions
+    (``timeline``: style keyframes of a video)."""
     device = torch.device(device)
     if same_kind(source, target) == "video":
-        return (yield from iter_stylize_video(source, target, model, options, output, device))
+        return (yield from iter_stylize_video(source, target, model, options, output, device, timeline=timeline))
+    if timeline.keyed:
+        raise OptionError("keyframes (--style-at) change a video over time; the input is a still image")
     if options.stabilize:
         raise OptionError("--stabilize applies to videos only")
     check_writable(target, output.overwrite)

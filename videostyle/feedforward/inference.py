@@ -62,13 +62,15 @@ class FrameStylizer:
     def images(self, images: torch.Tensor) -> torch.Tensor:
         """(N, 3, H, W) float in [0, 1] on the device -> stylized, same shape, float32."""
         n = images.shape[0]
+        style = self.style  # (1, D), or one row per image (style keyframes)
         if self.compiled:
             self._largest_batch = max(self._largest_batch, n)
             images = torch.cat([images, images[-1:].expand(self._largest_batch - n, -1, -1, -1)])
+            style = style if style.shape[0] == 1 else torch.cat([style, style[-1:].expand(self._largest_batch - n, -1)])
         x = images.contiguous(memory_format=self.memory_format)
         fp32 = self.dtype == torch.float32
         with nullcontext() if fp32 else torch.autocast(self.device.type, dtype=self.dtype):
-            out = self._forward(x, self.style)
+            out = self._forward(x, style)
         nan = float("nan")  # infinities (an fp16 overflow) become NaN, which the clamp keeps and the finite check sees
         out = torch.nan_to_num(out[:n].float(), nan=nan, posinf=nan, neginf=nan).clamp_(0, 1)
         return join_chroma(out, images[:n].float()) if self.preserve_color else out

@@ -19,18 +19,20 @@ import os
 from collections.abc import Generator
 from concurrent.futures import Future
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from ..errors import InputError, OutputError
+from ..errors import InputError, OptionError, OutputError
 from ..flow import FlowOptions
 from ..media import Frame, as_uint8
 from ..progress import FrameProgress
 from ..resize import NETWORK_CAP
 from ..video import FramePrior, FrameSink, FrameWork, IndependentFrames, OutputOptions, ResumePoint, iter_video, open_video, video_identity
+from ..timeline import Steered, TimelineOptions, numbered
+from .arbitrary import keyed_style
 from .inference import FrameStylizer, InferenceOptions
 from .stabilize import FlowPlanner, Plan, Stabilizer, blend
 from .transfers import HostBatch, Transfers
@@ -112,15 +114,22 @@ def iter_stylize_video(
     device: torch.device | str = "cpu",
     sink: FrameSink | None = None,
     resume: ResumePoint | None = None,
+    timeline: TimelineOptions = TimelineOptions(),
 ) -> Generator[FrameProgress, None, Path]:
     """Stream ``source`` through the network into ``target`` with exact timing and the source's audio.
 
     ``sink`` replaces the writer of ``target``; ``resume`` continues a stopped job (see videostyle.video).
+    ``timeline`` keyframes the style over the clip (networks that take any style).
     """
     device = torch.device(device)
     job = open_video(source, output, cap=NETWORK_CAP)  # capped like images
+    keys = timeline.style_keys()
+    if keys is not None:
+        if options.style_images:
+            raise OptionError("give the styles either with -s (one blend for the whole clip) or with --style-at, not both")
+        options = replace(options, style_images=keys.files)
     if sink is None:
-        identity = video_identity("stylize-model", source, output, options, files=[model]) if isinstance(model, (str, os.PathLike)) else None
+        identity = video_identity("stylize-model", source, output, options, timeline, files=[model, *options.style_images]) if isinstance(model, (str, os.PathLike)) else None
         sink, found = job.writer(target, identity)
         resume = resume or found
     engine = model if isinstance(model, FrameStylizer) else FrameStylizer.from_file(model, options, device)[0]
@@ -130,6 +139,9 @@ def iter_stylize_video(
     with planner or nullcontext():
         stabilizer = Stabilizer(planner, options.stabilize_strength, device) if planner is not None else None
         prior: FramePrior = stabilizer or IndependentFrames()
-        work = NetworkWork(engine, job.size, options.frames_per_batch(device, job.size), source, stabilizer)
-        yield from iter_video(job.frames(), work, sink, prior, job.total, resume)
+        work: FrameWork = NetworkWork(engine, job.size, options.frames_per_batch(device, job.size), source, stabilizer)
+        frames = job.frames()
+        if keys is not None:
+            frames, work = numbered(frames), Steered(work, keyed_style(engine, keys), job.total, float(job.info.fps))
+        yield from iter_video(frames, work, sink, prior, job.total, resume)
     return Path(target)

@@ -1,7 +1,7 @@
 """Media input and output: images as tensors, videos as streams of timed RGB frames."""
 
 from .atomic import atomic_output, check_writable
-from .audio import PcmAudio
+from .audio import AudioFile, PcmAudio
 from .images import MAX_PIXELS, as_uint8, frame_to_tensor, read_image, tensor_to_float_frame, tensor_to_frame, write_image
 from .kinds import IMAGE_EXTS, VIDEO_EXTS, media_kind, same_kind
 from .segments import ResumePoint, SegmentedVideoWriter
@@ -14,6 +14,7 @@ __all__ = [
     "VIDEO_EXTS",
     "X264_PRESETS",
     "Frame",
+    "AudioFile",
     "PcmAudio",
     "ResumePoint",
     "SegmentedVideoWriter",

@@ -14,12 +14,13 @@ import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
+from pathlib import Path
 from typing import Literal
 
 import av
 import numpy as np
 
-from ..errors import VideostyleWarning
+from ..errors import InputError, VideostyleWarning
 from .video_reader import BROKEN_MEDIA, as_fraction, codec_name, demux_salvaged, open_input
 
 AudioMode = Literal["copy", "transcode", "drop"]
@@ -56,7 +57,21 @@ class PcmAudio:
             )
 
 
-AudioSource = str | os.PathLike | PcmAudio
+@dataclass(frozen=True)
+class AudioFile:
+    """A soundtrack given apart from the video (``--audio FILE``): its first sample plays with the
+    output's first frame and it is cut after ``seconds`` (the video's length; None: it all). Always
+    re-encoded, since it is cut."""
+
+    path: Path
+    seconds: float | None = None
+
+    def window(self, stream: av.audio.stream.AudioStream) -> Window:
+        start = float(stream.start_time * as_fraction(stream.time_base)) if stream.start_time is not None else 0.0
+        return Window(start, None if self.seconds is None else start + self.seconds)
+
+
+AudioSource = str | os.PathLike | PcmAudio | AudioFile
 
 
 def plan_audio(source: AudioSource | None, ext: str, trimmed: bool) -> AudioMode | None:
@@ -64,6 +79,11 @@ def plan_audio(source: AudioSource | None, ext: str, trimmed: bool) -> AudioMode
     if source is None:
         return None
     if isinstance(source, PcmAudio):
+        codec = None
+    elif isinstance(source, AudioFile):
+        with open_input(source.path) as container:
+            if not container.streams.audio:
+                raise InputError(f"{source.path} has no audio stream to put under the video")
         codec = None
     else:
         with open_input(source) as container:
@@ -142,13 +162,14 @@ def open_audio_track(
         channels = source.channels
         rate = source.rate
     else:
-        container = closer.enter_context(open_input(source))
+        container = closer.enter_context(open_input(source.path if isinstance(source, AudioFile) else source))
         stream = container.streams.audio[0]
+        window = source.window(stream) if isinstance(source, AudioFile) else window
         if mode == "copy":
             out_stream = out.add_stream_from_template(stream)
             return AudioTrack(out, _copied(container, stream, out_stream), closer)
         _seek_audio(container, stream, window.shift)
-        frames = _decoded(container, stream)
+        frames = decode_audio(container, stream)
         channels = stream.codec_context.channels
         rate = stream.codec_context.sample_rate
     codec, sample_format, bit_rate = _ENCODERS[ext]
@@ -170,7 +191,8 @@ def _copied(
         yield packet
 
 
-def _decoded(container: av.container.InputContainer, stream: av.audio.stream.AudioStream) -> Iterator[av.AudioFrame]:
+def decode_audio(container: av.container.InputContainer, stream: av.audio.stream.AudioStream) -> Iterator[av.AudioFrame]:
+    """The decoded frames of ``stream``, skipping damaged packets (also the analysis of timeline.audio)."""
     for packet in demux_salvaged(container, stream):
         try:
             yield from packet.decode()

@@ -21,6 +21,8 @@ from ..media.atomic import check_writable
 from ..optim import Step
 from ..progress import FrameProgress, drain
 from ..resize import fit_size, resize
+from ..timeline import Steered, TimelineOptions, numbered
+from ..timeline.react import ReactOptions, video_offsets
 from ..video import (
     FramePrior,
     FrameSink,
@@ -36,6 +38,7 @@ from ..video import (
 from .multipass import iter_multipass
 from .options import StyleOptions
 from .preview import PreviewSink, preview_path, preview_steps
+from .steering import keyed_styles, style_steer
 from .stylizer import Stylizer
 from .temporal import StyleLevel, StylizeWork, WarpedPrior, flows_ahead
 from .temporal_options import TemporalOptions
@@ -116,6 +119,8 @@ def iter_stylize_video(
     sink: FrameSink | None = None,
     resume: ResumePoint | None = None,
     preview_every: int = 0,
+    timeline: TimelineOptions = TimelineOptions(),
+    react: ReactOptions = ReactOptions(),
 ) -> Generator[FrameProgress, None, Path]:
     """Stream a video through the stylizer into ``target``: frames flow decoder -> stylizer -> encoder.
 
@@ -123,13 +128,22 @@ def iter_stylize_video(
     ties frames together by optical flow; with several passes the frames wait on disk in between.
     ``sink`` replaces the writer of ``target``; ``resume`` continues a stopped job (see videostyle.video).
     ``preview_every`` > 0 also writes every so many finished frames to TARGET.preview.png.
+    ``timeline`` keyframes the style blend and strength over the clip (see videostyle.timeline);
+    ``react`` moves the strength with the soundtrack (the source's, or ``react.audio``, which then
+    replaces it in the output; see timeline.react).
     """
     device = torch.device(device)
     job = open_video(source, output, cap=DEFAULT_CAP)
     multipass = temporal.temporal and temporal.passes > 1
+    styles = keyed_styles(styles, timeline)
+    if multipass and (timeline.keyed or react.react):
+        raise OptionError("--passes does not take keyframes (--style-at, --strength-at) or --react yet; leave out one or the other")
+    react.check_targets(("strength",), "the optimizing engine")
+    offsets = video_offsets(react, source, output.start, output.duration)
     if sink is None:  # every pass must finish before the first frame is written: nothing to resume
-        identity = video_identity("stylize", source, output, options, temporal, files=styles)
-        sink, found = job.writer(target, identity, resumable=not multipass)
+        reacting = (react,) if react != ReactOptions() else ()
+        identity = video_identity("stylize", source, output, options, temporal, timeline, *reacting, files=[*styles, *([react.audio] if react.audio else [])])
+        sink, found = job.writer(target, identity, resumable=not multipass, audio=react.soundtrack(job.seconds))
         resume = resume or found
     if preview_every > 0:
         sink = PreviewSink(sink, check_writable(preview_path(target), output.overwrite), preview_every)
@@ -144,8 +158,11 @@ def iter_stylize_video(
         ahead = flows_ahead(temporal, device) if temporal.temporal and prior is None else None
         level = StyleLevel(prior or make_prior(options, temporal, device, ahead))
         work = StylizeWork(stylizer, job.size, temporal, level=level, ahead=ahead)
+        frames = job.frames()
+        if timeline.keyed or offsets is not None:
+            frames, work = numbered(frames), Steered(work, style_steer(stylizer, timeline, offsets), job.total, float(job.info.fps))
         with ahead or nullcontext():
-            yield from iter_video(job.frames(), work, sink, WithGenerator(level, stylizer.generator), job.total, resume)
+            yield from iter_video(frames, work, sink, WithGenerator(level, stylizer.generator), job.total, resume)
     return Path(target)
 
 
@@ -158,15 +175,22 @@ def iter_stylize_file(
     device: torch.device | str = "cpu",
     temporal: TemporalOptions = TemporalOptions(),
     preview_every: int = 0,
+    timeline: TimelineOptions = TimelineOptions(),
+    react: ReactOptions = ReactOptions(),
 ) -> Generator[Step | FrameProgress, None, Path]:
-    """Image -> image or video -> video, chosen by the files' extensions (``temporal``: videos only).
+    """Image -> image or video -> video, chosen by the files' extensions (``temporal``, ``timeline``: videos only).
 
     ``preview_every`` > 0 writes TARGET.preview.png every so many steps (stills) or frames (videos).
     """
     if same_kind(source, target) == "video":
         return (yield from iter_stylize_video(
-            source, target, styles, options, output, device, temporal=temporal, preview_every=preview_every
+            source, target, styles, options, output, device, temporal=temporal, preview_every=preview_every, timeline=timeline,
+            react=react,
         ))
+    if react.react or react.audio:
+        raise OptionError("--react and --audio follow a soundtrack over time; the input is a still image")
+    if timeline.keyed:
+        raise OptionError("keyframes (--style-at, --strength-at) change a video over time; the input is a still image")
     check_writable(target, output.overwrite)
     content = read_image(source)
     styles = load_styles(styles)

@@ -25,25 +25,28 @@ POOLED_LOSSES: dict[str, type[StyleLoss] | type[MomentStyleLoss]] = {"gram": Sty
 STYLE_LOSSES: tuple[str, ...] = (*POOLED_LOSSES, "smoothed", "sliced")
 
 
-def style_objective(
-    kind: str,
-    backbone: Backbone,
-    styles: Sequence[torch.Tensor],
-    layers: Sequence[str],
-    blend: Sequence[float],
-    tile: int,
-    seed: int = 0,
-) -> Objective:
-    """The style loss ``kind`` with targets from ``styles`` (each (1,3,H,W) at its working size), blended."""
+def style_statistics(
+    kind: str, backbone: Backbone, styles: Sequence[torch.Tensor], layers: Sequence[str], tile: int
+) -> list[dict[str, torch.Tensor]]:
+    """What the style loss ``kind`` keeps of each style image (each (1,3,H,W) at its working size):
+    pooled statistics, softmax-smoothed Grams, or the features themselves (sliced)."""
     if kind in POOLED_LOSSES:
-        loss = POOLED_LOSSES[kind]
-        return loss(blended_grams([pooled_statistics(backbone, s, layers, loss.statistics, tile) for s in styles], blend))
+        return [pooled_statistics(backbone, s, layers, POOLED_LOSSES[kind].statistics, tile) for s in styles]
     if kind not in STYLE_LOSSES:
         raise OptionError(f"unknown style loss {kind!r}; choose one of {', '.join(STYLE_LOSSES)}")
     check_untiled(kind, max(max(s.shape[-2:]) for s in styles), tile)
     per_style = [backbone(s, layers) for s in styles]
     if kind == "smoothed":
-        return SmoothedStyleLoss(blended_grams([{k: gram(softmax_smooth(v)) for k, v in f.items()} for f in per_style], blend))
+        return [{k: gram(softmax_smooth(v)) for k, v in f.items()} for f in per_style]
+    return per_style
+
+
+def blended_objective(kind: str, per_style: Sequence[dict[str, torch.Tensor]], blend: Sequence[float], seed: int = 0) -> Objective:
+    """The style loss ``kind`` towards the ``blend`` of ``style_statistics``: cheap, so a video can blend per frame."""
+    if kind in POOLED_LOSSES:
+        return POOLED_LOSSES[kind](blended_grams(per_style, blend))
+    if kind == "smoothed":
+        return SmoothedStyleLoss(blended_grams(per_style, blend))
     generator = torch.Generator(device="cpu")
     generator.manual_seed(seed)
     return SlicedStyleLoss(mixed_samples(per_style, blend, generator), seed=seed)

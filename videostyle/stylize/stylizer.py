@@ -9,6 +9,7 @@ that video code can add temporal priors without touching this module.
 from __future__ import annotations
 
 from collections.abc import Generator, Sequence
+from dataclasses import replace
 
 import torch
 
@@ -24,7 +25,7 @@ from ..precision import compute_dtype
 from ..resize import resize, resize_long_side
 from ..color import PALETTES, join_chroma, luminance, match_luminance
 from .options import StyleOptions
-from .style_targets import check_untiled, style_objective
+from .style_targets import blended_objective, check_untiled, style_statistics
 from .tiled import TiledStyleTransfer
 
 
@@ -67,31 +68,44 @@ class Stylizer:
             raise OptionError(f"--style-weights has {len(blend)} values for {len(styles)} style images")
         self.options = options
         self.device = device
-        self.blend = blend
+        self.blend = tuple(blend)
         self.content_layers, self.style_layers = options.layers()
         full = backbone or load_backbone(options.backbone, device, options.weights, not options.offline)
         self.backbone = full.truncated(self.content_layers + self.style_layers, feature_maps=True).configure(
             compute_dtype(options.precision, device, gradients=True), options.compile
         )
         self.styles = [s.to(device) for s in styles]
-        self._style_losses: dict[tuple[int, int], Objective] = {}
+        self._statistics: dict[tuple[int, int], list[dict[str, torch.Tensor]]] = {}
+        self._style_losses: dict[tuple[int, int], tuple[tuple[float, ...], Objective]] = {}
         self.generator = torch.Generator(device="cpu")
         if options.seed is not None:
             self.generator.manual_seed(options.seed)
 
     @torch.no_grad()
     def style_loss(self, content: torch.Tensor) -> Objective:
-        """Style targets for a working size, computed once per size (every frame of a video shares them)."""
+        """Style targets for a working size: each style's statistics computed once per size (every frame of a
+        video shares them), blended by the current ``blend`` (which style keyframes change frame by frame)."""
         key = tuple(content.shape[-2:])
-        if key not in self._style_losses:
-            long_side = round(max(key) * self.options.style_scale)
+        opts = self.options
+        if key not in self._statistics:
+            long_side = round(max(key) * opts.style_scale)
             styles = [resize_long_side(style, long_side) for style in self.styles]
-            if self.options.preserve_color:
+            if opts.preserve_color:
                 styles = [match_luminance(style, content) for style in styles]
-            opts = self.options
-            loss = style_objective(opts.style_loss, self.backbone, styles, self.style_layers, self.blend, opts.tile, opts.seed or 0)
-            self._style_losses[key] = loss.to(self.device)
-        return self._style_losses[key]
+            self._statistics[key] = style_statistics(opts.style_loss, self.backbone, styles, self.style_layers, opts.tile)
+        blend, loss = self._style_losses.get(key, (None, None))
+        if blend != self.blend or loss is None:
+            loss = blended_objective(opts.style_loss, self._statistics[key], self.blend, opts.seed or 0).to(self.device)
+            self._style_losses[key] = (self.blend, loss)
+        return loss
+
+    def steer(self, blend: Sequence[float], strength: float | None) -> None:
+        """Set the style blend and strength of the next frames (a video's keyframes; see timeline)."""
+        if len(blend) != len(self.styles):
+            raise OptionError(f"{len(blend)} style weights for {len(self.styles)} style images")
+        self.blend = tuple(blend)
+        if strength != self.options.style_strength:
+            self.options = replace(self.options, style_strength=strength)
 
     @torch.no_grad()
     def objective(self, content: torch.Tensor) -> Objective:

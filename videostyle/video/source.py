@@ -9,7 +9,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from ..identity import JobIdentity, job_identity
-from ..media import Frame, ResumePoint, SegmentedVideoWriter, VideoInfo, VideoWriter, probe_video, read_frames
+from ..media import AudioFile, Frame, ResumePoint, SegmentedVideoWriter, VideoInfo, VideoWriter, probe_video, read_frames
 from ..errors import OptionError
 from ..media.codecs import Encoding
 from ..media.segments import SEGMENTED_EXTS
@@ -45,13 +45,25 @@ class VideoJob:
         return frames if chunk is None or chunk[1] is None else until(frames, chunk[1])
 
     def writer(
-        self, target: str | os.PathLike, identity: JobIdentity | None = None, resumable: bool = True
+        self,
+        target: str | os.PathLike,
+        identity: JobIdentity | None = None,
+        resumable: bool = True,
+        audio: AudioFile | None = None,
     ) -> tuple[FrameSink, ResumePoint | None]:
-        """A sink for ``target`` with the source's timing and audio (trimmed like the frames), and where
-        to resume; see :func:`open_sink`."""
+        """A sink for ``target`` with the source's timing and audio (trimmed like the frames) or the
+        given ``audio``, and where to resume; see :func:`open_sink`."""
         output = self.output if resumable else replace(self.output, work_dir=None)
-        audio = self.source if self.info.first_number is None else None  # a sequence has no sound
+        audio = audio or (self.source if self.info.first_number is None else None)  # a sequence has no sound
         return open_sink(target, output, like=self.info, audio_from=audio, identity=identity)
+
+    @property
+    def seconds(self) -> float | None:
+        """How long the job's part of the source lasts (None: unknown)."""
+        if self.info.duration is None:
+            return self.output.duration
+        rest = max(0.0, self.info.duration - (self.output.start or 0.0))
+        return rest if self.output.duration is None else min(rest, self.output.duration)
 
 
 def video_identity(kind: str, source: str | os.PathLike, output: OutputOptions, *options: object, files: Sequence[object] = ()) -> JobIdentity:
@@ -76,7 +88,7 @@ def open_sink(
     *,
     like: VideoInfo | None = None,
     fps: Fraction | None = None,
-    audio_from: str | os.PathLike | None = None,
+    audio_from: str | os.PathLike | AudioFile | None = None,
     identity: JobIdentity | None = None,
 ) -> tuple[FrameSink, ResumePoint | None]:
     """The writer of a video job and the point to resume from (None: start at frame 0).
@@ -92,6 +104,8 @@ def open_sink(
         crf=output.crf, preset=output.preset, overwrite=output.overwrite,
     )
     if output.chunk is not None:
+        if isinstance(audio_from, AudioFile):
+            raise OptionError("a chunked job keeps its input's soundtrack; --audio FILE is not for chunks yet")
         return _chunk_sink(target, output, like, audio_from, identity)
     if is_pattern(target):
         sequence = SequenceWriter(

@@ -1,0 +1,126 @@
+"""Seamless zoom loops: the animation's end is cross-faded into its start, so it can play forever.
+
+A zoom never comes back to its first picture, so the loop is made by construction: ``warmup + overlap +
+frames`` frames are dreamed. The first ``warmup`` are dropped (the chain is still growing out of the
+photo there, and changes faster than later); the next ``overlap`` are held back. The wrap is placed at
+the steadiest step between two of the later held-back frames: the loop starts after it, and its last
+frames are eased into the held-back frames up to it (the newest dream fading out as the earlier one
+fades in, all the way on the last frame). So the wrap is one ordinary step of the zoom, the smallest
+of several; up to ``overlap / 2`` frames dreamed at the end are not needed and are dropped.
+Both pictures of a blend move by the same camera path, so the fade itself moves like the zoom. Not
+ping-pong: the zoom keeps going in one direction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from statistics import median
+from types import TracebackType
+from typing import Any
+
+import numpy as np
+
+from ..media import Frame
+from ..progress import LoopClosure
+from ..video import FrameSink
+
+MAX_OVERLAP = 24
+
+
+def loop_overlap(frames: int) -> int:
+    """Frames cross-faded at the wrap (and dropped first as warm-up): a quarter of the loop, at most
+    ``MAX_OVERLAP`` (about a second)."""
+    return max(1, min(MAX_OVERLAP, frames // 4))
+
+
+def frame_change(a: np.ndarray, b: np.ndarray) -> float:
+    """Mean absolute difference of two frames, on a 0..1 scale (uint8 frames, or float frames in [0, 1])."""
+    scale = 255 if a.dtype == np.uint8 else 1
+    return float(np.abs(a.astype(np.float32) - b.astype(np.float32)).mean()) / scale
+
+
+def smooth(t: float) -> float:
+    return t * t * (3 - 2 * t)
+
+
+@dataclass
+class LoopSink:
+    """Takes the ``warmup + overlap + frames`` dream frames in order and writes the ``frames`` of the loop
+    to ``sink`` (timestamps from 0); ``closure`` is measured as they go."""
+
+    sink: FrameSink
+    frames: int
+    overlap: int
+    warmup: int = 0
+    held: list[np.ndarray] = field(default_factory=list)
+    changes: list[float] = field(default_factory=list)
+    first: np.ndarray | None = None
+    last: np.ndarray | None = None
+    seen: int = 0
+    written: int = 0
+    fade: int = 1
+    opening: list[np.ndarray] = field(default_factory=list)
+
+    def write(self, frame: Frame) -> None:
+        index, self.seen = self.seen - self.warmup, self.seen + 1
+        if index < 0:
+            return
+        if index < self.overlap:
+            self.held.append(frame.rgb)
+            return
+        if index == self.overlap:
+            self._wrap_at(frame.rgb)
+        self._emit(frame.rgb, frame.time_base)
+
+    def _wrap_at(self, following: np.ndarray) -> None:
+        """Put the wrap at the steadiest step among the later half of the held-back frames: the loop
+        starts after it (those held frames first) and ends by fading into the frames up to it."""
+        after = [*self.held[1:], following]
+        candidates = range(self.overlap // 2, self.overlap)
+        wrap = min(candidates, key=lambda i: frame_change(self.held[i], after[i]))
+        self.fade = wrap + 1
+        self.opening = self.held[wrap + 1 :]
+
+    def _emit(self, rgb: np.ndarray, time_base: Fraction) -> None:
+        for early in self.opening:
+            self._write(early, time_base)
+        self.opening = []
+        self._write(rgb, time_base)
+
+    def _write(self, rgb: np.ndarray, time_base: Fraction) -> None:
+        position = self.written
+        if position >= self.frames:
+            return  # dreamed beyond the loop's end: the wrap came earlier than the latest it could
+        self.written += 1
+        if position >= self.frames - self.fade:
+            early = position - (self.frames - self.fade)  # fades into held-back frame ``early``
+            t = smooth((early + 1) / self.fade)
+            mixed = (1 - t) * rgb.astype(np.float32) + t * self.held[early].astype(np.float32)
+            rgb = np.clip(np.rint(mixed), 0, 255).astype(np.uint8) if rgb.dtype == np.uint8 else mixed.astype(rgb.dtype)
+        if self.last is not None:
+            self.changes.append(frame_change(self.last, rgb))
+        self.first = rgb if self.first is None else self.first
+        self.last = rgb
+        self.sink.write(Frame(rgb, position, time_base))
+
+    @property
+    def total(self) -> int:
+        return self.warmup + self.overlap + self.frames
+
+    @property
+    def closure(self) -> LoopClosure:
+        assert self.first is not None and self.last is not None
+        return LoopClosure(frame_change(self.last, self.first), median(self.changes) if self.changes else 0.0)
+
+    def close(self) -> None:
+        self.sink.close()
+
+    def __enter__(self) -> Any:
+        self.sink.__enter__()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> Any:
+        return self.sink.__exit__(exc_type, exc, tb)

@@ -1,0 +1,107 @@
+"""What changes over a video job, as the user wrote it; parsed and checked once, here."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from ..errors import OptionError
+from ..names import EASE_NAMES
+from ..spec import Media, option
+from .schedule import Schedule, check_ease, keyframes, parse_keyframes, split_key
+
+if TYPE_CHECKING:
+    from ..media import AudioFile
+    from .react import Reaction
+
+
+@dataclass(frozen=True)
+class StyleKeys:
+    """Style keyframes: the distinct style ``files`` (first use first) and a schedule of weights over
+    them, one-hot at each keyframe and eased in between."""
+
+    files: tuple[Path, ...]
+    schedule: Schedule
+
+
+def parse_style_keys(entries: tuple[str, ...], ease: str = "linear") -> StyleKeys:
+    """``("0:a.jpg", "8s:b.jpg")`` -> StyleKeys; the same file may come back later (A, B, A)."""
+    keys = [split_key(entry, "--style-at") for entry in entries]
+    files = tuple(dict.fromkeys(Path(path) for _, path in keys))
+    one_hot = [(mark, tuple(float(f == Path(path)) for f in files)) for mark, path in keys]
+    return StyleKeys(files, keyframes(one_hot, "--style-at", ease))
+
+
+@dataclass(frozen=True)
+class TimelineOptions:
+    """``style_at``: style keyframes TIME:STYLE_FILE; ``strength_at``: keyframes TIME:VALUE of the
+    style strength (optimization); ``ease`` between keyframes (see timeline.schedule)."""
+
+    MEDIA: ClassVar[Media] = "video-in"
+
+    style_at: tuple[str, ...] = option(
+        (), "Video: style keyframe TIME:STYLE (TIME a frame, 8s or 1:30), repeat, e.g. --style-at 0:a.jpg "
+        "--style-at 8s:b.jpg; replaces -s.", repeat=True, metavar="TIME:STYLE",
+    )
+    strength_at: tuple[str, ...] = option(
+        (), "Video: --style-strength keyframe TIME:VALUE, repeat.", repeat=True, metavar="TIME:VALUE",
+        engines=("optimization",),
+    )
+    ease: str = option("linear", "Video: how keyframed values move between keyframes.", choices=EASE_NAMES)
+
+    def __post_init__(self) -> None:
+        check_ease(self.ease)
+        self.style_keys()
+        for _, (value,) in self.strength().points:
+            if not 0 <= value <= 1.5:
+                raise OptionError(f"--strength-at value {value:g} is out of range 0..1.5")
+
+    @property
+    def keyed(self) -> bool:
+        return bool(self.style_at or self.strength_at)
+
+    def style_keys(self) -> StyleKeys | None:
+        return parse_style_keys(self.style_at, self.ease) if self.style_at else None
+
+    def strength(self) -> Schedule:
+        return parse_keyframes(self.strength_at, 1, "--strength-at", self.ease) if self.strength_at else Schedule.constant(1.0)
+
+
+@dataclass(frozen=True)
+class ReactOptions:
+    """``react``: mappings TARGET=FEATURE[:SCALE]; ``audio``: the soundtrack that drives them and is
+    muxed into the output (None: the input video's own)."""
+
+    MEDIA: ClassVar[Media] = "video-out"
+
+    react: tuple[str, ...] = option(
+        (), "Move a parameter with the music: TARGET=FEATURE[:SCALE], e.g. zoom=onset:0.05 or strength=loudness; "
+        "TARGET zoom, rotate, step (dream) or strength (stylize without --model), FEATURE loudness or onset "
+        "(or .low/.mid/.high of either); repeatable.", repeat=True, metavar="TARGET=FEATURE[:SCALE]",
+    )
+    audio: Path | None = option(
+        None, "Drive --react with this soundtrack (an audio or video file) and mux it into the output, from the "
+        "first frame, cut to the video.", metavar="FILE",
+    )
+
+    def __post_init__(self) -> None:
+        self.reactions()
+
+    def reactions(self) -> tuple[Reaction, ...]:
+        from .react import parse_reaction
+
+        return tuple(parse_reaction(text) for text in self.react)
+
+    def soundtrack(self, seconds: float | None) -> AudioFile | None:
+        """What the output's audio comes from when ``audio`` is given: that file, cut at ``seconds``."""
+        from ..media import AudioFile
+
+        return AudioFile(self.audio, seconds) if self.audio is not None else None
+
+    def check_targets(self, allowed: Sequence[str], job: str) -> None:
+        """Refuse a mapping whose target ``job`` has no such parameter."""
+        for reaction in self.reactions():
+            if reaction.target not in allowed:
+                raise OptionError(f"--react {reaction.target}=...: {job} has no {reaction.target}; it takes {', '.join(allowed)}")
