@@ -45,3 +45,26 @@ def test_sweep_cli_dry_run_parses_stylize_options(inputs, tmp_path, capsys):
 def test_sweep_cli_reports_a_bad_stylize_option(inputs, tmp_path, capsys):
     code = main(["batch", "stylize", str(inputs / "content.png"), "-s", str(inputs / "style.png"), "-o", str(tmp_path), "--size", "9"])
     assert code == 2 and "--size" in capsys.readouterr().err
+
+
+def test_a_folder_of_numbered_frames_is_one_input_of_a_sweep(inputs, tmp_path, capsys):
+    _tree(inputs)
+    shot = inputs / "clips" / "shot"
+    shot.mkdir()
+    for n in (1001, 1002, 1003):
+        (shot / f"plate.{n}.png").write_bytes((inputs / "content.png").read_bytes())
+    manifest = sweep_manifest([inputs / "clips"], [inputs / "styles" / "wave.png"], tmp_path / "out", {})
+    assert sorted(job.output for job in manifest.jobs) == ["a__wave.png", "shot__wave/plate.%04d.png", "sub/b__wave.mp4"]
+    alone = sweep_manifest([shot], [inputs / "styles" / "wave.png"], tmp_path / "out", {})  # the folder given itself
+    assert [(job.input, job.output) for job in alone.jobs] == [(str(shot.resolve()), "shot__wave/plate.%04d.png")]
+    (shot / "notes.png").write_bytes((inputs / "content.png").read_bytes())  # not a frame: a folder of pictures
+    loose = sweep_manifest([shot], [inputs / "styles" / "wave.png"], tmp_path / "out", {})
+    assert len(loose.jobs) == 4 and all(job.output.endswith("__wave.png") for job in loose.jobs)
+    (shot / "notes.png").unlink()
+    code = main([
+        "batch", "stylize", str(inputs / "clips"), "-s", str(inputs / "styles" / "wave.png"), "--size", "32",
+        "--no-temporal", "-o", str(tmp_path / "out"), "--dry-run", "--steps", "2",
+    ])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "shot__wave/plate.%04d.png" in out and "3 jobs are valid" in out

@@ -4,6 +4,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 import torch
+from PIL import Image
 
 from videostyle.errors import InputError, OptionError
 from videostyle.feedforward.files import iter_stylize_file, stylize_file
@@ -151,3 +152,13 @@ def test_frames_are_resized_as_uint8_within_one_level(size):
     )
     assert images.dtype == torch.float32 and images.shape == (2, 3, *size)
     assert 0 <= images.min() and images.max() <= 1 and (images - reference).abs().max() <= 1.01 / 255
+
+
+def test_a_half_black_mask_on_a_still_leaves_that_half_as_the_input(tmp_path, model_file):
+    content, mask, target = tmp_path / "in.png", tmp_path / "mask.png", tmp_path / "out.png"
+    Image.fromarray(np.random.default_rng(3).integers(0, 255, (48, 64, 3), dtype=np.uint8)).save(content)
+    Image.fromarray(np.hstack([np.zeros((48, 32), np.uint8), np.full((48, 32), 255, np.uint8)])).save(mask)
+    stylize_file(content, target, model_file, output=OutputOptions(mask=str(mask)))
+    before, after = np.asarray(Image.open(content)), np.asarray(Image.open(target))
+    assert np.array_equal(after[:, :32], before[:, :32])
+    assert np.abs(after[:, 32:].astype(int) - before[:, 32:]).mean() > 2

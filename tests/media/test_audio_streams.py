@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from fractions import Fraction
 from pathlib import Path
 
 import av
@@ -12,6 +13,8 @@ import pytest
 from tests.conftest import clip_frame
 from videostyle.media import VideoWriter, probe_video, read_frames
 from videostyle.media.audio import StreamsDropped, plan_audio
+from videostyle.media.codecs import Encoding
+from videostyle.video import OutputOptions, open_video
 
 
 def _clip_with_tracks(path: Path, codecs: tuple[str, ...], frames: int = 6) -> Path:
@@ -72,3 +75,30 @@ def test_a_gif_says_its_soundtrack_is_left_out_and_a_plain_clip_says_nothing(tmp
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert plan_audio(source, ".mp4", trimmed=False) == "copy"
+
+
+def _audio_packets(path: Path) -> list[tuple[bytes, float]]:
+    with av.open(str(path)) as container:
+        stream = container.streams.audio[0]
+        return [(bytes(p), float(p.pts * p.time_base)) for p in container.demux(stream) if p.size]
+
+
+@pytest.mark.parametrize("target, encoding, work_dir", [
+    ("out.mp4", Encoding(), False), ("out.mov", Encoding("prores4444"), False), ("out.mov", Encoding(), True),
+])
+def test_aac_audio_is_copied_bit_exact(clip, tmp_path, target, encoding, work_dir):
+    source = clip(size=(32, 24), frames=12, fps=Fraction(24))
+    if work_dir:  # written in resumable segments, joined at the end
+        job = open_video(source, OutputOptions(work_dir=tmp_path / "work"))
+        sink, _ = job.writer(tmp_path / target)
+        with sink:
+            for frame in job.frames():
+                sink.write(frame)
+    else:
+        with VideoWriter(tmp_path / target, like=probe_video(source), audio_from=source, encoding=encoding) as writer:
+            for frame in read_frames(source):
+                writer.write(frame)
+    copied, original = _audio_packets(tmp_path / target), _audio_packets(source)
+    assert probe_video(tmp_path / target).audio_codec == "aac" and len(original) > 10
+    assert [data for data, _ in copied] == [data for data, _ in original]
+    assert [time for _, time in copied] == pytest.approx([time for _, time in original], abs=1e-6)

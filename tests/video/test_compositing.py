@@ -5,12 +5,18 @@ from fractions import Fraction
 import cv2
 import numpy as np
 import pytest
+import torch
 from PIL import Image
 
 from tests.cli import run
-from videostyle.media import Frame, read_frames
+from videostyle.dream import DreamOptions, dream_file
+from videostyle.errors import InputError, OptionError
+from videostyle.media import Frame, read_frames, read_image
 from videostyle.media.exr import read_exr, write_exr
-from videostyle.video.matte import composite, matte_of
+from videostyle.progress import drain
+from videostyle.stylize import StyleOptions, iter_stylize_file
+from videostyle.video import OutputOptions
+from videostyle.video.matte import composite, matte_of, matted_still, still_with_matte
 
 FAST = ["--steps", "2", "--quiet", "--device", "cpu", "--size", "32"]
 
@@ -153,3 +159,43 @@ def test_bad_codec_choices_are_one_line_errors(tmp_path, capsys, style):
     assert code != 0 and "--codec prores is written to .mov .mkv files" in err
     code, _, err = run(capsys, "stylize", plate, "-s", style, "-o", tmp_path / "o.mov", "--codec", "prores", "--pix-fmt", "yuv420p", *FAST)
     assert code != 0 and "--pix-fmt for prores must be one of" in err
+
+
+def half_black(path, size=(48, 64)):
+    """A mask that keeps the left half (black) and stylizes the right half (white)."""
+    left = size[1] // 2
+    Image.fromarray(np.hstack([np.zeros((size[0], left), np.uint8), np.full((size[0], size[1] - left), 255, np.uint8)])).save(path)
+    return path
+
+
+@pytest.mark.parametrize("engine", ["stylize", "dream"])
+def test_a_half_black_mask_on_a_still_leaves_that_half_as_the_input(tmp_path, style, engine):
+    content, target = tmp_path / "in.png", tmp_path / "out.png"
+    Image.fromarray(np.random.default_rng(3).integers(0, 255, (48, 64, 3), dtype=np.uint8)).save(content)
+    output = OutputOptions(mask=str(half_black(tmp_path / "mask.png")))
+    if engine == "stylize":
+        drain(iter_stylize_file(content, target, [style], StyleOptions(steps=2), output))
+    else:
+        dream_file(content, target, options=DreamOptions(octaves=1, steps=2, seed=0), output=output)
+    before, after = np.asarray(Image.open(content)), np.asarray(Image.open(target))
+    assert np.array_equal(after[:, :32], before[:, :32])
+    assert np.abs(after[:, 32:].astype(int) - before[:, 32:]).mean() > 2
+
+
+def test_still_masks_alpha_and_their_errors(tmp_path):
+    rgba = np.random.default_rng(4).integers(0, 255, (8, 12, 4), dtype=np.uint8)
+    rgba[..., 3] = 255
+    rgba[:, :6, 3] = 0
+    cv2.imwrite(str(tmp_path / "in.png"), rgba)
+    content = read_image(tmp_path / "in.png")
+    still = still_with_matte(tmp_path / "in.png", content, "alpha")
+    result = matted_still(torch.zeros_like(content), still)
+    assert torch.equal(result[..., :6], content[..., :6]) and not result[..., 6:].any()
+    assert matted_still(content, None) is content
+    cv2.imwrite(str(tmp_path / "rgb.png"), rgba[..., :3])
+    with pytest.raises(InputError, match="no alpha channel"):
+        still_with_matte(tmp_path / "rgb.png", content, "alpha")
+    with pytest.raises(OptionError, match="a still image takes a still mask"):
+        still_with_matte(tmp_path / "in.png", content, tmp_path / "m.%04d.png")
+    with pytest.raises(OptionError, match="not to a zoom loop"):
+        dream_file(tmp_path / "in.png", tmp_path / "zoom.mp4", output=OutputOptions(mask="alpha"))

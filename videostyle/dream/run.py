@@ -41,6 +41,7 @@ from ..video import (
     open_video,
     video_identity,
 )
+from ..video.matte import matted_still, still_with_matte
 from .animate import Motion, iter_zoom_loop
 from .dreamer import Dreamer
 from .loop import LoopSink, loop_overlap
@@ -199,6 +200,8 @@ def iter_dream_file(
         raise OptionError(f"an animation needs a video output (.mp4, .webm or .gif), not {target}")
     if kind_out != "video" and (react.react or react.audio):
         raise OptionError("--react and --audio need a video output")
+    if kind_in == "image" and kind_out == "video" and output.mask is not None:
+        raise OptionError("--mask applies to image-to-image and video jobs, not to a zoom loop")
     if kind_in == "image" and (output.start is not None or output.duration is not None):
         raise OptionError("--start and --duration apply to video inputs")
     if carried_steps is not None and not 1 <= carried_steps <= 10_000:
@@ -206,6 +209,7 @@ def iter_dream_file(
     check_writable(target, output.overwrite)
     guide_image = read_image(guide) if isinstance(guide, (str, os.PathLike)) else guide
     image = read_image(source) if kind_in == "image" else None  # bad input fails before the network loads
+    still = still_with_matte(source, image, output.mask) if image is not None else None
     device = torch.device(device)
     dreamer = Dreamer(options, device, guide_image)
     if image is None:
@@ -223,7 +227,7 @@ def iter_dream_file(
         events = iter_dream_animation(image, target, dreamer, motion, frames, fps, output, identity=identity, loop=loop, react=react)
         return (yield from events)
     result = yield from iter_dream_image(image, dreamer, output.size)
-    write_image(result, target, overwrite=output.overwrite)
+    write_image(matted_still(result, still), target, overwrite=output.overwrite)
     return Path(target)
 
 

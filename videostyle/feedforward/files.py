@@ -15,6 +15,7 @@ from ..progress import FrameProgress, drain
 from ..resize import NETWORK_CAP, fit_size, resize
 from ..timeline import TimelineOptions
 from ..video import OutputOptions
+from ..video.matte import matted_still, still_with_matte
 from .inference import FrameStylizer, InferenceOptions
 from .pipeline import iter_stylize_video
 
@@ -40,8 +41,9 @@ def iter_stylize_file(
     check_writable(target, output.overwrite)
     engine, _ = FrameStylizer.from_file(model, options, device)
     content = read_image(source)
+    still = still_with_matte(source, content, output.mask)
     result = stylize_image(engine, content, output.size)
-    write_image(result, target, overwrite=output.overwrite)
+    write_image(matted_still(result, still), target, overwrite=output.overwrite)
     yield FrameProgress(1, 1)
     return Path(target)
 

@@ -82,6 +82,20 @@ def find_sequence(spec: str | os.PathLike, start_number: int | None = None) -> S
     return Sequence(pattern, range(numbers[0], numbers[-1] + 1))
 
 
+def folder_sequence(folder: str | os.PathLike) -> str | None:
+    """The pattern of ``folder`` when its frames (files of the sequence extensions) are all numbered
+    frames of one sequence, at least two; None for a folder of other pictures (or of nothing)."""
+    names = [e.name for e in os.scandir(folder) if e.is_file() and not e.name.startswith(".") and os.path.splitext(e.name)[1].lower() in SEQUENCE_EXTS]
+    if len(names) < 2:
+        return None
+    try:
+        pattern = _folder_pattern(Path(folder))
+    except InputError:
+        return None
+    matcher = re.compile(re.escape(_FIELD.split(Path(pattern).name)[0].replace("%%", "%")) + r"\d+" + re.escape(Path(pattern).suffix) + "$")
+    return pattern if all(matcher.match(name) for name in names) else None
+
+
 def _folder_pattern(folder: Path) -> str:
     """The one numbered sequence in ``folder`` as a pattern (``%0Nd`` when all numbers are N wide)."""
     groups: dict[tuple[str, str], set[int]] = {}

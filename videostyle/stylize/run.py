@@ -35,6 +35,7 @@ from ..video import (
     open_video,
     video_identity,
 )
+from ..video.matte import matted_still, still_with_matte
 from .multipass import iter_multipass
 from .options import StyleOptions
 from .preview import PreviewSink, preview_path, preview_steps
@@ -193,10 +194,11 @@ def iter_stylize_file(
         raise OptionError("keyframes (--style-at, --strength-at) change a video over time; the input is a still image")
     check_writable(target, output.overwrite)
     content = read_image(source)
+    still = still_with_matte(source, content, output.mask)
     styles = load_styles(styles)
     preview = check_writable(preview_path(target), output.overwrite) if preview_every > 0 else None  # never a user's file
     result = yield from iter_stylize_image(content, styles, options, output.size, device, preview, preview_every)
-    write_image(result, target, overwrite=output.overwrite)
+    write_image(matted_still(result, still), target, overwrite=output.overwrite)
     return Path(target)
 
 

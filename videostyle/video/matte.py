@@ -5,7 +5,8 @@ keep, grey = blend) from ``--mask`` and keeps the input's alpha beside it; engin
 When a finished frame is written the driver composites ``matte * result + (1 - matte) * input`` at
 the result's size, with fully transparent input pixels kept as they were, and hands the input alpha,
 untouched, to the writer. The matte comes from its own frames, never from the flow, so its edge stays
-where the compositor drew it.
+where the compositor drew it. A still image job goes the same way as a one-frame video:
+:func:`still_with_matte` before the work, :func:`matted_still` after it.
 """
 
 from __future__ import annotations
@@ -13,14 +14,17 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import replace
+from fractions import Fraction
 from pathlib import Path
 
 import cv2
 import numpy as np
+import torch
 
-from ..errors import InputError
-from ..media import Frame, read_image
+from ..errors import InputError, OptionError
+from ..media import Frame, frame_to_tensor, read_image, tensor_to_float_frame
 from ..media.kinds import media_kind
+from ..media.stills import SEQUENCE_EXTS, read_still
 
 ALPHA = "alpha"
 """``--mask alpha``: the input's own alpha channel is the matte."""
@@ -51,6 +55,27 @@ def attach_mattes(frames: Iterator[Frame], mask: str | os.PathLike | None, mask_
 def mask_is_moving(mask: str | os.PathLike | None) -> bool:
     """Whether ``mask`` has frames of its own (a video or a sequence) rather than one image or the alpha."""
     return mask is not None and str(mask) != ALPHA and media_kind(Path(mask)) == "video"
+
+
+def still_with_matte(source: str | os.PathLike, content: torch.Tensor, mask: str | os.PathLike | None) -> Frame | None:
+    """The still ``content`` (a (1,3,H,W) image read from ``source``) as a frame with its matte from
+    ``mask`` (an image, or ``"alpha"`` for the file's own alpha), and the file's alpha; None without
+    a mask. Read before the work, so a bad mask fails before any network loads."""
+    if mask is None:
+        return None
+    if mask_is_moving(mask):
+        raise OptionError(f"--mask {mask}: a still image takes a still mask (an image or 'alpha'), not a video or a sequence")
+    own_alpha = read_still(source).alpha if Path(source).suffix.lower() in SEQUENCE_EXTS else None
+    frame = Frame(tensor_to_float_frame(content), 0, Fraction(1), alpha=own_alpha)
+    return next(attach_mattes(iter([frame]), mask, None))
+
+
+def matted_still(result: torch.Tensor, still: Frame | None) -> torch.Tensor:
+    """A still job's ``result`` composited with its input through the matte (see :func:`composite`)."""
+    if still is None:
+        return result
+    rgb, _ = composite(tensor_to_float_frame(result), still)
+    return frame_to_tensor(rgb)
 
 
 def matte_of(rgb: np.ndarray) -> np.ndarray:

@@ -93,8 +93,9 @@ class OutputOptions:
         flag="--display-referred", media="video-any",
     )
     mask: str | None = option(
-        None, "Video: a matte (image, sequence or video; white = stylize, black = keep) or 'alpha' for the input's alpha.",
-        media="video-in", metavar="FILE|alpha",
+        None, "Stylize only where the matte is white (black keeps the input, grey blends): an image, a sequence or a "
+        "video moved with the frames, or 'alpha' for the input's own alpha; stills take an image or 'alpha'.",
+        metavar="FILE|alpha",
     )
     codec: str = option(
         "h264", "Video encoder: h264, h265, prores (422 HQ, .mov), prores4444 (.mov, keeps alpha).", choices=CODEC_NAMES,
