@@ -59,3 +59,9 @@ def test_the_walker_sees_relative_absolute_and_nested_imports(tmp_path):
     source = fake / "dream" / "x.py"
     source.write_text("from ..stylize import a\nimport videostyle.visualize.maximize\ndef f():\n    from .. import feedforward\n")
     assert imported_packages(source, fake) == {"stylize", "visualize", "feedforward"}
+
+
+def test_the_batch_knows_no_cli():
+    """batch runs plans with a grammar handed in (videostyle.batch.grammar); the CLI's lives in cli.grammar."""
+    offenders = sorted(p.relative_to(PACKAGE).as_posix() for p in (PACKAGE / "batch").rglob("*.py") if "cli" in imported_packages(p))
+    assert offenders == []

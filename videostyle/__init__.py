@@ -14,38 +14,17 @@ import os
 # OMP_WAIT_POLICY wins.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-from .backbones import BACKBONES, load_backbone
-from .device import resolve_device
-from .errors import InputError, OptionError, OutputError, VideostyleError, WeightsError
-from .media import read_image, write_image
-from .stylize import (
-    OutputOptions,
-    StyleOptions,
-    Stylizer,
-    iter_stylize_file,
-    iter_stylize_image,
-    iter_stylize_video,
-    stylize_image,
-    stylize_video,
-)
+from .errors import InputError, OptionError, OutputError, VideostyleError, WeightsError  # noqa: E402
+from .lazy import lazy_exports  # noqa: E402
 
-__all__ = [
-    "BACKBONES",
-    "InputError",
-    "OptionError",
-    "OutputError",
-    "OutputOptions",
-    "StyleOptions",
-    "Stylizer",
-    "VideostyleError",
-    "WeightsError",
-    "iter_stylize_file",
-    "iter_stylize_image",
-    "iter_stylize_video",
-    "load_backbone",
-    "read_image",
-    "resolve_device",
-    "stylize_image",
-    "stylize_video",
-    "write_image",
-]
+# The engines load on first use: ``import videostyle`` (and ``videostyle --help``) does not load torch.
+__getattr__, __dir__, _ENGINE_NAMES = lazy_exports(__name__, {
+    ".backbones": ("BACKBONES", "load_backbone"),
+    ".device": ("resolve_device",),
+    ".media": ("read_image", "write_image"),
+    ".stylize": (
+        "OutputOptions", "StyleOptions", "Stylizer", "iter_stylize_file", "iter_stylize_image", "iter_stylize_video",
+        "stylize_image", "stylize_video",
+    ),
+})
+__all__ = sorted([*_ENGINE_NAMES, "InputError", "OptionError", "OutputError", "VideostyleError", "WeightsError"])

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from .optim import Step
+if TYPE_CHECKING:
+    from .optim import Step
 
 A = TypeVar("A")
 B = TypeVar("B")

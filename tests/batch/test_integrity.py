@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from videostyle.batch import ManifestError, load_manifest, prepare, read_records, run
+from videostyle.batch import ManifestError, load_manifest, read_records
+from videostyle.jobs import prepare, run
 from videostyle.batch.journal import state_dir
 from videostyle.batch.sweep import find_media
 
@@ -217,7 +218,7 @@ def test_a_job_ends_at_once_when_its_batch_is_killed(inputs):
         "        sys.exit(143)\n"
     )
     path = write_jobs(inputs / "jobs.toml", [job("a.png")])
-    script = f"from videostyle.batch import run; run({str(path)!r}, program={[sys.executable, str(stub)]!r})"
+    script = f"from videostyle.jobs import run; run({str(path)!r}, program={[sys.executable, str(stub)]!r})"
     batch = subprocess.Popen([sys.executable, "-c", script], cwd=inputs)
     deadline = time.monotonic() + 60
     while not (inputs / "job.pid").exists():
@@ -286,7 +287,7 @@ def test_ctrl_c_at_the_terminal_reaches_the_job_once_through_its_batch(inputs):
     script = (
         "import sys\n"
         "from videostyle.shutdown import stop_on_signals\n"
-        "from videostyle.batch import run\n"
+        "from videostyle.jobs import run\n"
         "with stop_on_signals() as shutdown:\n"
         "    try:\n"
         f"        run({str(path)!r}, program={[sys.executable, str(stub)]!r})\n"

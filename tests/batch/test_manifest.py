@@ -5,7 +5,8 @@ import tomllib
 import pytest
 
 from videostyle.batch import ManifestError, load_manifest
-from videostyle.batch.manifest import argv_to_options, dumps_manifest, options_to_argv
+from videostyle.batch.manifest import dumps_manifest
+from videostyle.cli.grammar import argv_to_options, options_to_argv
 
 
 def test_options_become_the_cli_argv():

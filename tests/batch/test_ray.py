@@ -2,7 +2,8 @@
 
 import pytest
 
-from videostyle.batch import read_records, run
+from videostyle.batch import read_records
+from videostyle.jobs import run
 
 from .conftest import FAKE, calls
 
@@ -48,7 +49,7 @@ def test_sigterm_stops_a_ray_batch_cleanly(inputs, image_jobs):
     script = (
         "import sys\n"
         "from videostyle.shutdown import stop_on_signals\n"
-        "from videostyle.batch import run\n"
+        "from videostyle.jobs import run\n"
         "with stop_on_signals() as shutdown:\n"  # as videostyle.cli.main does
         "    try:\n"
         f"        run({str(path)!r}, executor='ray', program={list(FAKE)!r})\n"

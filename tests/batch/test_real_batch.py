@@ -6,7 +6,8 @@ import io
 import pytest
 from PIL import Image
 
-from videostyle.batch import read_records, run
+from videostyle.batch import read_records
+from videostyle.jobs import run
 from videostyle.cli import main
 from videostyle.media import probe_video
 

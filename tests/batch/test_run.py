@@ -7,8 +7,9 @@ import subprocess
 import sys
 import time
 
-from videostyle.batch import JobFinished, JobProgress, read_records, run
-from videostyle.batch.commands import command, find_param
+from videostyle.batch import JobFinished, JobProgress, read_records
+from videostyle.jobs import run
+from videostyle.cli.grammar import command, find_param
 from videostyle.batch.journal import state_dir
 from videostyle.batch.runner import child_argv
 from videostyle.batch.validate import WORK_DIR_OPTION
@@ -67,7 +68,7 @@ def test_gpu_workers_each_see_one_gpu(inputs, image_jobs, monkeypatch):
 
 
 def test_video_jobs_get_a_work_dir_when_the_command_takes_one(inputs):
-    from videostyle.batch import prepare
+    from videostyle.jobs import prepare
 
     jobs = [
         {"command": "stylize", "input": "clip.mp4", "output": "v.mp4", "style": ["style.png"]},
@@ -80,7 +81,7 @@ def test_video_jobs_get_a_work_dir_when_the_command_takes_one(inputs):
 
 
 def test_a_stopped_training_resumes_from_its_checkpoint(inputs):
-    from videostyle.batch import prepare
+    from videostyle.jobs import prepare
 
     jobs = [{"command": "train", "output": "m.safetensors", "style": ["style.png"], "data": ["content.png"]}]
     _, outdir, (train,) = prepare(write_jobs(inputs / "jobs.toml", jobs))
@@ -92,7 +93,7 @@ def test_a_stopped_training_resumes_from_its_checkpoint(inputs):
 def test_journal_survives_kill_9_of_the_batch(inputs, image_jobs):
     path = image_jobs(3)
     (inputs / "block").touch()
-    script = f"from videostyle.batch import run; run({str(path)!r}, program={list(FAKE)!r})"
+    script = f"from videostyle.jobs import run; run({str(path)!r}, program={list(FAKE)!r})"
     batch = subprocess.Popen([sys.executable, "-c", script], cwd=inputs, env=os.environ.copy())
     first_started = lambda: calls(inputs) == ["j0.png"]  # noqa: E731 - j0 is running, blocked
     deadline = time.monotonic() + 120

@@ -1,6 +1,7 @@
 """Dry run: every job parsed by the real command and checked before any work; all problems at once."""
 
-from videostyle.batch import ManifestError, prepare
+from videostyle.batch import ManifestError
+from videostyle.jobs import prepare
 from videostyle.batch.journal import state_dir
 from videostyle.cli import main
 

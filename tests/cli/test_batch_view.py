@@ -2,7 +2,8 @@
 
 from rich.console import Console
 
-from videostyle.batch import BatchStarted, JobFinished, JobProgress, JobResult, JobStarted, prepare
+from videostyle.batch import BatchStarted, JobFinished, JobProgress, JobResult, JobStarted
+from videostyle.jobs import prepare
 from videostyle.cli.batch_view import BatchView
 
 from ..batch.conftest import make_inputs, write_jobs

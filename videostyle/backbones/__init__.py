@@ -1,23 +1,9 @@
 """Pretrained CNNs with named layers, in a registry."""
 
-from .backbone import Backbone, Normalize
-from .classes import IMAGENET_CLASSES, resolve_class
-from .registry import (
-    BACKBONES,
-    DEFAULT_BACKBONE,
-    BackboneSpec,
-    backbone_spec,
-    load_backbone,
-)
+from ..lazy import lazy_exports
 
-__all__ = [
-    "BACKBONES",
-    "DEFAULT_BACKBONE",
-    "IMAGENET_CLASSES",
-    "Backbone",
-    "BackboneSpec",
-    "Normalize",
-    "backbone_spec",
-    "load_backbone",
-    "resolve_class",
-]
+__getattr__, __dir__, __all__ = lazy_exports(__name__, {
+    ".backbone": ("Backbone", "Normalize"),
+    ".classes": ("IMAGENET_CLASSES", "resolve_class"),
+    ".registry": ("BACKBONES", "DEFAULT_BACKBONE", "BackboneSpec", "backbone_spec", "load_backbone"),
+})

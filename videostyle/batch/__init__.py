@@ -1,24 +1,11 @@
 """Batch processing: many jobs from a manifest or a sweep, a journal that survives crashes, local or Ray executors."""
 
-from .events import BatchStarted, JobFinished, JobProgress, JobResult, JobStarted
-from .journal import read_records
-from .manifest import Job, Manifest, ManifestError, load_manifest
-from .run import prepare, run
-from .sweep import sweep_manifest, write_manifest
+from ..lazy import lazy_exports
 
-__all__ = [
-    "BatchStarted",
-    "Job",
-    "JobFinished",
-    "JobProgress",
-    "JobResult",
-    "JobStarted",
-    "Manifest",
-    "ManifestError",
-    "load_manifest",
-    "prepare",
-    "read_records",
-    "run",
-    "sweep_manifest",
-    "write_manifest",
-]
+__getattr__, __dir__, __all__ = lazy_exports(__name__, {
+    ".events": ("BatchStarted", "JobFinished", "JobProgress", "JobResult", "JobStarted"),
+    ".journal": ("read_records",),
+    ".manifest": ("Job", "Manifest", "ManifestError", "load_manifest"),
+    ".execute": ("prepare", "run"),
+    ".sweep": ("sweep_manifest", "write_manifest"),
+})

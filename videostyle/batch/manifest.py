@@ -28,8 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import VideostyleError
-from .commands import COMMANDS, ParameterSource, command, find_param, parse
 
+COMMANDS = ("stylize", "dream", "train")
+"""The commands a batch job may run."""
 RESERVED = ("command", "input", "output")
 Value = str | int | float | bool | list
 
@@ -132,52 +133,6 @@ def _value_problems(where: str, options: dict[str, Any]) -> list[str]:
         for key, value in options.items()
         if not (plain(value) or (isinstance(value, list) and all(plain(v) for v in value)))
     ]
-
-
-def options_to_argv(name: str, options: dict[str, Value]) -> list[str]:
-    """``{"steps": 50, "style": ["a.png"], "no-temporal": True}`` -> ``--steps 50 --style a.png --no-temporal``.
-
-    Unknown names are passed on as ``--name`` so the command's own parser reports them (with suggestions).
-    """
-    cmd = command(name)
-    argv: list[str] = []
-    for key, value in options.items():
-        opt = f"--{key}"
-        if isinstance(value, bool):
-            argv += _flag(find_param(cmd, opt), opt, value)
-        else:
-            for item in value if isinstance(value, list) else [value]:
-                argv += [opt, str(item)]
-    return argv
-
-
-def _flag(param: Any, opt: str, value: bool) -> list[str]:
-    if param is None or not getattr(param, "is_flag", False):
-        return [opt] if value else [opt, "false"]  # the parser then says what is wrong
-    secondary = list(getattr(param, "secondary_opts", ()))
-    if opt in secondary:
-        return [opt] if value else param.opts[:1]
-    if value:
-        return [opt]
-    return secondary[:1]  # a single-name flag is off by default
-
-
-def argv_to_options(name: str, argv: list[str], ignore: tuple[str, ...] = ()) -> dict[str, Value]:
-    """The inverse of options_to_argv: the options given in ``argv`` (validated) as manifest keys."""
-    ctx = parse(name, argv)
-    options: dict[str, Value] = {}
-    for param in command(name).params:
-        if param.name in ignore or ctx.get_parameter_source(param.name) != ParameterSource.COMMANDLINE:
-            continue
-        value = ctx.params[param.name]
-        key = param.opts[0].lstrip("-")
-        if isinstance(value, (list, tuple)):
-            options[key] = [str(v) for v in value]
-        elif isinstance(value, (bool, int, float)):
-            options[key] = value
-        else:
-            options[key] = str(value)
-    return options
 
 
 def dumps_manifest(defaults: dict[str, Value], jobs: list[Job]) -> str:

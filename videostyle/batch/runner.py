@@ -19,7 +19,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..feedforward.checkpoint import checkpoint_path
 from ..progress import JSON_TAG, PROGRESS_ENV
 from ..shutdown import PARENT_ENV
 from .journal import state_dir
@@ -68,6 +67,8 @@ def child_argv(plan: Plan, outdir: Path, overwrite: bool, masked: bool = False) 
     if masked:
         rest = ["cuda" if value.startswith("cuda:") and rest[i - 1] == "--device" else value for i, value in enumerate(rest)]
     extra = [WORK_DIR_OPTION, str(work_root(outdir))] if plan.resumable else []
+    from ..feedforward.checkpoint import checkpoint_path  # loads torch: only where a job is started
+
     if command == "train" and checkpoint_path(plan.output).is_file() and "--resume" not in rest:
         extra.append("--resume")  # a stopped training continues from its last checkpoint
     if overwrite and "--overwrite" not in rest:

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import VideostyleError
-from ..feedforward.builtin.catalog import is_builtin
+from ..feedforward.builtin.names import is_builtin
 from ..identity import JobIdentity, canonical, job_identity
 from ..media import media_kind, probe_video
-from .commands import ClickException, Context, check_options, command, find_param, inapplicable, parse
-from .manifest import Job, Manifest, ManifestError, options_to_argv
+from .grammar import Grammar, Parsed
+from .manifest import Job, Manifest, ManifestError
 
 WORK_DIR_OPTION = "--work-dir"
 """Frame-level resume: video jobs get ``--work-dir DIR`` when their command accepts it (see runner)."""
@@ -44,15 +44,14 @@ class Plan:
         return self.identity.options_sha256[:16]
 
 
-def validate(manifest: Manifest, outdir: Path) -> list[Plan]:
+def validate(manifest: Manifest, outdir: Path, grammar: Grammar) -> list[Plan]:
     """Plans for every job, or ManifestError listing every problem of every job."""
     plans, problems = [], []
     for number, job in enumerate(manifest.jobs, 1):
         try:
-            plans.append(plan_job(job, manifest.base, outdir))
-        except (ClickException, VideostyleError) as exc:
-            message = exc.format_message() if isinstance(exc, ClickException) else str(exc)
-            problems.append(f"job {number} ({job.output}): {message}")
+            plans.append(plan_job(job, manifest.base, outdir, grammar))
+        except VideostyleError as exc:
+            problems.append(f"job {number} ({job.output}): {exc}")
     first: dict[str, int] = {}
     for number, plan in enumerate(plans, 1):
         if plan.id in first:
@@ -63,19 +62,18 @@ def validate(manifest: Manifest, outdir: Path) -> list[Plan]:
     return plans
 
 
-def plan_job(job: Job, base: Path, outdir: Path) -> Plan:
-    """Parse one job with its command; raises ClickException or VideostyleError."""
+def plan_job(job: Job, base: Path, outdir: Path, grammar: Grammar) -> Plan:
+    """Parse one job with its command's grammar; raises VideostyleError."""
     outdir = canonical(outdir)
     output = canonical(outdir / job.output)
     if not output.is_relative_to(outdir) or output == outdir:
         raise VideostyleError(f"output {job.output} is outside the output folder {outdir}; give a path inside it")
     source = canonical(base / job.input) if job.input is not None else None
-    argv, ctx = _parsed(job, job.options, source, output)
-    unused = set(inapplicable(job.command, ctx))
-    dropped = {key for key in job.inherited if (p := find_param(command(job.command), f"--{key}")) is not None and p.name in unused}
+    argv, ctx = _parsed(grammar, job, job.options, source, output)
+    dropped = job.inherited & set(grammar.unused(job.command, ctx))
     if dropped:  # defaults apply where they apply
-        argv, ctx = _parsed(job, {k: v for k, v in job.options.items() if k not in dropped}, source, output)
-    check_options(job.command, ctx)
+        argv, ctx = _parsed(grammar, job, {k: v for k, v in job.options.items() if k not in dropped}, source, output)
+    grammar.check(job.command, ctx)
     read = [source] if source is not None else []
     for name, value in ctx.params.items():  # every path the command reads must exist
         for path in value if isinstance(value, (list, tuple)) else [value]:
@@ -92,17 +90,17 @@ def plan_job(job: Job, base: Path, outdir: Path) -> Plan:
         output=output,
         frames=_estimate_frames(job, source, ctx.params),
         device=str(ctx.params.get("device", "auto")),
-        resumable=kind_out == "video" and find_param(command(job.command), WORK_DIR_OPTION) is not None,
+        resumable=kind_out == "video" and grammar.accepts(job.command, WORK_DIR_OPTION),
         identity=job_identity(job.command, argv, files=read),
     )
 
 
-def _parsed(job: Job, options: dict, source: Path | None, output: Path) -> tuple[list[str], Context]:
+def _parsed(grammar: Grammar, job: Job, options: dict, source: Path | None, output: Path) -> tuple[list[str], Parsed]:
     """The job's argv (input absolute, after ``--``: a file named -x.mp4 is not an option) and its parse."""
-    argv = options_to_argv(job.command, options) + ["--output", str(output)]
+    argv = grammar.to_argv(job.command, options) + ["--output", str(output)]
     if source is not None:
         argv = argv + ["--data", str(source)] if job.command == "train" else argv + ["--", str(source)]
-    return argv, parse(job.command, argv)
+    return argv, grammar.parse(job.command, argv)
 
 
 def _check_kinds(job: Job, source: Path | None, output: Path) -> str:

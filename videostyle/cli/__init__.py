@@ -16,9 +16,8 @@ import typer
 from rich.markup import escape
 from typer.core import TyperGroup
 
-from ..batch.commands import Abort, ClickException, ClickUsageError
+from .grammar import Abort, ClickException, ClickUsageError
 from ..errors import OptionError, VideostyleError, VideostyleWarning, describe_os_error
-from ..media.video_reader import DamagedInput
 from ..shutdown import Stopped, exit_with_parent, stop_on_signals
 from .aliases import aliased
 from .batch import batch_app
@@ -80,6 +79,8 @@ def _options(
 ) -> None:
     """Options before the command apply to every command."""
     if strict:
+        from ..media.video_reader import DamagedInput
+
         warnings.simplefilter("error", DamagedInput)
 
 

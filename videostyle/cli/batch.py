@@ -20,8 +20,7 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from ..batch import ManifestError, Manifest, prepare, read_records, run, sweep_manifest
-from ..batch.commands import ClickException, command, find_param
-from ..batch.manifest import argv_to_options
+from .grammar import GRAMMAR, ClickException, argv_to_options, command, find_param
 from ..batch.sweep import MANIFEST_NAME
 from .batch_view import BatchView, plan_table
 from .render import stderr
@@ -136,13 +135,13 @@ def _execute(
     ray_address: str | None, save_as: Path | None = None,
 ) -> None:
     try:
-        _, _, plans = prepare(manifest, output)
+        _, _, plans = prepare(manifest, output, grammar=GRAMMAR)
         if dry_run:
             typer.echo(_render(plan_table(plans)))
             typer.echo(f"{len(plans)} job{'s are' if len(plans) != 1 else ' is'} valid")
             return
         with BatchView() as view:
-            results = run(manifest, output, executor, retries, gpus, ray_address, on_event=view, save_as=save_as)  # type: ignore[arg-type]
+            results = run(manifest, output, executor, retries, gpus, ray_address, on_event=view, save_as=save_as, grammar=GRAMMAR)  # type: ignore[arg-type]
     except ManifestError as error:
         _usage(error.problems)
     failed = [r for r in results if r.state == "failed"]

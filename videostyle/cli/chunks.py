@@ -15,7 +15,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from ..batch.chunks import ChunkFinished, ChunkProgress, iter_render_chunks
-from ..batch.commands import ParameterSource
+from .grammar import ParameterSource
 from ..batch.local import worker_gpus
 from ..errors import OptionError
 from ..identity import job_identity

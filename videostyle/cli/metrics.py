@@ -8,10 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ..device import resolve_device
-from ..metrics import iter_warping_error
-from .options import DEFAULT_FLOW, DEFAULT_FLOW_PRESET, Device, FlowMethod, FlowPreset, FlowWeights, Quiet
-from .render import run_with_progress
+from .options import DEFAULT_FLOW, DEFAULT_FLOW_PRESET, Device, Duration, FlowMethod, FlowPreset, FlowWeights, Quiet, Start
 
 
 def metrics(
@@ -21,11 +18,15 @@ def metrics(
     flow_preset: FlowPreset = DEFAULT_FLOW_PRESET,
     flow_weights: FlowWeights = None,
     device: Device = "auto",
-    start: Annotated[float | None, typer.Option(min=0, help="Start time of the stylized part of the input.")] = None,
-    duration: Annotated[float | None, typer.Option(min=0, help="Seconds of the input that were stylized.")] = None,
+    start: Start = None,
+    duration: Duration = None,
     quiet: Quiet = False,
 ) -> None:
     """Warping error E_warp (Lai et al. 2018) of the stylized video and of the input itself (lower = steadier)."""
+    from ..device import resolve_device
+    from ..metrics import iter_warping_error
+    from .render import run_with_progress
+
     events = iter_warping_error(
         input_video, stylized_video, flow, flow_preset, flow_weights, resolve_device(device), start, duration
     )

@@ -7,15 +7,16 @@ from typing import Annotated
 
 import typer
 
-from ..backbones import BACKBONES
-from ..feedforward.builtin.onnx_weights import INSTALL_HINT
-from ..feedforward.listing import builtin_models, trained_models
 
 
 def models(
     folder: Annotated[Path, typer.Option(help="Where to look for trained model files (.safetensors).")] = Path("."),
 ) -> None:
     """List backbones and their layers, the built-in style networks, and the trained models in a folder."""
+    from ..backbones import BACKBONES
+    from ..feedforward.builtin.onnx_weights import INSTALL_HINT
+    from ..feedforward.listing import builtin_models, trained_models
+
     for spec in BACKBONES.values():
         state = "present" if spec.weights_present() else f"missing (expected at {spec.weights_location()})"
         typer.echo(f"{spec.name}: {spec.summary}")

@@ -7,10 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ..device import resolve_device
-from ..feedforward.sheet import iter_style_sheet
 from .options import Device, Overwrite, Quiet
-from .render import run_with_progress
 
 
 def sheet(
@@ -26,5 +23,9 @@ def sheet(
     quiet: Quiet = False,
 ) -> None:
     """Render PHOTO in the 26 built-in styles (and a folder's styles), labeled with their --model values."""
+    from ..device import resolve_device
+    from ..feedforward.sheet import iter_style_sheet
+    from .render import run_with_progress
+
     events = iter_style_sheet(photo, output, styles, tile, columns, resolve_device(device), overwrite)
     typer.echo(f"wrote {run_with_progress(events, f'sheet {photo.name}', quiet)}")

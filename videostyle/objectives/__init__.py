@@ -1,36 +1,13 @@
 """Composable objectives: losses to minimize (style transfer) or activations to maximize (dreams)."""
 
-from .activation import Channel, ClassLogit, FeatureDot, LayerAmplify, LayerEnergy, Neuron
-from .base import Features, Objective, Scaled, Sum
-from .content import ContentLoss, relative_mse
-from .style import StyleLoss, blended_grams, gram
-from .temporal import TemporalLoss
-from .regularizers import L2, PNorm, p_norm
-from .tv import TV_OPERATORS, TotalVariation, TVOperator, image_gradients, total_variation
+from ..lazy import lazy_exports
 
-__all__ = [
-    "Channel",
-    "ClassLogit",
-    "FeatureDot",
-    "LayerAmplify",
-    "LayerEnergy",
-    "Neuron",
-    "ContentLoss",
-    "L2",
-    "PNorm",
-    "TV_OPERATORS",
-    "TVOperator",
-    "Features",
-    "Objective",
-    "Scaled",
-    "StyleLoss",
-    "Sum",
-    "TemporalLoss",
-    "TotalVariation",
-    "blended_grams",
-    "gram",
-    "image_gradients",
-    "p_norm",
-    "relative_mse",
-    "total_variation",
-]
+__getattr__, __dir__, __all__ = lazy_exports(__name__, {
+    ".activation": ("Channel", "ClassLogit", "FeatureDot", "LayerAmplify", "LayerEnergy", "Neuron"),
+    ".base": ("Features", "Objective", "Scaled", "Sum"),
+    ".content": ("ContentLoss", "relative_mse"),
+    ".style": ("StyleLoss", "blended_grams", "gram"),
+    ".temporal": ("TemporalLoss",),
+    ".regularizers": ("L2", "PNorm", "p_norm"),
+    ".tv": ("TV_OPERATORS", "TotalVariation", "TVOperator", "image_gradients", "total_variation"),
+})

@@ -1,32 +1,12 @@
 """Optimization-based style transfer for images and videos."""
 
-from ..video import FramePrior, IndependentFrames, PreviousFrame
-from .options import INITS, StyleOptions
-from .run import (
-    OutputOptions,
-    iter_stylize_file,
-    iter_stylize_image,
-    iter_stylize_video,
-    stylize_image,
-    stylize_video,
-)
-from .stylizer import Stylizer
-from .temporal import WarpedPrior
-from .temporal_options import TemporalOptions
+from ..lazy import lazy_exports
 
-__all__ = [
-    "INITS",
-    "FramePrior",
-    "IndependentFrames",
-    "OutputOptions",
-    "PreviousFrame",
-    "StyleOptions",
-    "Stylizer",
-    "TemporalOptions",
-    "WarpedPrior",
-    "iter_stylize_file",
-    "iter_stylize_image",
-    "iter_stylize_video",
-    "stylize_image",
-    "stylize_video",
-]
+__getattr__, __dir__, __all__ = lazy_exports(__name__, {
+    "..video": ("FramePrior", "IndependentFrames", "PreviousFrame"),
+    ".options": ("INITS", "StyleOptions"),
+    ".run": ("OutputOptions", "iter_stylize_file", "iter_stylize_image", "iter_stylize_video", "stylize_image", "stylize_video"),
+    ".stylizer": ("Stylizer",),
+    ".temporal": ("WarpedPrior",),
+    ".temporal_options": ("TemporalOptions",),
+})

