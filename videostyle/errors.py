@@ -57,3 +57,7 @@ class VideostyleWarning(UserWarning):
 
 class UsageError(OptionError):
     """An option that does not fit the rest of the command line (exit code 2, like a parse error)."""
+
+
+class DamagedInput(InputError, VideostyleWarning):
+    """A video ended before its stated length: what could be read was used (an error with --strict)."""

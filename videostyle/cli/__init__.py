@@ -17,7 +17,7 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from .grammar import Abort, ClickException, ClickUsageError
-from ..errors import OptionError, VideostyleError, VideostyleWarning, describe_os_error
+from ..errors import DamagedInput, OptionError, VideostyleError, VideostyleWarning, describe_os_error
 from ..shutdown import Stopped, exit_with_parent, stop_on_signals
 from .aliases import aliased
 from .batch import batch_app
@@ -79,8 +79,6 @@ def _options(
 ) -> None:
     """Options before the command apply to every command."""
     if strict:
-        from ..media.video_reader import DamagedInput
-
         warnings.simplefilter("error", DamagedInput)
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import av
 import numpy as np
 
-from ..errors import InputError, OptionError, VideostyleWarning
+from ..errors import DamagedInput, InputError, OptionError
 from .codecs import ColorTags
 
 # PyAV raises all of these for broken input (see the field notes); they are caught at this boundary only.
@@ -156,10 +156,6 @@ def read_frames(path: str | os.PathLike, start: float | None = None, duration: f
         if begin > 0:
             raise InputError(f"{path} has no video frame after {begin:g} s; use a smaller --start")
         raise InputError(f"no video frame could be decoded from {path}; the file is damaged")
-
-
-class DamagedInput(InputError, VideostyleWarning):
-    """A video ended before its stated length: what could be read was used (an error with --strict)."""
 
 
 def _warn_if_cut_short(
