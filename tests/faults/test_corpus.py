@@ -29,7 +29,8 @@ CASES = [
     ("stylize-garbage-video", ["stylize", "garbage.mp4", "-s", "style.png", "-o", "o.mp4", *FAST], 1, "garbage.mp4"),
     ("stylize-empty-video", ["stylize", "empty.mp4", "-s", "style.png", "-o", "o.mp4", *FAST], 1, "empty"),
     ("stylize-text-video", ["stylize", "text.mp4", "-s", "style.png", "-o", "o.mp4", *FAST], 1, "text.mp4"),
-    ("stylize-folder-input", ["stylize", "dir.png", "-s", "style.png", "-o", "o.png", *FAST], 1, "dir.png"),
+    # a folder is an image sequence (issue 22), so a folder in and an image out is a usage error
+    ("stylize-folder-input", ["stylize", "dir.png", "-s", "style.png", "-o", "o.png", *FAST], 2, "dir.png"),
     ("stylize-cut-video-strict", ["--strict", "stylize", "cut.mp4", "-s", "style.png", "-o", "o.mp4", *FAST], 1, "cut short"),
     ("stylize-start-after-end", ["stylize", "clip.mp4", "-s", "style.png", "-o", "o.mp4", "--start", "60", *FAST], 1, "after 60"),
     # stylize by optimization: outputs
