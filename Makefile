@@ -19,7 +19,7 @@ venv: $(STAMP)
 # caps how long a warm frame may run to catch up with the first frame's style loss).
 run: $(STAMP)
 	$(PY) -m videostyle stylize samples/clip.mp4 -s samples/styles/stained_glass.png -o out/clip_stained_glass.mp4 \
-		--size 320 --steps 80 --warm-steps 10 --warm-limit 20 --device cpu --overwrite
+		--size 320 --device cpu --overwrite
 
 test: $(STAMP)
 	$(PY) -m pytest -q

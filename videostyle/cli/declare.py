@@ -60,9 +60,13 @@ class Declaration:
     extras: Callable[[type, Mapping[str, Any]], dict[str, Any]] = lambda cls, params: {}
     """Fields a class takes from the command's own parameters (e.g. the style images of -s)."""
 
-    def build(self, cls: type, params: Mapping[str, Any]) -> Any:
-        """``cls`` from the command's parameters, with its extras."""
-        return build(cls, params, **self.extras(cls, params))
+    def build(self, cls: type, params: Mapping[str, Any], given: Iterable[str] = (), quality: str = "standard") -> Any:
+        """``cls`` from the command's parameters, with its extras; the fields the user did not ``given`` take
+        preset ``quality``'s values (videostyle.presets) where it has some."""
+        from ..presets import preset_values
+
+        preset = preset_values(quality, cls, frozenset(given))
+        return build(cls, params, **self.extras(cls, params), **preset)
 
     def groups(self) -> list[type]:
         seen: list[type] = []
@@ -133,7 +137,8 @@ def cli_type(spec: Spec, hint: Any, default: Any) -> Any:
 
 
 def build(cls: type, params: Mapping[str, Any], **extra: Any) -> Any:
-    """An instance of ``cls`` from the command's parameters of the same names (parsed where the spec says)."""
+    """An instance of ``cls`` from the command's parameters of the same names (parsed where the spec says);
+    ``extra`` fields win over the parameters."""
     kwargs = {}
     for f, spec, _ in specs(cls):
         if not spec.cli or f.name not in params:
@@ -148,7 +153,7 @@ def build(cls: type, params: Mapping[str, Any], **extra: Any) -> Any:
                 continue
             value = spec.text(value)
         kwargs[f.name] = value
-    return cls(**kwargs, **extra)
+    return cls(**{**kwargs, **extra})
 
 
 def given(context: typer.Context) -> list[str]:
@@ -159,6 +164,22 @@ def given(context: typer.Context) -> list[str]:
         if source is not None and source.name == "COMMANDLINE":
             names.append(name)
     return names
+
+
+def job_quality(context: typer.Context, declaration: Declaration, optimizing: bool, device: Any) -> str:
+    """The preset a job runs with: ``--quality``, ``auto`` made concrete from the media, engine and device."""
+    from ..presets import QualityOptions
+
+    params = context.params
+    video = "video" in (_kind(params["input"]), _kind(params["output"]))
+    asked = build(QualityOptions, params)
+    quality = asked.resolved(video=video, optimizing=optimizing, cpu=device.type == "cpu")
+    if asked.quality == "auto" and quality == "draft" and not params.get("quiet"):
+        from .render import stderr
+
+        stderr.print("quality: draft (a video by optimization on the CPU); --quality standard or fine for more",
+                     highlight=False, soft_wrap=True)
+    return quality
 
 
 def check_options(command: str, context: typer.Context) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -9,18 +10,20 @@ import typer
 
 from ..dream.options import DreamOptions, DreamVideoOptions, ZoomOptions
 from ..errors import OptionError
+from ..presets import QualityOptions
 from ..shared_options import DeviceOptions
 from ..timeline.options import ReactOptions
 from ..video.options import OutputOptions, SplitOptions
-from .declare import Declaration, Engine, check_options, declare, head_param
+from .declare import Declaration, Engine, check_options, declare, given, head_param, job_quality
 from .options import Quiet
 
 DECLARATION = Declaration(
     engines=(Engine("dream", "dream", (DreamOptions, ZoomOptions, DreamVideoOptions, ReactOptions)),),
-    common=(OutputOptions, SplitOptions, DeviceOptions),
+    common=(QualityOptions, OutputOptions, SplitOptions, DeviceOptions),
     engine_of=lambda params: "dream",
     panels={DreamOptions: "Dream", ZoomOptions: "Zoom loop (a still in, a video out)", DreamVideoOptions: "Video",
             OutputOptions: "Input and output", SplitOptions: "Many workers", DeviceOptions: "Input and output",
+            QualityOptions: "Input and output",
             ReactOptions: "Timeline (video)"},
 )
 
@@ -52,9 +55,11 @@ def dream(context: typer.Context, **params: Any) -> None:
         return
     from ..dream import iter_dream_file
 
+    device = resolve_device(DECLARATION.build(DeviceOptions, params).device)
+    make = partial(DECLARATION.build, params=params, given=given(context),
+                   quality=job_quality(context, DECLARATION, True, device))
     events = iter_dream_file(
-        input, output, DECLARATION.build(DreamOptions, params), out, resolve_device(DECLARATION.build(DeviceOptions, params).device),
-        guide=guide, react=DECLARATION.build(ReactOptions, params),
-        **DECLARATION.build(ZoomOptions, params).arguments(), **DECLARATION.build(DreamVideoOptions, params).arguments(),
+        input, output, make(DreamOptions), out, device, guide=guide, react=make(ReactOptions),
+        **make(ZoomOptions).arguments(), **make(DreamVideoOptions).arguments(),
     )
     typer.echo(f"wrote {run_with_progress(events, f'dream {input.name}', quiet)}")

@@ -74,6 +74,52 @@ class PlainProgress:
         stderr.print(", ".join(parts), highlight=False, soft_wrap=True, markup=False)
 
 
+def _duration(seconds: float) -> str:
+    """'about 5 min 40 s' style: whole seconds under a minute, then minutes and seconds, then hours and minutes."""
+    seconds = round(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, secs = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {secs} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min"
+
+
+class Estimate:
+    """One line with the expected total time, said once the work has been measured: a video after its
+    first two frames (a first frame costs more than the flow-carried ones after it), a still after a few
+    steps. It is said on a terminal and in a log alike."""
+
+    STEPS_MEASURED = 5
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.said = False
+        self.times: list[float] = []
+
+    def frames(self, done: int, kept: int, total: int | None) -> str | None:
+        """After each finished frame (``kept``: frames a resumed job did not compute)."""
+        if self.said or total is None:
+            return None
+        self.times.append(time.perf_counter())
+        if len(self.times) < 2 or done >= total:
+            return None
+        self.said = True
+        first, second = self.times[0] - self.started, self.times[1] - self.times[0]
+        rest = total - done
+        return (f"expected: about {_duration(self.times[1] - self.started + rest * second)} for {total - kept} frames "
+                f"(the first took {first:.1f} s, the next {second:.1f} s)")
+
+    def steps(self, done: int, total: int | None) -> str | None:
+        """After each optimization or training step."""
+        if self.said or total is None or done < self.STEPS_MEASURED or done >= total or total < 2 * self.STEPS_MEASURED:
+            return None
+        self.said = True
+        each = (time.perf_counter() - self.started) / done
+        return f"expected: about {_duration(each * total)} for {total} steps ({each:.2f} s each)"
+
+
 class ProgressView:
     """Shows a bar for frames (with fps and ETA) or iterations on a terminal, plain lines otherwise;
     nothing when quiet."""
@@ -100,6 +146,8 @@ class ProgressView:
         )
         self.task: int | None = None
         self.last = 0.0
+        self.estimate = Estimate() if not quiet else None
+        self.kept = 0
 
     def __enter__(self) -> ProgressView:
         self.progress.__enter__()
@@ -129,10 +177,12 @@ class ProgressView:
                 self.progress.update(self._ensure(event.total, "fps"), completed=event.frames_done)
             if self.plain is not None:
                 self.plain.kept = event.frames_done
+            self.kept = event.frames_done
             return
         if isinstance(event, LoopClosure):
             self.progress.console.print(str(event), highlight=False)
             return
+        self._say_estimate(event)
         if self.plain is not None:
             if isinstance(event, FrameProgress) and event.step is None:
                 self.plain.show(event.done, event.total, "frames")
@@ -151,6 +201,19 @@ class ProgressView:
             task = self._ensure(event.total, "it/s")
             info = self._info(event)
             self.progress.update(task, completed=event.index + 1, **({"info": info} if info else {}))
+
+
+    def _say_estimate(self, event: object) -> None:
+        if self.estimate is None:
+            return
+        line = None
+        if isinstance(event, FrameProgress):
+            if event.step is None:
+                line = self.estimate.frames(event.done, self.kept, event.total)
+        elif hasattr(event, "index") and hasattr(event, "total"):
+            line = self.estimate.steps(event.index + 1, event.total)
+        if line is not None:
+            self.progress.console.print(line, highlight=False, soft_wrap=True)
 
 
 class JsonProgress:

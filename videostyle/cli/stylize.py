@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -9,12 +10,13 @@ import typer
 
 from ..errors import OptionError
 from ..feedforward.inference_options import InferenceOptions
+from ..presets import QualityOptions
 from ..shared_options import DeviceOptions
 from ..stylize.options import OPTIMIZATION, PreviewOptions, StyleOptions
 from ..stylize.temporal_options import TemporalOptions
 from ..timeline.options import ReactOptions, TimelineOptions
 from ..video.options import OutputOptions, SplitOptions
-from .declare import Declaration, Engine, check_options, declare, head_param
+from .declare import Declaration, Engine, check_options, declare, given, head_param, job_quality
 from .options import Quiet
 
 DECLARATION = Declaration(
@@ -22,11 +24,11 @@ DECLARATION = Declaration(
         Engine("optimization", OPTIMIZATION, (StyleOptions, TemporalOptions, PreviewOptions, TimelineOptions, ReactOptions)),
         Engine("model", "--model", (InferenceOptions, TimelineOptions)),
     ),
-    common=(OutputOptions, SplitOptions, DeviceOptions),
+    common=(QualityOptions, OutputOptions, SplitOptions, DeviceOptions),
     engine_of=lambda params: "model" if params.get("model") is not None else "optimization",
     panels={StyleOptions: "Optimization", TemporalOptions: "Video coherence (optimization)", PreviewOptions: "Optimization",
             InferenceOptions: "Trained networks (--model)", OutputOptions: "Input and output", SplitOptions: "Many workers",
-            DeviceOptions: "Input and output", TimelineOptions: "Timeline (video)", ReactOptions: "Timeline (video)"},
+            DeviceOptions: "Input and output", QualityOptions: "Input and output", TimelineOptions: "Timeline (video)", ReactOptions: "Timeline (video)"},
     extras=lambda cls, params: {"style_images": tuple(params.get("style") or ())} if cls is InferenceOptions else {},
 )
 
@@ -59,11 +61,14 @@ def stylize(context: typer.Context, **params: Any) -> None:
         render_chunked(context, "stylize", input, output, out, split, quiet)
         return
     device = resolve_device(DECLARATION.build(DeviceOptions, params).device)
-    timeline = DECLARATION.build(TimelineOptions, params)
+    engine = DECLARATION.engine_of(params)
+    quality = job_quality(context, DECLARATION, engine in ("optimization",), device)
+    make = partial(DECLARATION.build, params=params, given=given(context), quality=quality)
+    timeline = make(TimelineOptions)
     if model is not None:
         from ..feedforward.files import iter_stylize_file as iter_stylize_with_model
 
-        inference = DECLARATION.build(InferenceOptions, params)
+        inference = make(InferenceOptions)
         events = iter_stylize_with_model(input, output, model, inference, out, device, timeline)
     elif not style and not timeline.style_at:
         raise OptionError("give a style image with -s STYLE, or a trained network with --model MODEL.safetensors")
@@ -71,8 +76,8 @@ def stylize(context: typer.Context, **params: Any) -> None:
         from ..stylize import iter_stylize_file
 
         events = iter_stylize_file(
-            input, output, style or [], DECLARATION.build(StyleOptions, params), out, device,
-            temporal=DECLARATION.build(TemporalOptions, params), preview_every=DECLARATION.build(PreviewOptions, params).preview_every,
-            timeline=timeline, react=DECLARATION.build(ReactOptions, params),
+            input, output, style or [], make(StyleOptions), out, device,
+            temporal=make(TemporalOptions), preview_every=make(PreviewOptions).preview_every,
+            timeline=timeline, react=make(ReactOptions),
         )
     typer.echo(f"wrote {run_with_progress(events, f'stylize {input.name}', quiet)}")
