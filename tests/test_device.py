@@ -75,3 +75,20 @@ def test_a_cuda_device_turns_cudnn_autotuning_on(monkeypatch):
     monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
     monkeypatch.setattr(torch.backends.cudnn, "benchmark", False)
     assert resolve_device("cuda") == torch.device("cuda") and torch.backends.cudnn.benchmark
+
+
+def test_the_python_api_picks_the_device_as_the_cli_does():
+    """The entry points default to 'auto' (the GPU where there is one), like --device."""
+    import inspect
+
+    import torch
+
+    from videostyle.device import as_device
+    from videostyle.dream.run import iter_dream_file
+    from videostyle.feedforward.files import iter_stylize_file as with_model
+    from videostyle.stylize.run import iter_stylize_file, iter_stylize_image, iter_stylize_video, stylize_image
+
+    for function in (iter_stylize_file, iter_stylize_image, iter_stylize_video, stylize_image, iter_dream_file, with_model):
+        assert inspect.signature(function).parameters["device"].default == "auto", function.__name__
+    assert as_device("cpu") == torch.device("cpu") and as_device(torch.device("cpu")) == torch.device("cpu")
+    assert as_device() == (torch.device("cuda") if torch.cuda.is_available() else torch.device("cpu")) or torch.cuda.is_available()

@@ -14,6 +14,12 @@ from .errors import OptionError, VideostyleWarning
 _ACCEPTED = "use auto, cpu, cuda or cuda:N"
 
 
+def as_device(device: torch.device | str = "auto") -> torch.device:
+    """A library entry point's ``device``: a torch.device as given, a name ('auto', 'cpu', 'cuda:1') resolved
+    as the command line does, so Python callers get the GPU by default too."""
+    return device if isinstance(device, torch.device) else resolve_device(device)
+
+
 def resolve_device(name: str = "auto") -> torch.device:
     """Map 'auto' | 'cpu' | 'cuda' | 'cuda:N' to a usable torch.device; anything else is refused up front.
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import torch
 
+from ..device import as_device
 from ..errors import OptionError
 from ..flow import FlowOptions
 from ..flow.ahead import FlowsAhead
@@ -169,7 +170,7 @@ def iter_dream_file(
     target: str | os.PathLike,
     options: DreamOptions = DreamOptions(),
     output: OutputOptions = OutputOptions(),
-    device: torch.device | str = "cpu",
+    device: torch.device | str = "auto",
     guide: str | os.PathLike | torch.Tensor | None = None,
     motion: Motion | None = None,
     frames: int | None = None,
@@ -210,7 +211,7 @@ def iter_dream_file(
     guide_image = read_image(guide) if isinstance(guide, (str, os.PathLike)) else guide
     image = read_image(source) if kind_in == "image" else None  # bad input fails before the network loads
     still = still_with_matte(source, image, output.mask) if image is not None else None
-    device = torch.device(device)
+    device = as_device(device)
     dreamer = Dreamer(options, device, guide_image)
     if image is None:
         prior: FramePrior = IndependentFrames()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import torch
 
+from ..device import as_device
 from ..errors import OptionError
 from ..media import read_image, same_kind, write_image
 from ..media.atomic import check_writable
@@ -26,12 +27,12 @@ def iter_stylize_file(
     model: str | os.PathLike,
     options: InferenceOptions = InferenceOptions(),
     output: OutputOptions = OutputOptions(),
-    device: torch.device | str = "cpu",
+    device: torch.device | str = "auto",
     timeline: TimelineOptions = TimelineOptions(),
 ) -> Generator[FrameProgress, None, Path]:
     """Image -> image or video -> video through the network of ``model``, chosen by the extensions
     (``timeline``: style keyframes of a video)."""
-    device = torch.device(device)
+    device = as_device(device)
     if same_kind(source, target) == "video":
         return (yield from iter_stylize_video(source, target, model, options, output, device, timeline=timeline))
     if timeline.keyed:
@@ -61,7 +62,7 @@ def stylize_file(
     model: str | os.PathLike,
     options: InferenceOptions = InferenceOptions(),
     output: OutputOptions = OutputOptions(),
-    device: torch.device | str = "cpu",
+    device: torch.device | str = "auto",
 ) -> Path:
     """Stylize without progress display (for Python callers)."""
     return drain(iter_stylize_file(source, target, model, options, output, device))

