@@ -54,6 +54,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # plain click help: rich's boxed tables cut long option names at 80 columns; click's wrap
+    rich_markup_mode=None,
 )
 
 
@@ -82,10 +84,11 @@ def _options(
         warnings.simplefilter("error", DamagedInput)
 
 
-app.command(cls=aliased("stylize"))(stylize)
+OPTIONS_PAGE = "Every option by topic, with where it applies: docs/options.md"
+app.command(cls=aliased("stylize"), epilog=OPTIONS_PAGE)(stylize)
 app.command()(models)
 app.command()(metrics)
-app.command(cls=aliased("dream"))(dream)
+app.command(cls=aliased("dream"), epilog=OPTIONS_PAGE)(dream)
 app.command(cls=aliased("train"))(train)
 app.command()(sheet)
 app.add_typer(visualize_app, name="visualize")

@@ -110,7 +110,7 @@ def parameters(groups: Iterable[type], panels: Mapping[type, str] = {}) -> list[
             made[f.name] = (spec, f.default)
             kind = cli_type(spec, hint, f.default)
             info = typer.Option(
-                *_decls(f.name, spec, kind), help=_help(spec, kind), hidden=spec.hidden, metavar=spec.metavar,
+                *_decls(f.name, spec, kind), help=_help(spec, kind), hidden=spec.hidden, metavar=spec.metavar or _metavar(kind),
                 rich_help_panel=panels.get(cls), show_default=_shown_default(spec, f.default),
                 **_bounds(spec, kind),
             )
@@ -277,6 +277,13 @@ def _decls(name: str, spec: Spec, kind: Any) -> tuple[str, ...]:
 
 def _numbers(kind: Any) -> set[Any]:
     return {a for a in typing.get_args(kind)} - {type(None)} or {kind}
+
+
+def _metavar(kind: Any) -> str | None:
+    """N, F, TEXT or FILE rather than typer's <int range>, <float>, <str>, <path> (choices keep their list)."""
+    names = {int: "N", float: "F", str: "TEXT", Path: "FILE"}
+    base = _numbers(kind)
+    return names.get(next(iter(base))) if len(base) == 1 else None
 
 
 def _help(spec: Spec, kind: Any) -> str:

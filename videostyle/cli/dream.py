@@ -30,8 +30,8 @@ DECLARATION = Declaration(
 HEAD = (
     head_param("context", typer.Context),
     head_param("input", Annotated[Path, typer.Argument(help="Image or video to dream on.", show_default=False)]),
-    head_param("output", Annotated[Path, typer.Option("--output", "-o", help="Image, or video (.mp4 .webm .gif ...) for an animation.")]),
-    head_param("guide", Annotated[Path | None, typer.Option(help="Guide image: grow its features on the dream layers.")], None),
+    head_param("output", Annotated[Path, typer.Option("--output", "-o", help="Image, or video (.mp4 .webm .gif ...) for an animation.", metavar="FILE")]),
+    head_param("guide", Annotated[Path | None, typer.Option(help="Guide image: grow its features on the dream layers.", metavar="FILE")], None),
     head_param("quiet", Quiet, False),
 )
 

@@ -26,6 +26,7 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from rich.table import Column
 from rich.text import Text
 
 from ..progress import JSON_TAG, PROGRESS_ENV, FrameProgress, Iteration, LoopClosure, Resumed
@@ -126,20 +127,25 @@ class ProgressView:
 
     REFRESH_S = 0.2  # reading a loss syncs the GPU, so losses are read at most this often
     PLAIN_EVERY_S = 10.0
+    WIDE = 120  # columns from which the losses of each step are shown beside the bar
 
     def __init__(self, label: str, quiet: bool = False) -> None:
         self.enabled = not quiet and stderr.is_terminal
         self.plain = PlainProgress(label, self.PLAIN_EVERY_S) if not quiet and not stderr.is_terminal else None
         self.label = label
+        # At 80 columns the losses of the step inside a frame pushed the bar, the counts and the ETA's time
+        # off the line; a narrow terminal gets a shortened label and the step number alone.
+        self.narrow = stderr.width < self.WIDE
         self.progress = Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
+            TextColumn("[bold]{task.description}", table_column=Column(no_wrap=True, overflow="ellipsis",
+                                                                       max_width=24 if self.narrow else None)),
+            BarColumn(bar_width=12 if self.narrow else 40),
             MofNCompleteColumn(),
             RateColumn(),
             TimeElapsedColumn(),
             TextColumn("ETA"),
             TimeRemainingColumn(),
-            TextColumn("{task.fields[info]}"),
+            TextColumn("{task.fields[info]}", table_column=Column(no_wrap=True, overflow="crop")),
             console=stderr,
             disable=not self.enabled,
             transient=False,
@@ -166,6 +172,8 @@ class ProgressView:
         if now - self.last < self.REFRESH_S and step.index + 1 < step.total:
             return ""
         self.last = now
+        if self.narrow:
+            return f"it {step.index + 1}/{step.total}"
         parts = " ".join(f"{name} {value:.3g}" for name, value in step.parts.items())
         return f"it {step.index + 1}/{step.total}  {parts}"
 

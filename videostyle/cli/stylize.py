@@ -35,9 +35,9 @@ DECLARATION = Declaration(
 HEAD = (
     head_param("context", typer.Context),
     head_param("input", Annotated[Path, typer.Argument(help="Content image or video.", show_default=False)]),
-    head_param("output", Annotated[Path, typer.Option("--output", "-o", help="Output image or video (by extension).")]),
-    head_param("style", Annotated[list[Path] | None, typer.Option("--style", "-s", help="Style image; repeat to blend several.")], None),
-    head_param("model", Annotated[Path | None, typer.Option(
+    head_param("output", Annotated[Path, typer.Option("--output", "-o", help="Output image or video (by extension).", metavar="FILE")]),
+    head_param("style", Annotated[list[Path] | None, typer.Option("--style", "-s", help="Style image; repeat to blend several.", metavar="FILE")], None),
+    head_param("model", Annotated[Path | None, typer.Option(metavar="MODEL",
         help="Style network, milliseconds a frame: a file from `videostyle train` (or `train --arbitrary`, "
         "with -s), builtin:arbitrary (with -s) or builtin:0..25 (see `videostyle models`).")], None),
     head_param("quiet", Quiet, False),
