@@ -97,7 +97,7 @@ def pictures_and_measures(out: Path, size: int, precision: str) -> None:
         table.append(f"| {style_path.name} | " + " | ".join(scores) + " |")
     write_image(torch.cat(rows, dim=-2), out / "builtin_any_style.jpg", overwrite=True)
     sheet = out / "builtin_sheet_microast.jpg"
-    drain(iter_style_sheet(SAMPLES / "photo.jpg", sheet, SAMPLES / "styles", tile=160, device=DEVICE, overwrite=True))
+    drain(iter_style_sheet(SAMPLES / "photo.jpg", sheet, SAMPLES / "styles", cell=160, device=DEVICE, overwrite=True))
     names = list(ANY_STYLE_LOADERS)
     print(f"photo {photo.shape[-1]}x{photo.shape[-2]}; style distance (lower = closer), content kept (higher = more)\n")
     print("| style | photo itself: style distance | " + " | ".join(f"{n}: style distance | {n}: content kept" for n in names) + " |")

@@ -82,7 +82,7 @@ def test_sheet_renders_every_builtin_style_and_a_folders(files, capsys, tmp_path
     folder.mkdir()
     (files / "style.png").rename(folder / "style.png")
     target = files / "sheet.png"
-    code, out, err = run(capsys, "sheet", files / "content.png", "-o", target, "--styles", folder, "--tile", "32",
+    code, out, err = run(capsys, "sheet", files / "content.png", "-o", target, "--styles", folder, "--cell", "32",
                          "--columns", "7", "--quiet", "--device", "cpu")
     assert code == 0 and "wrote" in out, err
     sheet = np.asarray(Image.open(target))

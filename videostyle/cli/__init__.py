@@ -90,7 +90,7 @@ app.command()(models)
 app.command()(metrics)
 app.command(cls=aliased("dream"), epilog=OPTIONS_PAGE)(dream)
 app.command(cls=aliased("train"))(train)
-app.command()(sheet)
+app.command(cls=aliased("sheet"))(sheet)
 app.add_typer(visualize_app, name="visualize")
 app.add_typer(batch_app, name="batch")
 

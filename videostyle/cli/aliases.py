@@ -20,6 +20,7 @@ ALIASES: dict[str, dict[str, str]] = {
     },
     "dream": {"--flow none": "--no-temporal"},
     "train": {"--width": "--width-mult"},
+    "sheet": {"--tile": "--cell"},
     "visualize maximize": {
         "--init": "--init-image",
         "--tv-reg": "--tv-weight",

@@ -16,7 +16,7 @@ def sheet(
     styles: Annotated[
         Path | None, typer.Option(help="Also render the style images of this folder (builtin:arbitrary and builtin:microast).")
     ] = None,
-    tile: Annotated[int, typer.Option(min=32, max=1024, help="Long side of each tile in pixels.")] = 256,
+    cell: Annotated[int, typer.Option(min=32, max=1024, help="Long side of each picture of the sheet in pixels.")] = 256,
     columns: Annotated[int, typer.Option(min=1, max=32)] = 7,
     device: Device = "auto",
     overwrite: Overwrite = False,
@@ -27,5 +27,5 @@ def sheet(
     from ..feedforward.sheet import iter_style_sheet
     from .render import run_with_progress
 
-    events = iter_style_sheet(photo, output, styles, tile, columns, resolve_device(device), overwrite)
+    events = iter_style_sheet(photo, output, styles, cell, columns, resolve_device(device), overwrite)
     typer.echo(f"wrote {run_with_progress(events, f'sheet {photo.name}', quiet)}")

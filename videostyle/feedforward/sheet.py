@@ -34,16 +34,16 @@ def iter_style_sheet(
     photo: str | os.PathLike,
     target: str | os.PathLike,
     styles: str | os.PathLike | None = None,
-    tile: int = 256,
+    cell: int = 256,
     columns: int = 7,
     device: torch.device | str = "auto",
     overwrite: bool = False,
 ) -> Generator[FrameProgress, None, Path]:
-    """Write the sheet to ``target``; yields one progress event per tile."""
+    """Write the sheet to ``target``, each picture ``cell`` pixels on its long side; yields one progress event per picture."""
     device = as_device(device)
     check_writable(target, overwrite)
     content = read_image(photo)
-    content = resize(content, fit_size(*content.shape[-2:], tile)).to(device)
+    content = resize(content, fit_size(*content.shape[-2:], cell)).to(device)
     style_files = _style_files(styles) if styles is not None else []
     total = 1 + STYLES_26 + len(ANY_STYLE) * len(style_files)
     tiles: list[tuple[str, torch.Tensor]] = [("original", content)]
