@@ -30,7 +30,7 @@ from ..errors import OutputError
 from ..identity import JobIdentity
 from .atomic import atomic_output, check_writable, fsync_path
 from .segments import ResumePoint
-from .sequences import is_pattern
+from .sequences import frame_numbers, is_pattern
 from .stills import SEQUENCE_EXTS, write_still
 from .video_reader import Frame, VideoInfo
 
@@ -163,12 +163,8 @@ class SequenceWriter:
         _write_json(self.work_dir / "job.json", stored)
 
     def _existing_frame(self) -> Path | None:
-        folder, name = Path(self.pattern).parent, Path(self.pattern).name
-        if not folder.is_dir():
-            return None
-        head, _, tail = _FIELD.split(name, maxsplit=1)
-        matcher = re.compile(re.escape(head) + r"\d+" + re.escape(tail) + "$")
-        return next((folder / e.name for e in os.scandir(folder) if matcher.match(e.name)), None)
+        numbers = frame_numbers(self.pattern)
+        return Path(self.pattern % numbers[0]) if numbers else None
 
 
 def _write_json(path: Path, data: object) -> None:
