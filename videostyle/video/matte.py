@@ -52,6 +52,15 @@ def attach_mattes(frames: Iterator[Frame], mask: str | os.PathLike | None, mask_
         yield replace(frame, matte=_fit(matte, frame.rgb.shape[:2]))
 
 
+def attach_backdrop(frames: Iterator[Frame], backdrop: Iterator[Frame]) -> Iterator[Frame]:
+    """``frames`` each with the ``backdrop`` frame in step as its ``base`` (what the matte's black keeps)."""
+    for index, frame in enumerate(frames):
+        base = next(backdrop, None)
+        if base is None:
+            raise InputError(f"the background render ends before the input, at its frame {index}")
+        yield replace(frame, base=base.rgb)
+
+
 def mask_is_moving(mask: str | os.PathLike | None) -> bool:
     """Whether ``mask`` has frames of its own (a video or a sequence) rather than one image or the alpha."""
     return mask is not None and str(mask) != ALPHA and media_kind(Path(mask)) == "video"
@@ -86,7 +95,8 @@ def matte_of(rgb: np.ndarray) -> np.ndarray:
 
 def composite(result: np.ndarray, source: Frame) -> tuple[np.ndarray, np.ndarray | None]:
     """The frame to write and its alpha: ``result`` where the matte is white (and the input not fully
-    transparent), the input where it is black; the input alpha, resized only if the result's size differs."""
+    transparent), the input (or the frame's ``base``) where it is black; the input alpha, resized only
+    if the result's size differs."""
     size = result.shape[:2]
     alpha = source.alpha if source.alpha is None or source.alpha.shape == size else _fit(source.alpha, size)
     matte = None if source.matte is None else _fit(source.matte, size)
@@ -96,7 +106,8 @@ def composite(result: np.ndarray, source: Frame) -> tuple[np.ndarray, np.ndarray
     if matte is None or bool((matte >= 1).all()):
         return result, alpha
     weight = matte[..., None]
-    mixed = weight * _as_float(result) + (1 - weight) * _as_float(_fit(source.rgb, size))
+    kept = source.rgb if source.base is None else source.base
+    mixed = weight * _as_float(result) + (1 - weight) * _as_float(_fit(kept, size))
     return mixed.astype(np.float32), alpha
 
 
