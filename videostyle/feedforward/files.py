@@ -12,14 +12,14 @@ import torch
 
 from ..device import as_device
 from ..errors import OptionError
-from ..media import read_image, same_kind, write_image
+from ..media import same_kind
 from ..media.atomic import check_writable
 from ..progress import FrameProgress, drain
 from ..resize import NETWORK_CAP, fit_size, resize
 from ..timeline import TimelineOptions
 from ..video import OutputOptions
 from ..video.backdrop import BackgroundOptions, iter_over_backdrop, with_base
-from ..video.matte import matted_still, still_with_matte
+from ..video.still_job import open_still, write_still_result
 from .inference import FrameStylizer, InferenceOptions
 from .pipeline import iter_stylize_video
 
@@ -55,12 +55,11 @@ def iter_stylize_file(
         raise OptionError("--stabilize applies to videos only")
     check_writable(target, output.overwrite)
     engine, _ = FrameStylizer.from_file(model, options, device)
-    content = read_image(source)
-    still = still_with_matte(source, content, output.mask)
-    result = stylize_image(engine, content, output.size)
+    still = open_still(source, target, output.mask, output.display_referred)
+    result = stylize_image(engine, still.content, output.size)
     if behind is not None:
-        still = with_base(still, stylize_image(FrameStylizer.from_file(model, behind, device)[0], content, output.size))
-    write_image(matted_still(result, still), target, overwrite=output.overwrite)
+        still = with_base(still, stylize_image(FrameStylizer.from_file(model, behind, device)[0], still.content, output.size))
+    write_still_result(result, still, target, overwrite=output.overwrite)
     yield FrameProgress(1, 1)
     return Path(target)
 

@@ -18,7 +18,7 @@ from ..device import as_device
 from ..errors import OptionError
 from ..flow import FlowEstimator
 from ..flow.ahead import ContentFlows
-from ..media import read_image, same_kind, write_image
+from ..media import read_image, same_kind
 from ..media.atomic import check_writable
 from ..optim import Step
 from ..progress import FrameProgress, drain
@@ -38,7 +38,7 @@ from ..video import (
     video_identity,
 )
 from ..video.backdrop import BackgroundOptions, iter_over_backdrop, with_base
-from ..video.matte import matted_still, still_with_matte
+from ..video.still_job import open_still, write_still_result
 from .multipass import iter_multipass
 from .options import StyleOptions
 from .preview import PreviewSink, preview_path, preview_steps
@@ -204,14 +204,13 @@ def iter_stylize_file(
     if timeline.keyed:
         raise OptionError("keyframes (--style-at, --strength-at) change a video over time; the input is a still image")
     check_writable(target, output.overwrite)
-    content = read_image(source)
-    still = still_with_matte(source, content, output.mask)
-    styles = load_styles(styles)
+    still = open_still(source, target, output.mask, output.display_referred)
+    content, styles = still.content, load_styles(styles)
     preview = check_writable(preview_path(target), output.overwrite) if preview_every > 0 else None  # never a user's file
     result = yield from iter_stylize_image(content, styles, options, output.size, device, preview, preview_every)
     if background.style_bg is not None:
         still = with_base(still, (yield from iter_stylize_image(content, [background.style_bg], options, output.size, device)))
-    write_image(matted_still(result, still), target, overwrite=output.overwrite)
+    write_still_result(result, still, target, overwrite=output.overwrite)
     return Path(target)
 
 

@@ -20,8 +20,9 @@ from pathlib import Path
 
 import torch
 
-from ..media import Frame, tensor_to_float_frame
+from ..media import tensor_to_float_frame
 from .options import BackgroundOptions, OutputOptions
+from .still_job import StillInput
 
 Render = Callable[[OutputOptions, str], Generator[object, None, object]]
 """Runs the engine's job in the background style: (its output options, the target to write)."""
@@ -59,6 +60,7 @@ def iter_over_backdrop(
     return result
 
 
-def with_base(still: Frame | None, background: torch.Tensor) -> Frame | None:
-    """A still's matte frame with the (1, 3, H, W) ``background`` result as what the black keeps."""
-    return None if still is None else replace(still, base=tensor_to_float_frame(background))
+def with_base(still: StillInput, background: torch.Tensor) -> StillInput:
+    """A still job's input with the (1, 3, H, W) ``background`` result as what the matte's black keeps."""
+    assert still.frame is not None, "a background needs a mask (BackgroundOptions.check_with)"
+    return replace(still, frame=replace(still.frame, base=tensor_to_float_frame(background)))

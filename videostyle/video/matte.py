@@ -6,7 +6,7 @@ When a finished frame is written the driver composites ``matte * result + (1 - m
 the result's size, with fully transparent input pixels kept as they were, and hands the input alpha,
 untouched, to the writer. The matte comes from its own frames, never from the flow, so its edge stays
 where the compositor drew it. A still image job goes the same way as a one-frame video:
-:func:`still_with_matte` before the work, :func:`matted_still` after it.
+:func:`still_with_matte` before the work, :func:`matted_still` after it (see video.still_job for depth and alpha).
 """
 
 from __future__ import annotations
@@ -72,10 +72,14 @@ def still_with_matte(source: str | os.PathLike, content: torch.Tensor, mask: str
     a mask. Read before the work, so a bad mask fails before any network loads."""
     if mask is None:
         return None
+    own_alpha = read_still(source).alpha if Path(source).suffix.lower() in SEQUENCE_EXTS else None
+    return with_still_matte(Frame(tensor_to_float_frame(content), 0, Fraction(1), alpha=own_alpha), mask)
+
+
+def with_still_matte(frame: Frame, mask: str | os.PathLike | None) -> Frame:
+    """A still's ``frame`` with its matte from ``mask`` (an image, or ``"alpha"``; None: no matte)."""
     if mask_is_moving(mask):
         raise OptionError(f"--mask {mask}: a still image takes a still mask (an image or 'alpha'), not a video or a sequence")
-    own_alpha = read_still(source).alpha if Path(source).suffix.lower() in SEQUENCE_EXTS else None
-    frame = Frame(tensor_to_float_frame(content), 0, Fraction(1), alpha=own_alpha)
     return next(attach_mattes(iter([frame]), mask, None))
 
 
