@@ -58,11 +58,14 @@ def test_each_side_of_a_sequence_matches_its_own_render_and_the_background_rende
     [
         ([], "give --mask"),
         (["--mask", "MASK", "--model", "builtin:0"], "styles from images"),
+        (["--mask", "MASK", "--workers", "2"], "cannot be split"),
     ],
 )
 def test_style_bg_refusals(files, capsys, extra, message):
     extra = [str(files / "mask.png") if e == "MASK" else e for e in extra]
     style = [] if "--model" in extra else ["-s", files / "fg.png"]
-    code, _, err = run(capsys, "stylize", files / "shot" / "p.001.png", *style, "--style-bg", files / "bg.png",
-                       *extra, "-o", files / "x.png", "--quiet", "--device", "cpu")
+    video = "--workers" in extra
+    source, target = (files / "shot" / "p.%03d.png", files / "x.mp4") if video else (files / "shot" / "p.001.png", files / "x.png")
+    code, _, err = run(capsys, "stylize", source, *style, "--style-bg", files / "bg.png",
+                       *extra, "-o", target, "--quiet", "--device", "cpu")
     assert code != 0 and message in err and "Traceback" not in err

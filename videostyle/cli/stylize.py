@@ -57,6 +57,8 @@ def stylize(context: typer.Context, **params: Any) -> None:
     if split.wanted(out.chunk):
         if params["passes"] > 1:
             raise OptionError("--passes renders the whole video in every pass, so it cannot be split: leave out --workers/--gpus")
+        if params.get("style_bg") is not None:
+            raise OptionError("--style-bg renders the whole video twice, so it cannot be split: leave out --workers/--gpus")
         from .chunks import render_chunked
 
         render_chunked(context, "stylize", input, output, out, split, quiet)
