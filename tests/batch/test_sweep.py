@@ -68,3 +68,20 @@ def test_a_folder_of_numbered_frames_is_one_input_of_a_sweep(inputs, tmp_path, c
     out = capsys.readouterr().out
     assert code == 0, out
     assert "shot__wave/plate.%04d.png" in out and "3 jobs are valid" in out
+
+
+def test_no_sequences_makes_every_numbered_photo_an_input(inputs, tmp_path, capsys):
+    photos = inputs / "camera"
+    photos.mkdir()
+    for n in (1, 2, 3):
+        (photos / f"IMG_{n:04d}.png").write_bytes((inputs / "content.png").read_bytes())
+    style = inputs / "style.png"
+    apart = sweep_manifest([photos], [style], tmp_path / "out", {}, sequences=False)
+    assert sorted(job.output for job in apart.jobs) == [f"IMG_{n:04d}__style.png" for n in (1, 2, 3)]
+    for flags, expected in (([], ["camera__style/IMG_%04d.png", "1 job is valid"]),
+                            (["--no-sequences"], ["IMG_0002__style.png", "3 jobs are valid"]),
+                            (["--no-sequences", "--sequences"], ["camera__style/IMG_%04d.png", "1 job is valid"])):
+        code = main(["batch", "stylize", str(photos), "-s", str(style), *flags, "-o", str(tmp_path / "out"), "--dry-run", "--steps", "2"])
+        out = capsys.readouterr().out
+        assert code == 0, out
+        assert all(text in out for text in expected), out

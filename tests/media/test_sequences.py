@@ -111,3 +111,27 @@ def test_read_sequence_trims_by_time(tmp_path):
     info = probe_sequence(sequence, Fraction(2))
     frames = list(read_sequence(sequence, info, start=1.0, duration=1.0))
     assert [f.pts for f in frames] == [2, 3] and frames[0].time == 1.0
+
+
+def test_overwrite_removes_the_stale_tail_of_a_longer_run_and_nothing_else(tmp_path):
+    pattern = tmp_path / "o.%03d.png"
+    rgb = np.zeros((4, 6, 3), np.uint8)
+    with SequenceWriter(pattern, fps=24) as writer:
+        for frame in frames_of(5, rgb):
+            writer.write(frame)
+    (tmp_path / "o.9.png").write_bytes(b"not of the pattern")
+    (tmp_path / "notes.txt").write_text("keep")
+    with SequenceWriter(pattern, fps=24, overwrite=True) as writer:
+        for frame in frames_of(3, rgb):
+            writer.write(frame)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt", "o.001.png", "o.002.png", "o.003.png", "o.9.png"]
+
+
+def test_variable_frame_rate_frames_are_numbered_by_position(tmp_path):
+    pattern = tmp_path / "o.%03d.png"
+    rgb = np.zeros((4, 6, 3), np.uint8)
+    times = [0, 1, 3, 50, 51]  # in 1/100 s: at 24 fps, round(t * fps) would put frames 1-3 on one number
+    with SequenceWriter(pattern, fps=24, start_number=5) as writer:
+        for pts in times:
+            writer.write(Frame(rgb, pts, Fraction(1, 100)))
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"o.{n:03d}.png" for n in range(5, 10)]

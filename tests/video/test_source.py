@@ -114,3 +114,19 @@ def test_a_sequence_job_is_identified_by_its_frames_and_its_mask(tmp_path):
     recorded = video_identity("copy", tmp_path / "in", output).record()
     Image.fromarray(np.zeros((4, 6, 3), np.uint8)).save(tmp_path / "in" / "f3.png")  # a frame added
     assert not video_identity("copy", tmp_path / "in", output).matches(recorded)
+
+
+def test_a_variable_frame_rate_video_becomes_a_sequence_without_lost_frames(tmp_path):
+    from videostyle.media import VideoWriter
+
+    stamps = [0, 10, 20, 100, 110]  # ms: at 25 fps the first three would share a number by time
+    with VideoWriter(tmp_path / "vfr.mkv", fps=25) as writer:
+        for n, pts in enumerate(stamps):
+            writer.write(Frame(np.full((24, 32, 3), 40 * n, np.uint8), pts, Fraction(1, 1000)))
+    job = open_video(tmp_path / "vfr.mkv", OutputOptions(start_number=101))
+    sink, _ = job.writer(tmp_path / "out" / "o.%04d.png")
+    drain(iter_video(job.frames(), Same(), sink))
+    written = sorted((tmp_path / "out").iterdir())
+    assert [p.name for p in written] == [f"o.{n:04d}.png" for n in range(101, 106)]
+    levels = [int(np.asarray(Image.open(p)).mean()) for p in written]
+    assert levels == sorted(levels) and len(set(levels)) == 5  # each frame once, in order

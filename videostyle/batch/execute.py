@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal
 
+from . import outputs
 from .events import BatchStarted, JobFinished, JobResult
 from .journal import Journal, is_done, made_by_batch
 from .lifecycle import Lifecycle
@@ -60,7 +61,7 @@ def run(
         if save_as is not None:
             write_manifest(manifest, Path(save_as))
         records = journal.records
-        ours = frozenset(plan.id for plan in plans if plan.output.exists() and made_by_batch(records.get(plan.id), plan.output))
+        ours = frozenset(plan.id for plan in plans if outputs.exists(plan.output) and made_by_batch(records.get(plan.id), plan.output))
         _refuse_foreign_outputs(plans, ours)
         done = {plan.id for plan in plans if is_done(records.get(plan.id), plan.output, plan.identity)}
         todo = [plan for plan in plans if plan.id not in done]
@@ -106,7 +107,7 @@ def _refuse_foreign_outputs(plans: list[Plan], ours: frozenset[str]) -> None:
         f"job {plan.id}: {plan.output} already exists and is not the file this batch wrote; "
         "move it away, or set overwrite = true to replace it"
         for plan in plans
-        if plan.output.exists() and plan.id not in ours and "--overwrite" not in plan.argv
+        if outputs.exists(plan.output) and plan.id not in ours and "--overwrite" not in plan.argv
     ]
     if foreign:
         raise ManifestError(foreign)

@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import VideostyleError
-from ..identity import JobIdentity, unchanged
+from ..identity import JobIdentity
 from ..media.atomic import fsync_path
+from . import outputs
 
 STATE_DIR = ".videostyle"
 States = ("pending", "running", "done", "failed")
@@ -127,21 +128,19 @@ class Journal:
 
 def made_by_batch(record: Record | None, output: Path) -> bool:
     """The file at ``output`` is the one this batch wrote (same size, and same time or same digest), or
-    one its job published after starting, while the batch was killed before it could record it."""
+    one its job published after starting, while the batch was killed before it could record it. A
+    sequence is the batch's while its frames are ones it wrote, even with some deleted (see outputs)."""
     if record is None:
         return False
     made = record.get("made")
-    if isinstance(made, dict) and unchanged(made, output):
+    if isinstance(made, dict) and outputs.is_unchanged(made, output, missing_ok=True):
         return True
     started = record.get("started_ns")
-    try:
-        return record.state == "running" and isinstance(started, int) and output.stat().st_mtime_ns >= started
-    except OSError:
-        return False
+    return record.state == "running" and isinstance(started, int) and outputs.written_since(output, started)
 
 
 def is_done(record: Record | None, output: Path, identity: JobIdentity) -> bool:
-    """A finished job made from the same options and file contents, whose output is still the one it wrote."""
-    if record is None or record.state != "done" or not made_by_batch(record, output):
+    """A finished job made from the same options and file contents, whose whole output is still the one it wrote."""
+    if record is None or record.state != "done" or not isinstance(made := record.get("made"), dict):
         return False
-    return identity.matches(record.get("identity"))
+    return outputs.is_unchanged(made, output) and identity.matches(record.get("identity"))

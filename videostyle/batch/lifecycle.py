@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..identity import fingerprint
+from . import outputs
 from .events import JobFinished, JobProgress, JobResult, JobStarted
 from .journal import Journal, state_dir
 from .runner import Outcome, child_argv
@@ -60,10 +60,10 @@ class Lifecycle:
 
     def finished(self, plan: Plan, outcome: Outcome, attempts: int) -> JobResult:
         """Record the outcome; a job that exited 0 without its output is a failure."""
-        if outcome.ok and not plan.output.is_file():
+        if outcome.ok and not outputs.exists(plan.output):
             outcome = Outcome(1, f"finished without writing {plan.output}", outcome.seconds, outcome.frames)
         frames = outcome.frames if outcome.frames is not None else plan.frames
-        made = fingerprint(plan.output) if outcome.ok else None
+        made = outputs.made(plan.output) if outcome.ok else None
         with self._lock:
             if made is not None:
                 self.journal.write(

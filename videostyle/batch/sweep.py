@@ -62,10 +62,13 @@ def _output_name(source: Path, rel: Path, style: Path) -> str:
 
 
 def sweep_manifest(
-    inputs: list[Path], styles: list[Path], outdir: Path, options: dict[str, Value], command: str = "stylize"
+    inputs: list[Path], styles: list[Path], outdir: Path, options: dict[str, Value], command: str = "stylize",
+    sequences: bool = True,
 ) -> Manifest:
-    """The cross product of inputs and styles with shared ``options`` (outputs relative to ``outdir``)."""
-    sources, problems = find_media(inputs, IMAGE_EXTS | VIDEO_EXTS, skip=outdir, sequences=True)
+    """The cross product of inputs and styles with shared ``options`` (outputs relative to ``outdir``).
+    ``sequences`` False: every picture is an input of its own, even in a folder of numbered frames (a
+    camera's IMG_0001.jpg, IMG_0002.jpg ... are photos, not a shot)."""
+    sources, problems = find_media(inputs, IMAGE_EXTS | VIDEO_EXTS, skip=outdir, sequences=sequences)
     style_files, missing = find_media(styles, IMAGE_EXTS, skip=outdir)
     problems += missing
     if not sources and not problems:

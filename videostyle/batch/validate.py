@@ -14,8 +14,12 @@ from ..errors import VideostyleError
 from ..feedforward.builtin.names import is_builtin
 from ..identity import JobIdentity, canonical, job_identity
 from ..media import media_kind, probe_video
+from ..media.sequences import find_sequence, is_pattern, is_sequence
 from .grammar import Grammar, Parsed
 from .manifest import Job, Manifest, ManifestError
+
+MASK_ALPHA = "alpha"
+"""``--mask alpha`` (video.matte.ALPHA, not imported here: it pulls in torch and OpenCV) names no file."""
 
 WORK_DIR_OPTION = "--work-dir"
 """Frame-level resume: video jobs get ``--work-dir DIR`` when their command accepts it (see runner)."""
@@ -74,14 +78,16 @@ def plan_job(job: Job, base: Path, outdir: Path, grammar: Grammar) -> Plan:
     if dropped:  # defaults apply where they apply
         argv, ctx = _parsed(grammar, job, {k: v for k, v in job.options.items() if k not in dropped}, source, output)
     grammar.check(job.command, ctx)
-    read = [source] if source is not None else []
+    start_number = ctx.params.get("start_number")
+    media = job.command != "train"  # a folder given as a video command's input or mask is a sequence
+    read = _files_read(source, start_number, folder_is_sequence=media) if source is not None else []
     for name, value in ctx.params.items():  # every path the command reads must exist
         for path in value if isinstance(value, (list, tuple)) else [value]:
-            if not isinstance(path, Path) or name == "output" or (name == "model" and is_builtin(path)):
+            if name == "mask" and isinstance(path, str) and path != MASK_ALPHA:
+                path = Path(path)  # --mask FILE|alpha is a string option
+            if not isinstance(path, Path) or name in ("output", "input") or (name == "model" and is_builtin(path)):
                 continue
-            if not (base / path).exists():
-                raise VideostyleError(f"{path} does not exist")
-            read.append(canonical(base / path))
+            read += _files_read(base / path, None, folder_is_sequence=media and name == "mask")
     kind_out = _check_kinds(job, source, output)
     return Plan(
         job=job,
@@ -93,6 +99,16 @@ def plan_job(job: Job, base: Path, outdir: Path, grammar: Grammar) -> Plan:
         resumable=kind_out == "video" and grammar.accepts(job.command, WORK_DIR_OPTION),
         identity=job_identity(job.command, argv, files=read),
     )
+
+
+def _files_read(path: Path, start_number: int | None, folder_is_sequence: bool) -> list[Path]:
+    """The files a job reads for ``path``: a sequence's frames (so a changed frame makes a new job), or
+    the path itself; one that does not exist is a problem of the manifest."""
+    if is_pattern(path) or (folder_is_sequence and is_sequence(path)):
+        return [canonical(frame) for frame in find_sequence(path, start_number).files()]
+    if not path.exists():
+        raise VideostyleError(f"{path} does not exist")
+    return [canonical(path)]
 
 
 def _parsed(grammar: Grammar, job: Job, options: dict, source: Path | None, output: Path) -> tuple[list[str], Parsed]:

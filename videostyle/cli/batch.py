@@ -65,6 +65,10 @@ def run_manifest(
     _execute(manifest, output, dry_run, retries, executor, gpus, ray_address)
 
 
+SEQUENCES = ("--sequences", "--no-sequences")
+"""The sweep's own switch: folders of numbered frames as one sequence input each, or every picture alone."""
+
+
 @batch_app.command(
     "stylize",
     context_settings={"ignore_unknown_options": True, "allow_extra_args": True, "help_option_names": []},
@@ -74,20 +78,23 @@ def sweep(args: Annotated[list[str] | None, typer.Argument(help="INPUTS... -s ST
     """Stylize every input (files or folders) with every style: INPUTS... -s STYLE... -o OUT, then stylize options.
 
     Outputs are named INPUT__STYLE.ext; the manifest is saved as OUT/batch.toml to repeat or resume the run.
+    A folder whose pictures are all numbered frames of one sequence is one input (OUT/FOLDER__STYLE/PATTERN);
+    --no-sequences makes each picture an input of its own (a camera's IMG_0001.jpg ...); --sequences is the default.
     Batch options (--dry-run, --retries, --executor, --gpus, --ray-address) are accepted too.
     """
     args = list(args or [])
     if not args or "--help" in args or "-h" in args:
         typer.echo(inspect.cleandoc(sweep.__doc__ or ""))
         return
-    inputs, styles, batch_argv, style_argv = _split_sweep(args)
+    sequences = next((a == SEQUENCES[0] for a in reversed(args) if a in SEQUENCES), True)  # the last one given wins
+    inputs, styles, batch_argv, style_argv = _split_sweep([a for a in args if a not in SEQUENCES])
     if not inputs or not styles or not any(a.partition("=")[0] in ("-o", "--output") or a.startswith("-o") for a in batch_argv):
         _usage(["give inputs, styles and an output folder: batch stylize INPUTS... -s STYLES... -o OUT"])
     ctx = _run_command().make_context("run", ["batch.toml", *batch_argv], resilient_parsing=False)
     outdir = Path(ctx.params["output"])
     try:
         options = argv_to_options("stylize", ["in.png", *style_argv, "-o", "out.png"], ignore=("input", "output", "style"))
-        manifest = sweep_manifest([Path(p) for p in inputs], [Path(p) for p in styles], outdir, options)
+        manifest = sweep_manifest([Path(p) for p in inputs], [Path(p) for p in styles], outdir, options, sequences=sequences)
     except ManifestError as error:
         _usage(error.problems)
     except ClickException as error:  # a stylize option is wrong

@@ -15,20 +15,21 @@ from ..shared_options import DeviceOptions
 from ..stylize.options import OPTIMIZATION, PreviewOptions, StyleOptions
 from ..stylize.temporal_options import TemporalOptions
 from ..timeline.options import ReactOptions, TimelineOptions
-from ..video.options import OutputOptions, SplitOptions
+from ..video.options import BackgroundOptions, OutputOptions, SplitOptions
 from .declare import Declaration, Engine, check_options, declare, given, head_param, job_quality
 from .options import Quiet
 
 DECLARATION = Declaration(
     engines=(
-        Engine("optimization", OPTIMIZATION, (StyleOptions, TemporalOptions, PreviewOptions, TimelineOptions, ReactOptions)),
-        Engine("model", "--model", (InferenceOptions, TimelineOptions)),
+        Engine("optimization", OPTIMIZATION, (StyleOptions, TemporalOptions, PreviewOptions, TimelineOptions, ReactOptions, BackgroundOptions)),
+        Engine("model", "--model", (InferenceOptions, TimelineOptions, BackgroundOptions)),
     ),
     common=(QualityOptions, OutputOptions, SplitOptions, DeviceOptions),
     engine_of=lambda params: "model" if params.get("model") is not None else "optimization",
     panels={StyleOptions: "Optimization", TemporalOptions: "Video coherence (optimization)", PreviewOptions: "Optimization",
             InferenceOptions: "Trained networks (--model)", OutputOptions: "Input and output", SplitOptions: "Many workers",
-            DeviceOptions: "Input and output", QualityOptions: "Input and output", TimelineOptions: "Timeline (video)", ReactOptions: "Timeline (video)"},
+            DeviceOptions: "Input and output", QualityOptions: "Input and output", TimelineOptions: "Timeline (video)", ReactOptions: "Timeline (video)",
+            BackgroundOptions: "Compositing"},
     extras=lambda cls, params: {"style_images": tuple(params.get("style") or ())} if cls is InferenceOptions else {},
 )
 
@@ -56,6 +57,8 @@ def stylize(context: typer.Context, **params: Any) -> None:
     if split.wanted(out.chunk):
         if params["passes"] > 1:
             raise OptionError("--passes renders the whole video in every pass, so it cannot be split: leave out --workers/--gpus")
+        if params.get("style_bg") is not None:
+            raise OptionError("--style-bg renders the whole video twice, so it cannot be split: leave out --workers/--gpus")
         from .chunks import render_chunked
 
         render_chunked(context, "stylize", input, output, out, split, quiet)
@@ -64,12 +67,12 @@ def stylize(context: typer.Context, **params: Any) -> None:
     engine = DECLARATION.engine_of(params)
     quality = job_quality(context, DECLARATION, engine in ("optimization",), device)
     make = partial(DECLARATION.build, params=params, given=given(context), quality=quality)
-    timeline = make(TimelineOptions)
+    timeline, background = make(TimelineOptions), make(BackgroundOptions)
     if model is not None:
         from ..feedforward.files import iter_stylize_file as iter_stylize_with_model
 
         inference = make(InferenceOptions)
-        events = iter_stylize_with_model(input, output, model, inference, out, device, timeline)
+        events = iter_stylize_with_model(input, output, model, inference, out, device, timeline, background)
     elif not style and not timeline.style_at:
         raise OptionError("give a style image with -s STYLE, or a trained network with --model MODEL.safetensors")
     else:
@@ -78,6 +81,6 @@ def stylize(context: typer.Context, **params: Any) -> None:
         events = iter_stylize_file(
             input, output, style or [], make(StyleOptions), out, device,
             temporal=make(TemporalOptions), preview_every=make(PreviewOptions).preview_every,
-            timeline=timeline, react=make(ReactOptions),
+            timeline=timeline, react=make(ReactOptions), background=background,
         )
     typer.echo(f"wrote {run_with_progress(events, f'stylize {input.name}', quiet)}")

@@ -21,7 +21,7 @@ from ..device import as_device
 from ..errors import OptionError
 from ..flow import FlowOptions
 from ..flow.ahead import FlowsAhead
-from ..media import media_kind, read_image, write_image
+from ..media import media_kind, read_image
 from ..media.atomic import check_writable
 from ..optim import Step
 from ..progress import FrameProgress, LoopClosure, drain
@@ -42,7 +42,7 @@ from ..video import (
     open_video,
     video_identity,
 )
-from ..video.matte import matted_still, still_with_matte
+from ..video.still_job import open_still, write_still_result
 from .animate import Motion, iter_zoom_loop
 from .dreamer import Dreamer
 from .loop import LoopSink, loop_overlap
@@ -209,8 +209,8 @@ def iter_dream_file(
         raise OptionError(f"--carried-steps {carried_steps} is out of range 1..10000")
     check_writable(target, output.overwrite)
     guide_image = read_image(guide) if isinstance(guide, (str, os.PathLike)) else guide
-    image = read_image(source) if kind_in == "image" else None  # bad input fails before the network loads
-    still = still_with_matte(source, image, output.mask) if image is not None else None
+    still = open_still(source, target, output.mask, output.display_referred) if kind_in == "image" else None  # bad input fails before the network loads
+    image = still.content if still is not None else None
     device = as_device(device)
     dreamer = Dreamer(options, device, guide_image)
     if image is None:
@@ -228,7 +228,7 @@ def iter_dream_file(
         events = iter_dream_animation(image, target, dreamer, motion, frames, fps, output, identity=identity, loop=loop, react=react)
         return (yield from events)
     result = yield from iter_dream_image(image, dreamer, output.size)
-    write_image(matted_still(result, still), target, overwrite=output.overwrite)
+    write_still_result(result, still, target, overwrite=output.overwrite)
     return Path(target)
 
 

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import os
 from collections.abc import Generator
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import torch
 
 from ..device import as_device
 from ..errors import OptionError
-from ..media import read_image, same_kind, write_image
+from ..media import same_kind
 from ..media.atomic import check_writable
 from ..progress import FrameProgress, drain
 from ..resize import NETWORK_CAP, fit_size, resize
 from ..timeline import TimelineOptions
 from ..video import OutputOptions
-from ..video.matte import matted_still, still_with_matte
+from ..video.backdrop import BackgroundOptions, iter_over_backdrop, with_base
+from ..video.still_job import open_still, write_still_result
 from .inference import FrameStylizer, InferenceOptions
 from .pipeline import iter_stylize_video
 
@@ -29,22 +32,34 @@ def iter_stylize_file(
     output: OutputOptions = OutputOptions(),
     device: torch.device | str = "auto",
     timeline: TimelineOptions = TimelineOptions(),
+    background: BackgroundOptions = BackgroundOptions(),
 ) -> Generator[FrameProgress, None, Path]:
     """Image -> image or video -> video through the network of ``model``, chosen by the extensions
-    (``timeline``: style keyframes of a video)."""
+    (``timeline``: style keyframes of a video). ``background.style_bg`` styles where the mask is black,
+    with a network that takes style images (see video.backdrop)."""
     device = as_device(device)
+    background.check_with(output)
+    behind = None if background.style_bg is None else replace(options, style_images=(background.style_bg,), style_weights=None)
+    if behind is not None and (not options.style_images or timeline.keyed):
+        raise OptionError("--style-bg takes a network that styles from images (builtin:arbitrary, builtin:microast, train --arbitrary) with -s, and no --style-at")
     if same_kind(source, target) == "video":
-        return (yield from iter_stylize_video(source, target, model, options, output, device, timeline=timeline))
+        video = partial(iter_stylize_video, source, model=model, output=output, device=device, timeline=timeline)
+        if behind is None:
+            return (yield from video(target, options=options))
+        return (yield from iter_over_backdrop(
+            lambda out, to: video(to, options=behind, output=out), lambda out: video(target, options=options, output=out), target, output,
+        ))
     if timeline.keyed:
         raise OptionError("keyframes (--style-at) change a video over time; the input is a still image")
     if options.stabilize:
         raise OptionError("--stabilize applies to videos only")
     check_writable(target, output.overwrite)
     engine, _ = FrameStylizer.from_file(model, options, device)
-    content = read_image(source)
-    still = still_with_matte(source, content, output.mask)
-    result = stylize_image(engine, content, output.size)
-    write_image(matted_still(result, still), target, overwrite=output.overwrite)
+    still = open_still(source, target, output.mask, output.display_referred)
+    result = stylize_image(engine, still.content, output.size)
+    if behind is not None:
+        still = with_base(still, stylize_image(FrameStylizer.from_file(model, behind, device)[0], still.content, output.size))
+    write_still_result(result, still, target, overwrite=output.overwrite)
     yield FrameProgress(1, 1)
     return Path(target)
 

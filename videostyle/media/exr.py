@@ -24,6 +24,11 @@ def _openexr() -> ModuleType:
     return OpenEXR
 
 
+def require_exr() -> None:
+    """Fail now, before any work, when a job will write an EXR and the extra is missing."""
+    _openexr()
+
+
 def read_exr(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray | None]:
     """RGB (H, W, 3) and alpha (H, W) or None, in the file's own pixel type (float16 or float32)."""
     exr = _openexr()

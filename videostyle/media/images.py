@@ -18,6 +18,7 @@ from PIL import Image, ImageOps
 from ..errors import InputError, OutputError
 from .atomic import atomic_output
 from .kinds import IMAGE_EXTS, VIDEO_EXTS
+from .stills import read_still, write_still
 from .video_reader import describe
 
 MAX_PIXELS = 100_000_000
@@ -39,6 +40,8 @@ def read_image(path: str | os.PathLike) -> torch.Tensor:
         raise InputError(f"{path} is a folder; give an image file")
     if path.suffix.lower() in VIDEO_EXTS - {".gif"}:  # a GIF may well be a still
         raise InputError(f"{path} is a video; an image is needed here (a style, a guide, a start image)")
+    if path.suffix.lower() == ".exr":  # Pillow has no EXR: scene-linear light, as sRGB in [0, 1]
+        return frame_to_tensor(read_still(path).rgb)
     try:
         with warnings.catch_warnings():
             # Our own MAX_PIXELS check below replaces Pillow's warning.
@@ -60,10 +63,12 @@ def write_image(image: torch.Tensor, path: str | os.PathLike, overwrite: bool = 
         raise OutputError(
             f"{path}: cannot write {ext or 'no extension'!r} images; use one of {' '.join(sorted(IMAGE_EXTS))}"
         )
-    fmt = Image.registered_extensions()[ext]
-    picture = Image.fromarray(tensor_to_frame(image))
     with atomic_output(path, overwrite) as tmp:  # turns an OSError into one line naming path and cause
-        picture.save(tmp, format=fmt, **_SAVE_OPTIONS.get(fmt, {}))
+        if ext == ".exr":
+            write_still(tmp, tensor_to_float_frame(image), None)
+        else:
+            fmt = Image.registered_extensions()[ext]
+            Image.fromarray(tensor_to_frame(image)).save(tmp, format=fmt, **_SAVE_OPTIONS.get(fmt, {}))
 
 
 def frame_to_tensor(frame: np.ndarray, device: torch.device | str = "cpu") -> torch.Tensor:

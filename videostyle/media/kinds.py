@@ -9,8 +9,8 @@ from typing import Literal
 from ..errors import InputError, OptionError, OutputError
 from .sequences import is_pattern
 
-IMAGE_EXTS: frozenset[str] = frozenset({".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff"})
-# .exr frames are read and written in sequences only (media.stills); still jobs use Pillow.
+IMAGE_EXTS: frozenset[str] = frozenset({".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff", ".exr"})
+# .exr is read and written through media.stills (the exr extra), every other still through Pillow.
 VIDEO_EXTS: frozenset[str] = frozenset({".mp4", ".mov", ".mkv", ".webm", ".gif"})
 
 MediaKind = Literal["image", "video"]

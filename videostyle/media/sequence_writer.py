@@ -1,8 +1,11 @@
 """Write a job's frames as an image sequence, one file per frame, resumable after a stop.
 
 Each frame goes to a temporary name and is renamed into place, so a frame file is either complete or
-absent. Frame numbers carry on the source's (a sequence's first number, or ``start_number`` for a
-video, default 1): the frame at time t is number ``first + round(t * fps)``.
+absent. A sequence source's frame numbers carry on (its frame at time t, exactly ``t * fps`` frames
+after its first, keeps its number); anything else is numbered by position, ``start_number + i``
+(default 1), so a variable-frame-rate video never puts two frames on one number. A clean finish
+removes the pattern's frames beyond the last one written: the stale tail of a longer earlier run
+(which only an ``overwrite`` or a run of the same job may find there).
 
 Resume. Beside the frames lives a private work folder ``.NAME.videostyle`` (NAME: the pattern's
 file name) holding ``job.json`` (the job's identity and the writer's settings) and, every
@@ -30,7 +33,7 @@ from ..errors import OutputError
 from ..identity import JobIdentity
 from .atomic import atomic_output, check_writable, fsync_path
 from .segments import ResumePoint
-from .sequences import is_pattern
+from .sequences import frame_numbers, is_pattern
 from .stills import SEQUENCE_EXTS, write_still
 from .video_reader import Frame, VideoInfo
 
@@ -65,6 +68,8 @@ class SequenceWriter:
         self.fps = Fraction(like.fps if like is not None else fps)
         source_first = like.first_number if like is not None else None
         self.first_number = source_first if source_first is not None else (1 if start_number is None else start_number)
+        self._by_time = source_first is not None
+        self._last: int | None = None
         self.display_referred = display_referred
         self.overwrite = overwrite
         self.work_dir = Path(self.pattern).parent / f".{_FIELD.sub('N', Path(self.pattern).name)}.videostyle"
@@ -85,17 +90,22 @@ class SequenceWriter:
         self.frames_written = 0
 
     def number(self, frame: Frame) -> int:
-        """The frame number ``frame`` is written under."""
-        return self.first_number + round(frame.pts * frame.time_base * self.fps)
+        """The frame number ``frame``, the next one to write, is written under."""
+        if self._by_time:
+            return self.first_number + round(frame.pts * frame.time_base * self.fps)
+        return self.first_number + self.frames_written
 
     def write(self, frame: Frame) -> None:
         """Write one frame atomically (float frames at 16 bits / half, with the frame's alpha)."""
         if not self._entered:
             raise RuntimeError("use SequenceWriter in a `with` block")
-        path = Path(self.pattern % self.number(frame))
-        with atomic_output(path, overwrite=True) as tmp:
+        number = self.number(frame)
+        if self._last is not None and number <= self._last:
+            raise OutputError(f"two frames of {self.pattern} fall on number {number}; the source's frame times are not 1/{self.fps} apart")
+        with atomic_output(Path(self.pattern % number), overwrite=True) as tmp:
             write_still(tmp, frame.rgb, frame.alpha, self.display_referred)
         self.frames_written += 1
+        self._last = number
 
     def wants_state(self, index: int) -> bool:
         return (index + 1) % CHECKPOINT_EVERY == 0
@@ -126,6 +136,7 @@ class SequenceWriter:
         if exc_type is None:
             if self.frames_written == 0:
                 raise OutputError(f"no frames were given, so {self.pattern} was not written")
+            self._remove_stale()
             shutil.rmtree(self.work_dir, ignore_errors=True)
 
     def _load(self) -> ResumePoint:
@@ -162,13 +173,18 @@ class SequenceWriter:
         stored = {"settings": self._settings, "identity": self._identity.record() if self._identity else None}
         _write_json(self.work_dir / "job.json", stored)
 
+    def _remove_stale(self) -> None:
+        """Delete the frames numbered after the last one written (left by a longer earlier run)."""
+        if self._last is None and self._by_time:
+            return  # every frame was written before a resume: nothing here says where the job ends
+        last = self._last if self._last is not None else self.first_number + self.frames_written - 1
+        for number in frame_numbers(self.pattern):
+            if number > last:
+                Path(self.pattern % number).unlink(missing_ok=True)
+
     def _existing_frame(self) -> Path | None:
-        folder, name = Path(self.pattern).parent, Path(self.pattern).name
-        if not folder.is_dir():
-            return None
-        head, _, tail = _FIELD.split(name, maxsplit=1)
-        matcher = re.compile(re.escape(head) + r"\d+" + re.escape(tail) + "$")
-        return next((folder / e.name for e in os.scandir(folder) if matcher.match(e.name)), None)
+        numbers = frame_numbers(self.pattern)
+        return Path(self.pattern % numbers[0]) if numbers else None
 
 
 def _write_json(path: Path, data: object) -> None:

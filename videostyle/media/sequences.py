@@ -62,12 +62,7 @@ def find_sequence(spec: str | os.PathLike, start_number: int | None = None) -> S
         raise InputError(f"{spec}: sequences of {Path(name).suffix or 'extension-less'} files are not supported; use one of {' '.join(sorted(SEQUENCE_EXTS))}")
     if not folder.is_dir():
         raise InputError(f"{folder} does not exist")
-    head, tail = _FIELD.split(name, maxsplit=1)[0], _FIELD.split(name, maxsplit=1)[-1]
-    matcher = re.compile(re.escape(head) + r"(\d+)" + re.escape(tail) + "$")
-    numbers = sorted(
-        int(m.group(1)) for entry in os.scandir(folder)
-        if (m := matcher.match(entry.name)) and name % int(m.group(1)) == entry.name
-    )
+    numbers = frame_numbers(pattern)
     if start_number is not None:
         numbers = [n for n in numbers if n >= start_number]
     if not numbers:
@@ -80,6 +75,20 @@ def find_sequence(spec: str | os.PathLike, start_number: int | None = None) -> S
             missing = f"{previous + 1}" if number == previous + 2 else f"{previous + 1}-{number - 1}"
             raise InputError(f"{spec}: frames {missing} are missing (a gap after frame {previous}); fill it or split the sequence")
     return Sequence(pattern, range(numbers[0], numbers[-1] + 1))
+
+
+def frame_numbers(pattern: str | os.PathLike) -> list[int]:
+    """The numbers of the files that exist for ``pattern``, ascending (any numbers, gaps allowed): an
+    output sequence's frames as they lie on disk, and the raw material of :func:`find_sequence`."""
+    folder, name = Path(pattern).parent, Path(pattern).name
+    if not folder.is_dir():
+        return []
+    parts = _FIELD.split(name, maxsplit=1)
+    matcher = re.compile(re.escape(parts[0].replace("%%", "%")) + r"(\d+)" + re.escape(parts[-1].replace("%%", "%")) + "$")
+    return sorted(
+        int(m.group(1)) for entry in os.scandir(folder)
+        if (m := matcher.match(entry.name)) and name % int(m.group(1)) == entry.name
+    )
 
 
 def folder_sequence(folder: str | os.PathLike) -> str | None:

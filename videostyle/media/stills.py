@@ -53,6 +53,8 @@ def linear_from_srgb(y: np.ndarray) -> np.ndarray:
 def read_still(path: str | os.PathLike, display_referred: bool = False) -> Still:
     """Read one sequence frame (see the module docstring for depth, alpha and colour)."""
     path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path} does not exist" if not path.exists() else f"{path} is not a file; give an image file")
     if path.suffix.lower() == ".exr":
         rgb, alpha = read_exr(path)
         rgb = rgb.astype(np.float32)

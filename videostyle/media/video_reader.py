@@ -62,14 +62,16 @@ class VideoInfo:
 class Frame:
     """One picture and its presentation timestamp: upright RGB (H, W, 3), uint8 or float32 in [0, 1]
     (deep sources: 16-bit and EXR sequences), plus what compositing needs, carried beside the engines:
-    the source's ``alpha`` (H, W) in its own pixel type, and the ``matte`` (H, W) float32 in [0, 1]
-    that says where the result replaces the input (see video.matte)."""
+    the source's ``alpha`` (H, W) in its own pixel type, the ``matte`` (H, W) float32 in [0, 1]
+    that says where the result replaces the input (see video.matte), and the ``base`` (H', W', 3)
+    that the matte's black keeps instead of the input (a background rendered in another style)."""
 
     rgb: np.ndarray
     pts: int
     time_base: Fraction
     alpha: np.ndarray | None = None
     matte: np.ndarray | None = None
+    base: np.ndarray | None = None
 
     @property
     def time(self) -> float:

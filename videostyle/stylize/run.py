@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from contextlib import nullcontext
+from functools import partial
 from collections.abc import Generator, Sequence
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from ..device import as_device
 from ..errors import OptionError
 from ..flow import FlowEstimator
 from ..flow.ahead import ContentFlows
-from ..media import read_image, same_kind, write_image
+from ..media import read_image, same_kind
 from ..media.atomic import check_writable
 from ..optim import Step
 from ..progress import FrameProgress, drain
@@ -36,7 +37,8 @@ from ..video import (
     open_video,
     video_identity,
 )
-from ..video.matte import matted_still, still_with_matte
+from ..video.backdrop import BackgroundOptions, iter_over_backdrop, with_base
+from ..video.still_job import open_still, write_still_result
 from .multipass import iter_multipass
 from .options import StyleOptions
 from .preview import PreviewSink, preview_path, preview_steps
@@ -179,27 +181,36 @@ def iter_stylize_file(
     preview_every: int = 0,
     timeline: TimelineOptions = TimelineOptions(),
     react: ReactOptions = ReactOptions(),
+    background: BackgroundOptions = BackgroundOptions(),
 ) -> Generator[Step | FrameProgress, None, Path]:
     """Image -> image or video -> video, chosen by the files' extensions (``temporal``, ``timeline``: videos only).
 
     ``preview_every`` > 0 writes TARGET.preview.png every so many steps (stills) or frames (videos).
+    ``background.style_bg`` styles where the mask is black (see video.backdrop).
     """
+    background.check_with(output)
+    if background.style_bg is not None and (timeline.keyed or react.react):
+        raise OptionError("--style-bg renders the background with one style and strength: leave out --style-at, --strength-at and --react")
     if same_kind(source, target) == "video":
-        return (yield from iter_stylize_video(
-            source, target, styles, options, output, device, temporal=temporal, preview_every=preview_every, timeline=timeline,
-            react=react,
+        video = partial(iter_stylize_video, source, options=options, device=device, temporal=temporal, timeline=timeline, react=react)
+        if background.style_bg is None:
+            return (yield from video(target, styles, output=output, preview_every=preview_every))
+        return (yield from iter_over_backdrop(
+            lambda out, to: video(to, [background.style_bg], output=out),
+            lambda out: video(target, styles, output=out, preview_every=preview_every), target, output,
         ))
     if react.react or react.audio:
         raise OptionError("--react and --audio follow a soundtrack over time; the input is a still image")
     if timeline.keyed:
         raise OptionError("keyframes (--style-at, --strength-at) change a video over time; the input is a still image")
     check_writable(target, output.overwrite)
-    content = read_image(source)
-    still = still_with_matte(source, content, output.mask)
-    styles = load_styles(styles)
+    still = open_still(source, target, output.mask, output.display_referred)
+    content, styles = still.content, load_styles(styles)
     preview = check_writable(preview_path(target), output.overwrite) if preview_every > 0 else None  # never a user's file
     result = yield from iter_stylize_image(content, styles, options, output.size, device, preview, preview_every)
-    write_image(matted_still(result, still), target, overwrite=output.overwrite)
+    if background.style_bg is not None:
+        still = with_base(still, (yield from iter_stylize_image(content, [background.style_bg], options, output.size, device)))
+    write_still_result(result, still, target, overwrite=output.overwrite)
     return Path(target)
 
 

@@ -6,7 +6,7 @@ When a finished frame is written the driver composites ``matte * result + (1 - m
 the result's size, with fully transparent input pixels kept as they were, and hands the input alpha,
 untouched, to the writer. The matte comes from its own frames, never from the flow, so its edge stays
 where the compositor drew it. A still image job goes the same way as a one-frame video:
-:func:`still_with_matte` before the work, :func:`matted_still` after it.
+:func:`still_with_matte` before the work, :func:`matted_still` after it (see video.still_job for depth and alpha).
 """
 
 from __future__ import annotations
@@ -52,6 +52,15 @@ def attach_mattes(frames: Iterator[Frame], mask: str | os.PathLike | None, mask_
         yield replace(frame, matte=_fit(matte, frame.rgb.shape[:2]))
 
 
+def attach_backdrop(frames: Iterator[Frame], backdrop: Iterator[Frame]) -> Iterator[Frame]:
+    """``frames`` each with the ``backdrop`` frame in step as its ``base`` (what the matte's black keeps)."""
+    for index, frame in enumerate(frames):
+        base = next(backdrop, None)
+        if base is None:
+            raise InputError(f"the background render ends before the input, at its frame {index}")
+        yield replace(frame, base=base.rgb)
+
+
 def mask_is_moving(mask: str | os.PathLike | None) -> bool:
     """Whether ``mask`` has frames of its own (a video or a sequence) rather than one image or the alpha."""
     return mask is not None and str(mask) != ALPHA and media_kind(Path(mask)) == "video"
@@ -63,10 +72,14 @@ def still_with_matte(source: str | os.PathLike, content: torch.Tensor, mask: str
     a mask. Read before the work, so a bad mask fails before any network loads."""
     if mask is None:
         return None
+    own_alpha = read_still(source).alpha if Path(source).suffix.lower() in SEQUENCE_EXTS else None
+    return with_still_matte(Frame(tensor_to_float_frame(content), 0, Fraction(1), alpha=own_alpha), mask)
+
+
+def with_still_matte(frame: Frame, mask: str | os.PathLike | None) -> Frame:
+    """A still's ``frame`` with its matte from ``mask`` (an image, or ``"alpha"``; None: no matte)."""
     if mask_is_moving(mask):
         raise OptionError(f"--mask {mask}: a still image takes a still mask (an image or 'alpha'), not a video or a sequence")
-    own_alpha = read_still(source).alpha if Path(source).suffix.lower() in SEQUENCE_EXTS else None
-    frame = Frame(tensor_to_float_frame(content), 0, Fraction(1), alpha=own_alpha)
     return next(attach_mattes(iter([frame]), mask, None))
 
 
@@ -86,7 +99,8 @@ def matte_of(rgb: np.ndarray) -> np.ndarray:
 
 def composite(result: np.ndarray, source: Frame) -> tuple[np.ndarray, np.ndarray | None]:
     """The frame to write and its alpha: ``result`` where the matte is white (and the input not fully
-    transparent), the input where it is black; the input alpha, resized only if the result's size differs."""
+    transparent), the input (or the frame's ``base``) where it is black; the input alpha, resized only
+    if the result's size differs."""
     size = result.shape[:2]
     alpha = source.alpha if source.alpha is None or source.alpha.shape == size else _fit(source.alpha, size)
     matte = None if source.matte is None else _fit(source.matte, size)
@@ -96,7 +110,8 @@ def composite(result: np.ndarray, source: Frame) -> tuple[np.ndarray, np.ndarray
     if matte is None or bool((matte >= 1).all()):
         return result, alpha
     weight = matte[..., None]
-    mixed = weight * _as_float(result) + (1 - weight) * _as_float(_fit(source.rgb, size))
+    kept = source.rgb if source.base is None else source.base
+    mixed = weight * _as_float(result) + (1 - weight) * _as_float(_fit(kept, size))
     return mixed.astype(np.float32), alpha
 
 

@@ -61,6 +61,7 @@ class OutputOptions:
     sequence made from a video (default 1); ``display_referred`` says EXR frames hold sRGB already
     instead of scene-linear light. ``mask`` (an image, a sequence, a video, or ``"alpha"`` for the
     input's own alpha) limits the result to the matte's white; grey blends (see video.matte).
+    ``backdrop`` (library only: see video.backdrop) replaces the input where the matte is black.
     ``codec`` and ``pix_fmt`` pick the encoder (media.codecs: ProRes, 10-bit, 4:4:4); any but the
     default H.264 4:2:0 is written in one go, not in resumable segments.
     """
@@ -105,6 +106,10 @@ class OutputOptions:
         None, "Video pixel format, e.g. yuv420p10le (10-bit), yuv444p (no chroma subsampling); default: the codec's.",
         media="video-out",
     )
+    backdrop: str | None = option(
+        None, "An image sequence, frame for frame with the input, that the mask's black keeps instead of the input.",
+        cli=False,
+    )
 
     def __post_init__(self) -> None:
         check(self)
@@ -128,3 +133,21 @@ class SplitOptions:
     def wanted(self, chunk: tuple[int, int | None] | None) -> bool:
         """This run is the head of a chunked render (a chunk worker, given its ``chunk``, never is)."""
         return chunk is None and (self.workers > 1 or self.gpus > 0 or self.executor == "ray")
+
+
+@dataclass(frozen=True)
+class BackgroundOptions:
+    """``style_bg``: the style image of the mask's black (the foreground keeps -s / --style)."""
+
+    style_bg: Path | None = option(
+        None, "A second style image for where --mask is black (-s styles the white): each side looks like its own "
+        "single-style render (optimization and any-style networks).", metavar="FILE",
+    )
+
+    def __post_init__(self) -> None:
+        check(self)
+
+    def check_with(self, output: OutputOptions) -> None:
+        """A background needs a mask to tell it from the foreground."""
+        if self.style_bg is not None and output.mask is None:
+            raise OptionError("--style-bg styles where --mask is black: give --mask FILE|alpha too")

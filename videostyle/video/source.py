@@ -15,7 +15,7 @@ from ..media.codecs import Encoding
 from ..media.segments import SEGMENTED_EXTS
 from ..media.sequence_writer import SequenceWriter
 from ..media.sequences import find_sequence, is_pattern, is_sequence, probe_sequence, read_sequence
-from .matte import ALPHA, attach_mattes, mask_is_moving
+from .matte import ALPHA, attach_backdrop, attach_mattes, mask_is_moving
 from ..media.video_writer import rebase
 from .chunk import ChunkSink, until
 from ..resize import fit_size
@@ -41,6 +41,9 @@ class VideoJob:
         own = replace(self.output, start_number=None)  # a mask sequence is numbered its own way
         moving = read_source(mask, own, probe_source(mask, own)) if mask_is_moving(mask) else None
         frames = attach_mattes(frames, mask, moving)
+        if self.output.backdrop is not None:
+            backdrop = find_sequence(self.output.backdrop)
+            frames = attach_backdrop(frames, read_sequence(backdrop, probe_sequence(backdrop)))
         chunk = self.output.chunk
         return frames if chunk is None or chunk[1] is None else until(frames, chunk[1])
 
@@ -74,6 +77,7 @@ def video_identity(kind: str, source: str | os.PathLike, output: OutputOptions, 
     shape = replace(output, overwrite=False, work_dir=None, chunk=None, preroll=output.preroll if output.chunk else 0)
     mask = output.mask if output.mask is not None and str(output.mask) != ALPHA else None
     read = [*_files_of(source, output.start_number), *(_files_of(mask, None) if mask is not None else [])]
+    read += _files_of(output.backdrop, None) if output.backdrop is not None else []
     return job_identity(kind, shape, *options, files=[*read, *files])
 
 
