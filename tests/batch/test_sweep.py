@@ -85,3 +85,15 @@ def test_no_sequences_makes_every_numbered_photo_an_input(inputs, tmp_path, caps
         out = capsys.readouterr().out
         assert code == 0, out
         assert all(text in out for text in expected), out
+
+
+def test_a_sweep_takes_the_old_spellings_too(inputs, tmp_path, capsys):
+    """``--iterations 3`` was read as a flag and its 3 as an input: "Input should be a valid integer"."""
+    _tree(inputs)
+    code = main([
+        "batch", "stylize", str(inputs / "clips"), "-s", str(inputs / "styles" / "wave.png"), "--iterations", "3",
+        "-o", str(tmp_path / "out"), "--dry-run",
+    ])
+    out, err = capsys.readouterr()
+    assert code == 0, out + err
+    assert "--iterations is now --steps" in err and "2 jobs are valid" in out

@@ -22,6 +22,7 @@ from typer.core import TyperGroup
 from ..batch import ManifestError, Manifest, prepare, read_records, run, sweep_manifest
 from .grammar import GRAMMAR, ClickException, argv_to_options, command, find_param
 from ..batch.sweep import MANIFEST_NAME
+from .aliases import ALIASES, rewrite
 from .batch_view import BatchView, plan_table
 from .render import stderr
 
@@ -162,6 +163,9 @@ def _split_sweep(args: list[str]) -> tuple[list[str], list[str], list[str], list
     """Inputs, styles, batch options and stylize options, told apart by the two commands' own option tables."""
     run_cmd, stylize_cmd = _run_command(), command("stylize")
     inputs, styles, batch_argv, style_argv = [], [], [], []
+    args, used = rewrite(args, ALIASES["stylize"])  # old spellings (--iterations 3) read as the current ones
+    for old in used:
+        typer.echo(f"note: {old} is now {ALIASES['stylize'][old]}; the old spelling goes in the next release", err=True)
     tokens = iter(args)
     for token in tokens:
         if not token.startswith("-") or token == "-":
