@@ -119,7 +119,7 @@ class Check:
     def _stylize_options(self, **kw: object):  # type: ignore[no-untyped-def]
         from videostyle.stylize.options import StyleOptions
 
-        return StyleOptions(steps=self.sizes.steps, scales=1, weights=self.weights, download=False, **kw)
+        return StyleOptions(steps=self.sizes.steps, scales=1, weights=self.weights, offline=True, **kw)
 
     def _stylizer(self, **kw: object):  # type: ignore[no-untyped-def]
         from videostyle.stylize.stylizer import Stylizer
