@@ -7,16 +7,19 @@ Convention (the whole project's): ``estimator(a, b)`` returns flow (N,2,H,W) in 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 import numpy as np
 import torch
 
+from ..color import RGB_TO_YIQ
 from ..constants import Constant
 from ..errors import OptionError
+from ..names import DEFAULT_FLOW_PRESET as DEFAULT_PRESET, FLOW_PRESETS
+from ..registry import Registry
 from .guard import padded_flow
 
-from ..names import DEFAULT_FLOW_PRESET as DEFAULT_PRESET, FLOW_METHODS, FLOW_PRESETS
-_LUMA = Constant(torch.tensor([0.299, 0.587, 0.114]).view(1, 3, 1, 1))
+_LUMA = Constant(RGB_TO_YIQ[0].view(1, 3, 1, 1))
 
 
 class FlowEstimator:
@@ -52,6 +55,36 @@ def from_opencv(flow: np.ndarray, device: torch.device) -> torch.Tensor:
     return torch.from_numpy(flow).permute(2, 0, 1).unsqueeze(0).to(device)
 
 
+FlowFactory = Callable[[str, torch.device, str | os.PathLike | None], FlowEstimator]
+"""(preset, device, weights) -> estimator; each imports its algorithm's module only when chosen."""
+
+FLOW_FACTORIES: Registry[FlowFactory] = Registry("flow method")
+
+
+@FLOW_FACTORIES.register("dis")
+def _dis(preset: str, device: torch.device, weights: str | os.PathLike | None) -> FlowEstimator:
+    from .dis import DisFlow
+
+    return DisFlow(preset)
+
+
+@FLOW_FACTORIES.register("farneback")
+def _farneback(preset: str, device: torch.device, weights: str | os.PathLike | None) -> FlowEstimator:
+    from .farneback import FarnebackFlow
+
+    return FarnebackFlow(preset)
+
+
+@FLOW_FACTORIES.register("raft")
+def _raft(preset: str, device: torch.device, weights: str | os.PathLike | None) -> FlowEstimator:
+    from .raft import RaftFlow
+
+    return RaftFlow(preset, device, weights)
+
+
+FLOW_METHODS: tuple[str, ...] = FLOW_FACTORIES.names()
+
+
 def make_flow(
     method: str = "dis",
     device: torch.device | str = "cpu",
@@ -64,17 +97,4 @@ def make_flow(
     """
     if preset not in FLOW_PRESETS:
         raise OptionError(f"unknown flow preset {preset!r}; choose one of {', '.join(FLOW_PRESETS)}")
-    device = torch.device(device)
-    if method == "dis":
-        from .dis import DisFlow
-
-        return DisFlow(preset)
-    if method == "farneback":
-        from .farneback import FarnebackFlow
-
-        return FarnebackFlow(preset)
-    if method == "raft":
-        from .raft import RaftFlow
-
-        return RaftFlow(preset, device, weights)
-    raise OptionError(f"unknown flow method {method!r}; choose one of {', '.join(FLOW_METHODS)}")
+    return FLOW_FACTORIES[method](preset, torch.device(device), weights)
