@@ -15,5 +15,6 @@ __getattr__, __dir__, __all__ = lazy_exports(__name__, {
     ".network": ("NetworkConfig", "StyleNetwork", "style_weights"),
     ".options": ("TrainOptions",),
     ".pipeline": ("iter_stylize_video",),
-    ".train": ("TrainProgress", "iter_train", "train"),
+    ".train": ("iter_train", "train"),
+    ".training_loop": ("TrainProgress",),
 })
