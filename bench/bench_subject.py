@@ -127,10 +127,9 @@ def run_video(clip: Path, style: Path, setting: str, args: argparse.Namespace) -
 def run_still(image: torch.Tensor, style: Path, setting: str, args: argparse.Namespace) -> list[torch.Tensor]:
     style_image = read_image(style)
     if setting == "arbitrary":
-        from videostyle.feedforward.arbitrary import special_stylizer
+        from videostyle.feedforward.arbitrary import builtin_stylizer
 
-        engine = special_stylizer("builtin:arbitrary", InferenceOptions(style_images=(style,)), torch.device("cpu"))
-        assert engine is not None
+        engine = builtin_stylizer("builtin:arbitrary", InferenceOptions(style_images=(style,)), torch.device("cpu"))
         return [engine.images(image)]
     stylizer = Stylizer([style_image], style_options(setting, args.iterations), torch.device("cpu"))
     return [drain(stylizer.run(image))]

@@ -219,9 +219,10 @@ class Check:
 
     def ff_builtin_stabilize(self) -> dict[str, object]:
         source = clip(self.folder / "ffb.mp4", self.sizes.ff, self.sizes.ff_frames)
-        from videostyle.feedforward.inference import FrameStylizer, InferenceOptions
+        from videostyle.feedforward.inference import InferenceOptions
+        from videostyle.feedforward.model_kinds import open_model
 
-        engine = FrameStylizer.from_file("builtin:0", InferenceOptions(), self.device)[0]
+        engine = open_model("builtin:0", InferenceOptions(), self.device)[0]
         return {"size": list(self.sizes.ff), "fps": self._ff_fps(engine, False, source), "fps_stabilize": self._ff_fps(engine, True, source)}
 
     def dream_zoom(self) -> dict[str, object]:

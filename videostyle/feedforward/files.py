@@ -21,6 +21,7 @@ from ..video import OutputOptions
 from ..video.backdrop import BackgroundOptions, iter_over_backdrop, with_base
 from ..video.still_job import open_still, write_still_result
 from .inference import FrameStylizer, InferenceOptions
+from .model_kinds import open_model
 from .pipeline import iter_stylize_video
 
 
@@ -54,11 +55,11 @@ def iter_stylize_file(
     if options.stabilize:
         raise OptionError("--stabilize applies to videos only")
     check_writable(target, output.overwrite)
-    engine, _ = FrameStylizer.from_file(model, options, device)
+    engine, _ = open_model(model, options, device)
     still = open_still(source, target, output.mask, output.display_referred)
     result = stylize_image(engine, still.content, output.size)
     if behind is not None:
-        still = with_base(still, stylize_image(FrameStylizer.from_file(model, behind, device)[0], still.content, output.size))
+        still = with_base(still, stylize_image(open_model(model, behind, device)[0], still.content, output.size))
     write_still_result(result, still, target, overwrite=output.overwrite)
     yield FrameProgress(1, 1)
     return Path(target)

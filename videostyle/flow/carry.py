@@ -19,7 +19,8 @@ import torch
 
 from ..errors import OptionError
 from .consistency import disocclusions, motion_boundaries, photometric_mismatch
-from .estimator import DEFAULT_PRESET, FLOW_FACTORIES, FLOW_PRESETS, FlowEstimator, make_flow
+from .estimator import DEFAULT_PRESET, FLOW_PRESETS, FlowEstimator
+from .methods import FLOW_FACTORIES, make_flow
 from .scene_cut import is_scene_cut
 from .warp import warp
 
