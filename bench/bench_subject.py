@@ -37,7 +37,7 @@ import torch.nn.functional as F
 
 from videostyle.color import rgb_to_yiq
 from videostyle.feedforward import InferenceOptions
-from videostyle.feedforward import iter_stylize_video as iter_network_video
+from videostyle.feedforward import iter_apply_model_video as iter_network_video
 from videostyle.media import frame_to_tensor, read_frames, read_image, write_image
 from videostyle.progress import drain
 from videostyle.resize import fit_size, resize, resize_long_side

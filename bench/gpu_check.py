@@ -179,12 +179,12 @@ class Check:
 
     def _ff_fps(self, model: object, stabilize: bool, source: Path) -> float:
         from videostyle.feedforward.inference import InferenceOptions
-        from videostyle.feedforward.pipeline import iter_stylize_video
+        from videostyle.feedforward.pipeline import iter_apply_model_video
         from videostyle.video import OutputOptions
 
         options = InferenceOptions(stabilize=stabilize)
         start = self.clock()
-        drain(iter_stylize_video(source, self.folder / "ff_out.mp4", model, options, OutputOptions(overwrite=True), self.device))  # type: ignore[arg-type]
+        drain(iter_apply_model_video(source, self.folder / "ff_out.mp4", model, options, OutputOptions(overwrite=True), self.device))  # type: ignore[arg-type]
         return self.sizes.ff_frames / (self.clock() - start)
 
     def _trained(self):  # type: ignore[no-untyped-def]

@@ -106,7 +106,7 @@ class NetworkWork(FrameWork):
         return batch.pixels.numpy()
 
 
-def iter_stylize_video(
+def iter_apply_model_video(
     source: str | os.PathLike,
     target: str | os.PathLike,
     model: str | os.PathLike | FrameStylizer,

@@ -230,9 +230,9 @@ class StyleLevel:
 class StylizeWork(OneFrame):
     """Video frames through the stylizer, each started where the prior says.
 
-    A warm-started frame gets the warm iterations and the prior's per-pixel rates. With a ``level``
+    A warm-started frame gets the warm steps and the prior's per-pixel rates. With a ``level``
     (the StyleLevel around the prior) a warm frame whose style loss is still more than
-    ``STYLE_TOLERANCE`` above the shot's first frame's runs the warm iterations again from where it
+    ``STYLE_TOLERANCE`` above the shot's first frame's runs the warm steps again from where it
     got to, up to ``TemporalOptions.warm_budget`` in all: a fixed short budget lets each frame fall a little
     short of the style and the shortfall accumulates (issue 12). ``keep`` (if given) sees each
     frame's working-size content and its start, e.g. to store them for more passes. ``ahead`` (the

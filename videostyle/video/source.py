@@ -24,7 +24,7 @@ from .options import OutputOptions
 
 
 @dataclass(frozen=True)
-class VideoJob:
+class VideoInput:
     """A source video with the part and size ``output`` asks for; ``total`` frames expected (or None)."""
 
     source: str | os.PathLike
@@ -205,8 +205,8 @@ def read_source(path: str | os.PathLike, output: OutputOptions, info: VideoInfo)
     return source_kind(path).read(path, output, info)
 
 
-def open_video(source: str | os.PathLike, output: OutputOptions, cap: int | None = None) -> VideoJob:
+def open_video(source: str | os.PathLike, output: OutputOptions, cap: int | None = None) -> VideoInput:
     """Probe ``source``; the working size is ``output.size`` (or the source's, capped at ``cap``), even."""
     info = probe_source(source, output)
     size = fit_size(info.height, info.width, output.size, cap=cap, even=True)
-    return VideoJob(source, info, output, size, info.count_frames(output.start, output.duration))
+    return VideoInput(source, info, output, size, info.count_frames(output.start, output.duration))
