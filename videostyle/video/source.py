@@ -12,6 +12,7 @@ from ..identity import JobIdentity, job_identity
 from ..media import AudioFile, Frame, ResumePoint, SegmentedVideoWriter, VideoInfo, VideoWriter, probe_video, read_frames
 from ..errors import OptionError
 from ..media.codecs import Encoding
+from ..registry import Registry
 from ..media.segments import SEGMENTED_EXTS
 from ..media.sequence_writer import SequenceWriter
 from ..media.sequences import find_sequence, is_pattern, is_sequence, probe_sequence, read_sequence
@@ -178,18 +179,23 @@ class SourceKind:
     read: Callable[[str | os.PathLike, OutputOptions, VideoInfo], Iterator[Frame]]
 
 
-SOURCE_KINDS: dict[str, SourceKind] = {
-    "file": SourceKind(
+SOURCE_KINDS: Registry[SourceKind] = Registry("video source kind")
+SOURCE_KINDS.register(
+    "file",
+    SourceKind(
         probe=lambda path, output: probe_video(path),
         read=lambda path, output, info: read_frames(path, output.start, output.duration),
     ),
-    "sequence": SourceKind(
+)
+SOURCE_KINDS.register(
+    "sequence",
+    SourceKind(
         probe=lambda path, output: probe_sequence(find_sequence(path, output.start_number), output.fps),
         read=lambda path, output, info: read_sequence(
             find_sequence(path, output.start_number), info, output.start, output.duration, output.display_referred
         ),
     ),
-}
+)
 
 
 def source_kind(path: str | os.PathLike) -> SourceKind:
