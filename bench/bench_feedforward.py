@@ -34,7 +34,7 @@ import torch
 from videostyle.feedforward.inference import FrameStylizer, InferenceOptions
 from videostyle.feedforward.model_file import load_model
 from videostyle.feedforward.network import NetworkConfig, StyleNetwork, style_weights
-from videostyle.feedforward.pipeline import iter_stylize_video
+from videostyle.feedforward.pipeline import iter_apply_model_video
 from videostyle.media import Frame, VideoWriter, frame_to_tensor, read_frames, tensor_to_frame
 from videostyle.progress import drain
 from videostyle.video import OutputOptions
@@ -133,7 +133,7 @@ def main() -> None:
 
         def pipeline() -> None:
             output = OutputOptions(preset=args.preset, overwrite=True)
-            drain(iter_stylize_video(source, folder / "c.mp4", engine, options, output, device))
+            drain(iter_apply_model_video(source, folder / "c.mp4", engine, options, output, device))
 
         model_batches = max(1, count // batch)
 

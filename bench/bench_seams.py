@@ -37,7 +37,7 @@ import torch
 from PIL import Image
 
 from videostyle.feedforward.inference import InferenceOptions
-from videostyle.feedforward.pipeline import iter_stylize_video as iter_model_video
+from videostyle.feedforward.pipeline import iter_apply_model_video as iter_model_video
 from videostyle.flow import FlowOptions, carry
 from videostyle.media import frame_to_tensor, probe_video, read_frames
 from videostyle.metrics import pair_warping_error

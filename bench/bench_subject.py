@@ -37,7 +37,7 @@ import torch.nn.functional as F
 
 from videostyle.color import rgb_to_yiq
 from videostyle.feedforward import InferenceOptions
-from videostyle.feedforward import iter_stylize_video as iter_network_video
+from videostyle.feedforward import iter_apply_model_video as iter_network_video
 from videostyle.media import frame_to_tensor, read_frames, read_image, write_image
 from videostyle.progress import drain
 from videostyle.resize import fit_size, resize, resize_long_side
@@ -127,10 +127,9 @@ def run_video(clip: Path, style: Path, setting: str, args: argparse.Namespace) -
 def run_still(image: torch.Tensor, style: Path, setting: str, args: argparse.Namespace) -> list[torch.Tensor]:
     style_image = read_image(style)
     if setting == "arbitrary":
-        from videostyle.feedforward.arbitrary import special_stylizer
+        from videostyle.feedforward.arbitrary import builtin_stylizer
 
-        engine = special_stylizer("builtin:arbitrary", InferenceOptions(style_images=(style,)), torch.device("cpu"))
-        assert engine is not None
+        engine = builtin_stylizer("builtin:arbitrary", InferenceOptions(style_images=(style,)), torch.device("cpu"))
         return [engine.images(image)]
     stylizer = Stylizer([style_image], style_options(setting, args.iterations), torch.device("cpu"))
     return [drain(stylizer.run(image))]

@@ -179,12 +179,12 @@ class Check:
 
     def _ff_fps(self, model: object, stabilize: bool, source: Path) -> float:
         from videostyle.feedforward.inference import InferenceOptions
-        from videostyle.feedforward.pipeline import iter_stylize_video
+        from videostyle.feedforward.pipeline import iter_apply_model_video
         from videostyle.video import OutputOptions
 
         options = InferenceOptions(stabilize=stabilize)
         start = self.clock()
-        drain(iter_stylize_video(source, self.folder / "ff_out.mp4", model, options, OutputOptions(overwrite=True), self.device))  # type: ignore[arg-type]
+        drain(iter_apply_model_video(source, self.folder / "ff_out.mp4", model, options, OutputOptions(overwrite=True), self.device))  # type: ignore[arg-type]
         return self.sizes.ff_frames / (self.clock() - start)
 
     def _trained(self):  # type: ignore[no-untyped-def]
@@ -219,9 +219,10 @@ class Check:
 
     def ff_builtin_stabilize(self) -> dict[str, object]:
         source = clip(self.folder / "ffb.mp4", self.sizes.ff, self.sizes.ff_frames)
-        from videostyle.feedforward.inference import FrameStylizer, InferenceOptions
+        from videostyle.feedforward.inference import InferenceOptions
+        from videostyle.feedforward.model_kinds import open_model
 
-        engine = FrameStylizer.from_file("builtin:0", InferenceOptions(), self.device)[0]
+        engine = open_model("builtin:0", InferenceOptions(), self.device)[0]
         return {"size": list(self.sizes.ff), "fps": self._ff_fps(engine, False, source), "fps_stabilize": self._ff_fps(engine, True, source)}
 
     def dream_zoom(self) -> dict[str, object]:

@@ -85,7 +85,7 @@ def test_the_python_api_picks_the_device_as_the_cli_does():
 
     from videostyle.device import as_device
     from videostyle.dream.run import iter_dream_file
-    from videostyle.feedforward.files import iter_stylize_file as with_model
+    from videostyle.feedforward.files import iter_apply_model_file as with_model
     from videostyle.stylize.run import iter_stylize_file, iter_stylize_image, iter_stylize_video, stylize_image
 
     for function in (iter_stylize_file, iter_stylize_image, iter_stylize_video, stylize_image, iter_dream_file, with_model):

@@ -33,7 +33,7 @@ import torch
 from videostyle.backbones import load_backbone
 from videostyle.feedforward.arbitrary import ANY_STYLE_LOADERS, blended_style
 from videostyle.feedforward.inference import FrameStylizer, InferenceOptions
-from videostyle.feedforward.pipeline import iter_stylize_video
+from videostyle.feedforward.pipeline import iter_apply_model_video
 from videostyle.feedforward.sheet import iter_style_sheet
 from videostyle.media import IMAGE_EXTS, read_image, write_image
 from videostyle.metrics import warping_error
@@ -117,7 +117,7 @@ def steadiness(style: Path, precision: str) -> None:
             for stabilize in (False, True):
                 target = Path(tmp) / "out.mp4"
                 options = InferenceOptions(style_images=style_images, stabilize=stabilize, precision=precision)
-                drain(iter_stylize_video(clip, target, model, options, OutputOptions(overwrite=True), DEVICE))
+                drain(iter_apply_model_video(clip, target, model, options, OutputOptions(overwrite=True), DEVICE))
                 result = warping_error(clip, target, device=DEVICE)
                 cells += [f"{result['warping_error']['stylized']:.5f}", f"{result['ratio']:.2f}"]
             print(f"| {model} | " + " | ".join(cells) + " |")

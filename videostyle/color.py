@@ -7,17 +7,18 @@ chroma. Unlike a post-hoc channel swap, the optimization never sees the style's 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import torch
 
 from .constants import Constant
+from .registry import Registry
 
-# YIQ (NTSC) as in the paper.
-_RGB_TO_YIQ = Constant(
-    torch.tensor([[0.299, 0.587, 0.114], [0.595716, -0.274453, -0.321263], [0.211456, -0.522591, 0.311135]])
-)
-_YIQ_TO_RGB = Constant(torch.linalg.inv(_RGB_TO_YIQ.value))
+RGB_TO_YIQ = torch.tensor([[0.299, 0.587, 0.114], [0.595716, -0.274453, -0.321263], [0.211456, -0.522591, 0.311135]])
+"""NTSC RGB -> YIQ (rows Y, I, Q), as in the paper: the project's one copy of these numbers (its first row is
+the luma that flow estimation and the structure loss read, its other two the chroma of ``ChromaTV``)."""
+_RGB_TO_YIQ = Constant(RGB_TO_YIQ)
+_YIQ_TO_RGB = Constant(torch.linalg.inv(RGB_TO_YIQ))
 
 
 def rgb_to_yiq(image: torch.Tensor) -> torch.Tensor:
@@ -157,6 +158,9 @@ def match_tones(content: torch.Tensor, styles: Sequence[torch.Tensor], weights: 
     return yiq_to_rgb(out).clamp(0, 1)
 
 
-PALETTES = {"tones": match_tones, "linear": match_color}
+Palette = Callable[[torch.Tensor, Sequence[torch.Tensor], Sequence[float] | None], torch.Tensor]
+PALETTES: Registry[Palette] = Registry("palette")
+PALETTES.register("tones", match_tones)
+PALETTES.register("linear", match_color)
 """Palette transfers for the color-transferred start (``--palette``): tones keeps the content's luminance
 order (the default, issue 25); linear matches RGB mean and covariance (the default before)."""

@@ -7,12 +7,12 @@ import torch
 from PIL import Image
 
 from videostyle.errors import InputError, OptionError
-from videostyle.feedforward.files import iter_stylize_file, stylize_file
+from videostyle.feedforward.files import apply_model_file, iter_apply_model_file
 from videostyle.feedforward.inference import FrameStylizer, InferenceOptions
 from videostyle.precision import cpu_has_bf16_units
 from videostyle.feedforward.model_file import load_model
 from videostyle.feedforward.network import style_weights
-from videostyle.feedforward.pipeline import iter_stylize_video
+from videostyle.feedforward.pipeline import iter_apply_model_video
 from videostyle.media import probe_video, read_frames, read_image
 from videostyle.progress import drain
 from videostyle.video import FrameList, OutputOptions, ResumePoint
@@ -30,7 +30,7 @@ def test_video_keeps_frames_timing_and_audio_and_is_the_network_output(tmp_path,
     source = clip("in.mp4", size=(64, 48), frames=10, fps=Fraction(30000, 1001))
     target = tmp_path / "out.mp4"
     options = InferenceOptions(style_index=1, batch_size=3)  # 10 frames: batches of 3, 3, 3, 1
-    events = list(iter_stylize_file(source, target, model_file, options, OutputOptions()))
+    events = list(iter_apply_model_file(source, target, model_file, options, OutputOptions()))
     assert events[-1].done == 10 and events[-1].total == 10
     info = probe_video(target)
     assert (info.width, info.height, info.fps, info.frame_count, info.has_audio) == (64, 48, Fraction(30000, 1001), 10, True)
@@ -47,7 +47,7 @@ def test_video_keeps_frames_timing_and_audio_and_is_the_network_output(tmp_path,
 def test_size_and_trim(tmp_path, clip, model_file):
     source = clip("in.mp4", size=(64, 48), frames=12, audio=False)
     output = OutputOptions(size=40, start=0.1, duration=0.2)
-    stylize_file(source, tmp_path / "out.mkv", model_file, InferenceOptions(batch_size=4), output)
+    apply_model_file(source, tmp_path / "out.mkv", model_file, InferenceOptions(batch_size=4), output)
     info = probe_video(tmp_path / "out.mkv")
     assert (info.width, info.height) == (40, 30)
     assert len(list(read_frames(tmp_path / "out.mkv"))) == len(list(read_frames(source, 0.1, 0.2)))
@@ -55,7 +55,7 @@ def test_size_and_trim(tmp_path, clip, model_file):
 
 def test_stabilized_video(tmp_path, clip, model_file):
     source = clip("in.mp4", size=(64, 48), frames=6)
-    stylize_file(source, tmp_path / "out.mp4", model_file, InferenceOptions(stabilize=True, batch_size=4))
+    apply_model_file(source, tmp_path / "out.mp4", model_file, InferenceOptions(stabilize=True, batch_size=4))
     assert probe_video(tmp_path / "out.mp4").frame_count == 6 and _threads() == []
 
 
@@ -77,14 +77,14 @@ def test_an_error_mid_video_leaves_no_output_and_no_threads(tmp_path, clip, mode
     engine = FailingStylizer(network, style_weights(2), torch.device("cpu"))
     target = tmp_path / "out.mp4"
     with pytest.raises(RuntimeError, match="out of memory"):
-        drain(iter_stylize_video(source, target, engine, InferenceOptions(batch_size=2)))
+        drain(iter_apply_model_video(source, target, engine, InferenceOptions(batch_size=2)))
     assert not target.exists() and _leftovers(tmp_path) == [] and _threads() == []
 
 
 def test_stopping_the_generator_leaves_no_output_and_no_threads(tmp_path, clip, model_file):
     source = clip("in.mp4", size=(64, 48), frames=10)
     target = tmp_path / "out.mp4"
-    events = iter_stylize_file(source, target, model_file, InferenceOptions(batch_size=2))
+    events = iter_apply_model_file(source, target, model_file, InferenceOptions(batch_size=2))
     next(events)
     events.close()  # what Ctrl-C in the CLI amounts to
     assert not target.exists() and _leftovers(tmp_path) == [] and _threads() == []
@@ -94,19 +94,19 @@ def test_image(tmp_path, model_file):
     from PIL import Image
 
     Image.fromarray(np.random.default_rng(0).integers(0, 255, (30, 50, 3), dtype=np.uint8)).save(tmp_path / "in.png")
-    stylize_file(tmp_path / "in.png", tmp_path / "out.jpg", model_file, InferenceOptions(style_mix=(0.5, 0.5)))
+    apply_model_file(tmp_path / "in.png", tmp_path / "out.jpg", model_file, InferenceOptions(style_mix=(0.5, 0.5)))
     assert read_image(tmp_path / "out.jpg").shape == (1, 3, 30, 50)
     with pytest.raises(OptionError, match="videos only"):
-        stylize_file(tmp_path / "in.png", tmp_path / "o.png", model_file, InferenceOptions(stabilize=True))
+        apply_model_file(tmp_path / "in.png", tmp_path / "o.png", model_file, InferenceOptions(stabilize=True))
     with pytest.raises(OptionError, match="cannot turn image"):
-        stylize_file(tmp_path / "in.png", tmp_path / "o.mp4", model_file)
+        apply_model_file(tmp_path / "in.png", tmp_path / "o.mp4", model_file)
 
 
 def test_bad_model_fails_before_any_output(tmp_path, clip):
     source = clip("in.mp4", frames=2)
     (tmp_path / "bad.safetensors").write_bytes(b"\x01" * 64)
     with pytest.raises(InputError, match="bad.safetensors"):
-        stylize_file(source, tmp_path / "out.mp4", tmp_path / "bad.safetensors")
+        apply_model_file(source, tmp_path / "out.mp4", tmp_path / "bad.safetensors")
     assert not (tmp_path / "out.mp4").exists() and _leftovers(tmp_path) == []
 
 
@@ -134,9 +134,9 @@ def test_a_resumed_stabilized_video_continues_with_the_same_frames(tmp_path, mov
     source = moving_clip(frames=7)
     options = InferenceOptions(stabilize=True, batch_size=batch)
     whole, rest = StateAt(), FrameList()
-    drain(iter_stylize_video(source, tmp_path / "o.mp4", model_file, options, sink=whole))
+    drain(iter_apply_model_video(source, tmp_path / "o.mp4", model_file, options, sink=whole))
     assert set(whole.state) == {"content", "result"}
-    drain(iter_stylize_video(source, tmp_path / "o.mp4", model_file, options, sink=rest, resume=ResumePoint(4, whole.state)))
+    drain(iter_apply_model_video(source, tmp_path / "o.mp4", model_file, options, sink=rest, resume=ResumePoint(4, whole.state)))
     assert len(rest.frames) == 3
     for a, b in zip(whole.frames[4:], rest.frames):
         assert a.pts == b.pts and np.array_equal(a.rgb, b.rgb)
@@ -158,7 +158,7 @@ def test_a_half_black_mask_on_a_still_leaves_that_half_as_the_input(tmp_path, mo
     content, mask, target = tmp_path / "in.png", tmp_path / "mask.png", tmp_path / "out.png"
     Image.fromarray(np.random.default_rng(3).integers(0, 255, (48, 64, 3), dtype=np.uint8)).save(content)
     Image.fromarray(np.hstack([np.zeros((48, 32), np.uint8), np.full((48, 32), 255, np.uint8)])).save(mask)
-    stylize_file(content, target, model_file, output=OutputOptions(mask=str(mask)))
+    apply_model_file(content, target, model_file, output=OutputOptions(mask=str(mask)))
     before, after = np.asarray(Image.open(content)), np.asarray(Image.open(target))
     assert np.array_equal(after[:, :32], before[:, :32])
     assert np.abs(after[:, 32:].astype(int) - before[:, 32:]).mean() > 2

@@ -8,7 +8,8 @@ from videostyle.feedforward.losses import PerceptualLoss
 from videostyle.feedforward.model_file import load_model
 from videostyle.feedforward.network import NetworkConfig, StyleNetwork
 from videostyle.feedforward.options import TrainOptions
-from videostyle.feedforward.train import PREVIEW_LONG_SIDE, iter_train, preview_folder, train, train_step
+from videostyle.feedforward.train import iter_train, train, train_step
+from videostyle.feedforward.training_loop import PREVIEW_LONG_SIDE, preview_folder
 from videostyle.media import read_image
 
 

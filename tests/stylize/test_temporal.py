@@ -160,7 +160,7 @@ def test_make_prior_follows_the_options():
     assert isinstance(make_prior(StyleOptions(init="previous"), TemporalOptions(temporal=False)), PreviousFrame)
     warped = make_prior(StyleOptions(), TemporalOptions(temporal_weight=5.0, long_term=3))
     assert isinstance(warped, WarpedPrior) and warped.init == "warped" and warped.offsets == (1, 2, 4)
-    assert make_prior(StyleOptions(init="content"), TemporalOptions()).init == "stylizer"
+    assert make_prior(StyleOptions(init="content"), TemporalOptions()).init == "content"  # no carry: the stylizer starts it
 
 
 @pytest.mark.parametrize(

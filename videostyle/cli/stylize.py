@@ -69,7 +69,7 @@ def stylize(context: typer.Context, **params: Any) -> None:
     make = partial(DECLARATION.build, params=params, given=given(context), quality=quality)
     timeline, background = make(TimelineOptions), make(BackgroundOptions)
     if model is not None:
-        from ..feedforward.files import iter_stylize_file as iter_stylize_with_model
+        from ..feedforward.files import iter_apply_model_file as iter_stylize_with_model
 
         inference = make(InferenceOptions)
         events = iter_stylize_with_model(input, output, model, inference, out, device, timeline, background)

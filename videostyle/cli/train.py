@@ -11,7 +11,8 @@ from ..device import resolve_device
 from ..feedforward.adain_train import iter_train_adain
 from ..feedforward.checkpoint import checkpoint_path
 from ..feedforward.options import TrainOptions
-from ..feedforward.train import iter_train, preview_folder
+from ..feedforward.train import iter_train
+from ..feedforward.training_loop import preview_folder
 from .declare import check_options
 from .options import DEFAULT_BACKBONE, Backbone, Compile, Device, Offline, Overwrite, Precision, Quiet, Weights, split_names
 from .render import run_with_progress

@@ -2,18 +2,19 @@
 
 ``iter_train`` learns a network (Johnson et al. 2016) for one or several styles (conditional
 instance norm, Dumoulin et al. 2017) and writes a self-describing safetensors model;
-``iter_stylize_file`` applies it to images and videos, videos through a threaded GPU pipeline.
+``iter_apply_model_file`` applies it to images and videos, videos through a threaded GPU pipeline.
 """
 
 from ..lazy import lazy_exports
 
 __getattr__, __dir__, __all__ = lazy_exports(__name__, {
     ".data": ("TrainBatch",),
-    ".files": ("iter_stylize_file", "stylize_file"),
+    ".files": ("apply_model_file", "iter_apply_model_file"),
     ".inference": ("FrameStylizer", "InferenceOptions"),
     ".model_file": ("ModelInfo", "load_model", "read_model_info", "save_model"),
     ".network": ("NetworkConfig", "StyleNetwork", "style_weights"),
     ".options": ("TrainOptions",),
-    ".pipeline": ("iter_stylize_video",),
-    ".train": ("TrainProgress", "iter_train", "train"),
+    ".pipeline": ("iter_apply_model_video",),
+    ".train": ("iter_train", "train"),
+    ".training_loop": ("TrainProgress",),
 })

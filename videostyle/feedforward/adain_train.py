@@ -20,16 +20,14 @@ import torch.nn.functional as F
 
 from ..backbones import Backbone, backbone_spec, load_backbone
 from ..errors import OptionError
-from ..media import write_image
 from ..precision import autocast, compute_dtype
 from ..resize import resize_long_side
 from .adain import DEFAULT_LAYERS, AdaINNetwork, Decoder, adain, feature_stats, probe_encoder
 from .adain_file import DecoderInfo, save_decoder
-from .checkpoint import Checkpoint, claim_target, load_checkpoint, save_checkpoint
+from .checkpoint import claim_target
 from .data import CropSampler, TrainBatch, find_sources, first_picture, load_ahead
-from .losses import temporal_loss
 from .options import TrainOptions
-from .train import PREVIEW_LONG_SIDE, TrainProgress, preview_folder
+from .training_loop import PREVIEW_LONG_SIDE, Trainee, TrainProgress, finish_update, frames_of, save_preview
 
 PREVIEW_STYLES = 4
 
@@ -72,19 +70,13 @@ def iter_train_adain(
     channels, stride = probe_encoder(encoder, layer)
     decoder = Decoder(channels, stride).to(device)
     forward = torch.compile(decoder) if options.compile else decoder  # shares the weights; `decoder` is saved
-    optimizer = torch.optim.Adam(decoder.parameters(), lr=options.lr)
-    start = 0
-    if resume:
-        state = load_checkpoint(ckpt, identity)
-        decoder.load_state_dict(state.network)
-        optimizer.load_state_dict(state.optimizer)
-        start = state.step
+    trainee = Trainee.begin(decoder, options.lr, ckpt, identity, resume)
 
     pairs = options.temporal_weight > 0
-    contents = CropSampler(sources, options.size, seed=options.seed + start, pairs=pairs).batches(options.batch_size)
+    contents = CropSampler(sources, options.size, seed=options.seed + trainee.start, pairs=pairs).batches(options.batch_size)
     style_crop = max(32, round(options.size * options.style_scale))
     style_pool = min(64, max(8, style_sources.count))  # few style images: a small pool, not 64 re-reads
-    style_batches = CropSampler(style_sources, style_crop, seed=options.seed + start + 1, pool=style_pool).batches(
+    style_batches = CropSampler(style_sources, style_crop, seed=options.seed + trainee.start + 1, pool=style_pool).batches(
         options.batch_size
     )
     subject = resize_long_side(first_picture(sources), PREVIEW_LONG_SIDE).to(device)
@@ -94,21 +86,18 @@ def iter_train_adain(
         load_ahead(style_batches, device, "videostyle-style-loader") as style_loader,
     ):
         loaded, styled = iter(content_loader), iter(style_loader)
-        for step in range(start, options.steps):
+
+        def update() -> dict[str, torch.Tensor]:
             batch = next(loaded).to(device)
             style = next(styled).images.to(device)
-            parts = adain_step(forward, optimizer, encoder, layer, style_layers, batch, style, options, dtype)  # type: ignore[arg-type]
-            done = step + 1
-            saved = preview = None
-            if done % options.checkpoint_every == 0 or done == options.steps:
-                save_checkpoint(Checkpoint(done, decoder.state_dict(), optimizer.state_dict(), identity), ckpt)
-                saved = ckpt
-            if options.preview_every and (done % options.preview_every == 0 or done == options.steps):
-                preview = _write_preview(AdaINNetwork(encoder, layer, decoder), subject, preview_styles, target, done)
-            yield TrainProgress(step, options.steps, parts, saved, preview)
+            return adain_step(forward, trainee.optimizer, encoder, layer, style_layers, batch, style, options, dtype)  # type: ignore[arg-type]
 
-    settings = {**options.settings(), "data": [str(p) for p in data], "styles": [str(s) for s in styles],
-                "steps_done": max(start, options.steps), "layer": layer, "style_layers": list(style_layers)}
+        def preview(step: int) -> Path:
+            return _write_preview(AdaINNetwork(encoder, layer, decoder), subject, preview_styles, target, step)
+
+        yield from trainee.run(options, update, preview)
+
+    settings = trainee.settings(options, data, styles=[str(s) for s in styles], layer=layer, style_layers=list(style_layers))
     info = DecoderInfo(full.name, layer, channels, stride, settings)
     return save_decoder(decoder, info, target, overwrite=overwrite or resume)
 
@@ -130,9 +119,8 @@ def adain_step(
     """
     decoder.train()
     optimizer.zero_grad(set_to_none=True)
-    paired = batch.following is not None
-    content = torch.cat([batch.images, batch.following]) if paired else batch.images  # type: ignore[list-item]
-    style = style.repeat(2, 1, 1, 1) if paired else style
+    content = frames_of(batch)
+    style = style.repeat(2, 1, 1, 1) if batch.following is not None else style
     wanted = [layer, *style_layers]
     with torch.no_grad():
         style_feats = encoder(style, style_layers + (layer,))
@@ -145,12 +133,7 @@ def adain_step(
         "style": options.style_weight
         * sum(F.mse_loss(feature_stats(feats[l]), feature_stats(style_feats[l])) for l in style_layers) / len(style_layers),
     }
-    if paired and options.temporal_weight > 0:
-        first, following = output.chunk(2)
-        parts["temporal"] = options.temporal_weight * temporal_loss(first, following, batch.flow, batch.reliable)  # type: ignore[arg-type]
-    torch.stack(list(parts.values())).sum().backward()
-    optimizer.step()
-    return {name: value.detach() for name, value in parts.items()}
+    return finish_update(optimizer, parts, output, batch, options.temporal_weight)
 
 
 @torch.no_grad()
@@ -163,8 +146,6 @@ def _write_preview(network: AdaINNetwork, subject: torch.Tensor, styles: torch.T
         rendered = network(subject, network.encode_style(style)).clamp(0, 1)
         swatch = F.interpolate(style, size=(h, w), mode="bilinear", align_corners=False)
         columns.append(torch.cat([rendered, swatch], dim=-2))
-    path = preview_folder(target) / f"step-{step:07d}.png"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_image(torch.cat(columns, dim=-1).float().cpu(), path, overwrite=True)
+    path = save_preview(torch.cat(columns, dim=-1), target, step)
     network.decoder.train()
     return path

@@ -1,4 +1,4 @@
-"""Models that take any style image: pick the right loader for ``--model`` and encode the ``-s`` images.
+"""Models that take any style image, and the built-in ones: load them for ``--model`` and encode the ``-s`` images.
 
 ``builtin:arbitrary``, ``builtin:microast`` and AdaIN decoder files turn style images into one fixed
 style input (a predicted vector, or feature statistics), blended by ``--style-weights``; ``builtin:N`` selects one
@@ -17,9 +17,9 @@ from ..backbones import load_backbone
 from ..errors import OptionError, UsageError
 from ..media import read_image
 from .adain import AdaINNetwork
-from .adain_file import is_adain_file, load_decoder
+from .adain_file import load_decoder
 from .builtin import (
-    ARBITRARY, MICROAST, is_builtin, load_arbitrary_network, load_microast, load_multistyle_network, parse_builtin,
+    ARBITRARY, MICROAST, load_arbitrary_network, load_microast, load_multistyle_network, parse_builtin,
 )
 from .builtin.magenta import STYLES_26
 from .inference import FrameStylizer, InferenceOptions
@@ -31,17 +31,16 @@ from ..timeline.steer import Steer
 ANY_STYLE_LOADERS: dict[str, Callable[[float], torch.nn.Module]] = {ARBITRARY: load_arbitrary_network, MICROAST: load_microast}
 
 
-def special_stylizer(
-    model: str | os.PathLike, options: InferenceOptions, device: torch.device
-) -> FrameStylizer | None:
-    """A FrameStylizer for ``builtin:NAME`` or an AdaIN decoder file, or None for an ordinary model file."""
-    if is_adain_file(model):
-        decoder, info = load_decoder(model, device)
-        encoder = load_backbone(info.backbone, device)
-        network = AdaINNetwork(encoder, info.layer, decoder, options.alpha)
-        return FrameStylizer(network, blended_style(network.encode_style, options, device), device, options)
-    if not is_builtin(model):
-        return None
+def adain_stylizer(model: str | os.PathLike, options: InferenceOptions, device: torch.device) -> FrameStylizer:
+    """An AdaIN decoder file with the encoder it names, styled by the ``-s`` images."""
+    decoder, info = load_decoder(model, device)
+    encoder = load_backbone(info.backbone, device)
+    network = AdaINNetwork(encoder, info.layer, decoder, options.alpha)
+    return FrameStylizer(network, blended_style(network.encode_style, options, device), device, options)
+
+
+def builtin_stylizer(model: str | os.PathLike, options: InferenceOptions, device: torch.device) -> FrameStylizer:
+    """``builtin:NAME``: an any-style network styled by the ``-s`` images, or one of the 26 fixed styles."""
     name = parse_builtin(model)
     if isinstance(name, str):
         network = ANY_STYLE_LOADERS[name](options.alpha).to(device)

@@ -21,10 +21,11 @@ from ..video import OutputOptions
 from ..video.backdrop import BackgroundOptions, iter_over_backdrop, with_base
 from ..video.still_job import open_still, write_still_result
 from .inference import FrameStylizer, InferenceOptions
-from .pipeline import iter_stylize_video
+from .model_kinds import open_model
+from .pipeline import iter_apply_model_video
 
 
-def iter_stylize_file(
+def iter_apply_model_file(
     source: str | os.PathLike,
     target: str | os.PathLike,
     model: str | os.PathLike,
@@ -43,7 +44,7 @@ def iter_stylize_file(
     if behind is not None and (not options.style_images or timeline.keyed):
         raise OptionError("--style-bg takes a network that styles from images (builtin:arbitrary, builtin:microast, train --arbitrary) with -s, and no --style-at")
     if same_kind(source, target) == "video":
-        video = partial(iter_stylize_video, source, model=model, output=output, device=device, timeline=timeline)
+        video = partial(iter_apply_model_video, source, model=model, output=output, device=device, timeline=timeline)
         if behind is None:
             return (yield from video(target, options=options))
         return (yield from iter_over_backdrop(
@@ -54,24 +55,24 @@ def iter_stylize_file(
     if options.stabilize:
         raise OptionError("--stabilize applies to videos only")
     check_writable(target, output.overwrite)
-    engine, _ = FrameStylizer.from_file(model, options, device)
+    engine, _ = open_model(model, options, device)
     still = open_still(source, target, output.mask, output.display_referred)
-    result = stylize_image(engine, still.content, output.size)
+    result = apply_model_image(engine, still.content, output.size)
     if behind is not None:
-        still = with_base(still, stylize_image(FrameStylizer.from_file(model, behind, device)[0], still.content, output.size))
+        still = with_base(still, apply_model_image(open_model(model, behind, device)[0], still.content, output.size))
     write_still_result(result, still, target, overwrite=output.overwrite)
     yield FrameProgress(1, 1)
     return Path(target)
 
 
-def stylize_image(engine: FrameStylizer, content: torch.Tensor, size: int | None = None) -> torch.Tensor:
+def apply_model_image(engine: FrameStylizer, content: torch.Tensor, size: int | None = None) -> torch.Tensor:
     """(1, 3, H, W) in [0, 1] -> stylized at long side ``size`` (default: its own, at most NETWORK_CAP), on the CPU."""
     h, w = content.shape[-2:]
     working = fit_size(h, w, size, cap=NETWORK_CAP)
     return engine.images(resize(content.to(engine.device), working)).cpu()
 
 
-def stylize_file(
+def apply_model_file(
     source: str | os.PathLike,
     target: str | os.PathLike,
     model: str | os.PathLike,
@@ -80,4 +81,4 @@ def stylize_file(
     device: torch.device | str = "auto",
 ) -> Path:
     """Stylize without progress display (for Python callers)."""
-    return drain(iter_stylize_file(source, target, model, options, output, device))
+    return drain(iter_apply_model_file(source, target, model, options, output, device))

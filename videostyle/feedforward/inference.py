@@ -8,18 +8,15 @@ as uint8 (4x less traffic than float), with the conversions done on the device.
 
 from __future__ import annotations
 
-import os
 from contextlib import nullcontext
 
 import torch
 from torch import nn
 
-from ..errors import UsageError
 from ..resize import resize
 from ..color import join_chroma
 from .inference_options import InferenceOptions
-from .model_file import ModelInfo, load_model
-from .network import style_weights
+
 
 class FrameStylizer:
     """A loaded network with its style weights, ready to stylize batches on one device."""
@@ -39,24 +36,6 @@ class FrameStylizer:
         self.compiled = options.compile
         self._forward = torch.compile(self.network, dynamic=False) if options.compile else self.network
         self._largest_batch = 0  # compiled: a short last batch is padded to this, so nothing recompiles
-
-    @classmethod
-    def from_file(
-        cls, path: str | os.PathLike, options: InferenceOptions, device: torch.device
-    ) -> tuple[FrameStylizer, ModelInfo | None]:
-        """A trained model file, an AdaIN decoder file or ``builtin:NAME`` (no ModelInfo for the latter two)."""
-        from .arbitrary import special_stylizer  # imports this module
-
-        special = special_stylizer(path, options, device)
-        if special is not None:
-            return special, None
-        if options.style_images:
-            raise UsageError("-s/--style does not apply to this model (its styles are built in); use --style-index or --style-mix")
-        if options.alpha != 1.0:
-            raise UsageError("--alpha does not apply to this model (its styles are built in); it is for networks that take -s")
-        network, info = load_model(path, device)
-        style = style_weights(info.config.styles, options.style_index, options.style_mix)
-        return cls(network, style, device, options), info
 
     @torch.inference_mode()
     def images(self, images: torch.Tensor) -> torch.Tensor:

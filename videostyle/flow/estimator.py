@@ -1,4 +1,4 @@
-"""The optical-flow estimator interface shared by every algorithm, and ``make_flow`` that picks one.
+"""The optical-flow estimator interface shared by every algorithm (``methods.make_flow`` picks one).
 
 Convention (the whole project's): ``estimator(a, b)`` returns flow (N,2,H,W) in pixels, channel 0 = dx,
 1 = dy, on the device of ``a``, such that a(x) ≈ b(x + flow(x)); so ``warp(b, estimator(a, b)) ≈ a``.
@@ -6,17 +6,16 @@ Convention (the whole project's): ``estimator(a, b)`` returns flow (N,2,H,W) in 
 
 from __future__ import annotations
 
-import os
 
 import numpy as np
 import torch
 
+from ..color import RGB_TO_YIQ
 from ..constants import Constant
-from ..errors import OptionError
+from ..names import DEFAULT_FLOW_PRESET as DEFAULT_PRESET, FLOW_PRESETS  # noqa: F401 - the algorithms and methods.py read them here
 from .guard import padded_flow
 
-from ..names import DEFAULT_FLOW_PRESET as DEFAULT_PRESET, FLOW_METHODS, FLOW_PRESETS
-_LUMA = Constant(torch.tensor([0.299, 0.587, 0.114]).view(1, 3, 1, 1))
+_LUMA = Constant(RGB_TO_YIQ[0].view(1, 3, 1, 1))
 
 
 class FlowEstimator:
@@ -50,31 +49,3 @@ def gray_uint8(image: torch.Tensor) -> np.ndarray:
 def from_opencv(flow: np.ndarray, device: torch.device) -> torch.Tensor:
     """OpenCV's (H,W,2) float32 flow -> (1,2,H,W) on ``device``."""
     return torch.from_numpy(flow).permute(2, 0, 1).unsqueeze(0).to(device)
-
-
-def make_flow(
-    method: str = "dis",
-    device: torch.device | str = "cpu",
-    preset: str = DEFAULT_PRESET,
-    weights: str | os.PathLike | None = None,
-) -> FlowEstimator:
-    """An estimator by name: dis (OpenCV DIS, default), farneback (OpenCV), raft (torchvision, local weights).
-
-    ``preset`` trades speed for accuracy (ultrafast, fast, medium); ``weights`` is RAFT's state dict file.
-    """
-    if preset not in FLOW_PRESETS:
-        raise OptionError(f"unknown flow preset {preset!r}; choose one of {', '.join(FLOW_PRESETS)}")
-    device = torch.device(device)
-    if method == "dis":
-        from .dis import DisFlow
-
-        return DisFlow(preset)
-    if method == "farneback":
-        from .farneback import FarnebackFlow
-
-        return FarnebackFlow(preset)
-    if method == "raft":
-        from .raft import RaftFlow
-
-        return RaftFlow(preset, device, weights)
-    raise OptionError(f"unknown flow method {method!r}; choose one of {', '.join(FLOW_METHODS)}")

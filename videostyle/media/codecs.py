@@ -16,6 +16,7 @@ import numpy as np
 from av.video.reformatter import Colorspace
 
 from ..errors import OptionError
+from ..registry import Registry
 
 
 @dataclass(frozen=True)
@@ -32,14 +33,16 @@ class Codec:
     full_range: bool = True  # can be written in full range (ProRes is limited range only)
 
 
-CODECS: dict[str, Codec] = {
-    "h264": Codec("libx264", "yuv420p", ("yuv420p", "yuv420p10le", "yuv444p", "yuv444p10le")),
-    "h265": Codec("libx265", "yuv420p", ("yuv420p", "yuv420p10le", "yuv444p", "yuv444p10le")),
-    "prores": Codec("prores_ks", "yuv422p10le", ("yuv422p10le",), (("profile", "3"),), (".mov", ".mkv"), False, False),
-    "prores4444": Codec(
-        "prores_ks", "yuva444p10le", ("yuva444p10le", "yuv444p10le"), (("profile", "4444"),), (".mov", ".mkv"), False, False
-    ),
-}
+CODECS: Registry[Codec] = Registry("codec")
+CODECS.register("h264", Codec("libx264", "yuv420p", ("yuv420p", "yuv420p10le", "yuv444p", "yuv444p10le")))
+CODECS.register("h265", Codec("libx265", "yuv420p", ("yuv420p", "yuv420p10le", "yuv444p", "yuv444p10le")))
+CODECS.register(
+    "prores", Codec("prores_ks", "yuv422p10le", ("yuv422p10le",), (("profile", "3"),), (".mov", ".mkv"), False, False)
+)
+CODECS.register(
+    "prores4444",
+    Codec("prores_ks", "yuva444p10le", ("yuva444p10le", "yuv444p10le"), (("profile", "4444"),), (".mov", ".mkv"), False, False),
+)
 DEFAULT_CODEC = "h264"
 
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import torch
 
+from ..color import RGB_TO_YIQ
 from ..constants import Constant
 from .base import Features, Objective
 from .tv import total_variation
 
-# The I and Q rows of the NTSC RGB -> YIQ matrix.
-_RGB_TO_IQ = Constant(torch.tensor([[0.595716, -0.274453, -0.321263], [0.211456, -0.522591, 0.311135]]))
+_RGB_TO_IQ = Constant(RGB_TO_YIQ[1:])  # the I and Q rows
 
 
 def chroma(image: torch.Tensor) -> torch.Tensor:

@@ -14,10 +14,11 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from ..color import RGB_TO_YIQ
 from ..constants import Constant
 from .base import Features, Objective
 
-_LUMA = Constant(torch.tensor([0.299, 0.587, 0.114]))  # on the device once, not copied every step
+_LUMA = Constant(RGB_TO_YIQ[0])  # on the device once, not copied every step
 STABILIZER = 1e-4
 """Added to the local covariance and to the product of deviations: where the content is flat (deviation
 well under 1 % of the range) the correlation is 1 whatever the image does there."""

@@ -8,34 +8,49 @@ over two rows or columns, so it keeps the naive operator's reach with some of So
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from collections.abc import Callable
+from typing import Literal
 
 import torch
 import torch.nn.functional as F
 
 from ..constants import Constant
 from ..errors import OptionError
+from ..registry import Registry
 from .base import Features, Objective
 
 TVOperator = Literal["naive", "sobel", "sobel_squish"]
-TV_OPERATORS: tuple[str, ...] = get_args(TVOperator)
+Gradients = Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor]]
+"""NCHW image -> (dx, dy) per channel, on the operator's 'valid' region."""
 
-# (2, 1, k, k): the x and y kernels of each operator
-_SOBEL = torch.tensor([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]]) / 8
-_SQUISH = torch.tensor([[-1.0, 1.0], [-1.0, 1.0]]) / 2
-_KERNELS = {name: Constant(torch.stack([k, k.t()]).unsqueeze(1)) for name, k in (("sobel", _SOBEL), ("sobel_squish", _SQUISH))}
+TV_GRADIENTS: Registry[Gradients] = Registry("TV operator")
+
+
+@TV_GRADIENTS.register("naive")
+def _forward_differences(image: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    return image[..., :-1, 1:] - image[..., :-1, :-1], image[..., 1:, :-1] - image[..., :-1, :-1]
+
+
+def _convolved(kernel: torch.Tensor) -> Gradients:
+    """The gradients of a (k, k) x kernel and its transpose for y."""
+    weights = Constant(torch.stack([kernel, kernel.t()]).unsqueeze(1))  # (2, 1, k, k)
+
+    def gradients(image: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        c = image.shape[1]
+        grads = F.conv2d(image, weights.like(image).repeat(c, 1, 1, 1), groups=c)  # (2C, 1, k, k): dx, dy per channel
+        return grads[:, 0::2], grads[:, 1::2]
+
+    return gradients
+
+
+TV_GRADIENTS.register("sobel", _convolved(torch.tensor([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]]) / 8))
+TV_GRADIENTS.register("sobel_squish", _convolved(torch.tensor([[-1.0, 1.0], [-1.0, 1.0]]) / 2))
+TV_OPERATORS: tuple[str, ...] = TV_GRADIENTS.names()
 
 
 def image_gradients(image: torch.Tensor, operator: str = "naive") -> tuple[torch.Tensor, torch.Tensor]:
     """(dx, dy) of an NCHW image per channel, on the 'valid' region of the operator."""
-    if operator == "naive":
-        return image[..., :-1, 1:] - image[..., :-1, :-1], image[..., 1:, :-1] - image[..., :-1, :-1]
-    if operator not in TV_OPERATORS:
-        raise OptionError(f"unknown TV operator {operator!r}; choose one of {', '.join(TV_OPERATORS)}")
-    c = image.shape[1]
-    weight = _KERNELS[operator].like(image).repeat(c, 1, 1, 1)  # (2C, 1, k, k): dx, dy per channel
-    grads = F.conv2d(image, weight, groups=c)
-    return grads[:, 0::2], grads[:, 1::2]
+    return TV_GRADIENTS[operator](image)
 
 
 def total_variation(image: torch.Tensor, beta: float = 2.0, operator: str = "naive") -> torch.Tensor:
@@ -53,8 +68,7 @@ class TotalVariation(Objective):
 
     def __init__(self, beta: float = 2.0, operator: str = "naive") -> None:
         super().__init__()
-        if operator not in TV_OPERATORS:
-            raise OptionError(f"unknown TV operator {operator!r}; choose one of {', '.join(TV_OPERATORS)}")
+        TV_GRADIENTS.check(operator)
         if beta <= 0:
             raise OptionError(f"TV exponent beta must be positive, got {beta}")
         self.beta = beta

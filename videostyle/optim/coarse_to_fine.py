@@ -2,7 +2,7 @@
 
 Style transfer (``--scales``), DeepDream's octaves and multiscale activation maximization all run
 the same driver: a list of sizes, smallest first, one optimization run per size, and their steps shown
-as one run. What differs is what travels up between sizes, a ``Carry``:
+as one run. What differs is what travels up between sizes, a ``ScaleCarry``:
 
 - ``ResultCarry``: the previous size's result itself (each run resizes it as it needs): stylize, maximize.
 - ``DetailCarry``: only what the previous runs added to the input (result minus the input at that
@@ -32,7 +32,9 @@ def renumber(offset: int, total: int) -> Callable[[Step], Step]:
     return lambda step: dataclasses.replace(step, index=offset + step.index, total=total)
 
 
-class Carry(Protocol):
+class ScaleCarry(Protocol):
+    """What travels up from one size to the next (flow.Carry, the frame-to-frame kind, is another thing)."""
+
     def start(self, size: Size) -> torch.Tensor | None:
         """The starting image handed to the run at ``size``."""
 
@@ -71,7 +73,7 @@ class DetailCarry:
         self.detail = result - self.base
 
 
-def coarse_to_fine(sizes: list[Size], steps: int, carry: Carry, run: ScaleRun) -> Generator[Step, None, torch.Tensor]:
+def coarse_to_fine(sizes: list[Size], steps: int, carry: ScaleCarry, run: ScaleRun) -> Generator[Step, None, torch.Tensor]:
     """Run ``run`` at each size in order (``steps`` steps each), carrying results up; returns the last result."""
     if not sizes:
         raise ValueError("coarse_to_fine needs at least one size")

@@ -3,16 +3,36 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Literal
 
 import torch
 
 from ..errors import OptionError
+from ..registry import Registry
 from .ascent import NormalizedGradient
 
 OptimizerName = Literal["adam", "lbfgs", "normalized", "sgd", "rmsprop"]
-from ..names import OPTIMIZER_NAMES as OPTIMIZERS
+OptimizerFactory = Callable[[list[torch.nn.Parameter], float, float], torch.optim.Optimizer]
+"""(parameters, learning rate, RMSProp decay) -> optimizer."""
+
+OPTIMIZER_FACTORIES: Registry[OptimizerFactory] = Registry("optimizer")
+OPTIMIZER_FACTORIES.register("adam", lambda params, lr, _: torch.optim.Adam(params, lr=lr))
+OPTIMIZER_FACTORIES.register(
+    "lbfgs", lambda params, lr, _: torch.optim.LBFGS(params, lr=lr, max_iter=1, history_size=50, line_search_fn="strong_wolfe")
+)
+OPTIMIZER_FACTORIES.register("normalized", lambda params, lr, _: NormalizedGradient(params, lr=lr))
+OPTIMIZER_FACTORIES.register("sgd", lambda params, lr, _: torch.optim.SGD(params, lr=lr))
+
+
+@OPTIMIZER_FACTORIES.register("rmsprop")
+def _rmsprop(params: list[torch.nn.Parameter], lr: float, decay: float) -> torch.optim.Optimizer:
+    if not 0 <= decay < 1:
+        raise OptionError(f"RMSProp decay must be in [0, 1), got {decay}")
+    return torch.optim.RMSprop(params, lr=lr, alpha=decay, eps=1e-8)
+
+
+OPTIMIZERS: tuple[str, ...] = OPTIMIZER_FACTORIES.names()
 
 
 def make_optimizer(
@@ -25,20 +45,7 @@ def make_optimizer(
     """
     if not (math.isfinite(lr) and lr > 0):
         raise OptionError(f"--lr must be a finite number above 0, not {lr}")
-    params = list(params)
-    if name == "adam":
-        return torch.optim.Adam(params, lr=lr)
-    if name == "lbfgs":
-        return torch.optim.LBFGS(params, lr=lr, max_iter=1, history_size=50, line_search_fn="strong_wolfe")
-    if name == "normalized":
-        return NormalizedGradient(params, lr=lr)
-    if name == "sgd":
-        return torch.optim.SGD(params, lr=lr)
-    if name == "rmsprop":
-        if not 0 <= rmsprop_decay < 1:
-            raise OptionError(f"RMSProp decay must be in [0, 1), got {rmsprop_decay}")
-        return torch.optim.RMSprop(params, lr=lr, alpha=rmsprop_decay, eps=1e-8)
-    raise OptionError(f"unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}")
+    return OPTIMIZER_FACTORIES[name](list(params), lr, rmsprop_decay)
 
 
 def decay(optimizer: torch.optim.Optimizer, steps: int, final: float = 0.05) -> torch.optim.lr_scheduler.LRScheduler:

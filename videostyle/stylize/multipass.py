@@ -8,7 +8,7 @@ by optical flow where the flow is reliable:
 
     init = blend * c * warped_neighbour + (1 - blend * c) * own_previous_result
 
-followed by a few iterations with the temporal loss towards that neighbour.
+followed by a few steps with the temporal loss towards that neighbour.
 
 Every pass visits the whole video before the next one starts, so frames cannot stream from the
 decoder to the encoder: the working-size content frames and the current results wait in a temporary
@@ -30,7 +30,7 @@ from ..errors import output_error
 from ..flow import FlowEstimator, carry
 from ..media import Frame, frame_to_tensor, tensor_to_frame
 from ..progress import FrameProgress, drain, relay
-from ..video import FramePrior, FrameSink, FrameStart, FrameWork, VideoJob, iter_video
+from ..video import FramePrior, FrameSink, FrameStart, FrameWork, VideoInput, iter_video
 from ..video.work import MemorySink
 from ..media.cleanup import owned_temp_dir
 from .stylizer import Stylizer
@@ -89,7 +89,7 @@ def iter_multipass(
     stylizer: Stylizer,
     prior: FramePrior,
     flow: FlowEstimator,
-    job: VideoJob,
+    job: VideoInput,
     sink: FrameSink,
     temporal: TemporalOptions,
     target: Path,

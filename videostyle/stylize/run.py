@@ -39,6 +39,7 @@ from ..video import (
 )
 from ..video.backdrop import BackgroundOptions, iter_over_backdrop, with_base
 from ..video.still_job import open_still, write_still_result
+from .inits import INIT_STARTS
 from .multipass import iter_multipass
 from .options import StyleOptions
 from .preview import PreviewSink, preview_path, preview_steps
@@ -101,11 +102,10 @@ def make_prior(
     ``flow`` is the estimator to use, or planned pairs (``flows_ahead``); default: the one ``temporal`` names, made here.
     """
     if not temporal.temporal:
-        return PreviousFrame() if options.init == "previous" else IndependentFrames()
+        return PreviousFrame() if INIT_STARTS[options.init].flowless else IndependentFrames()
     flow = flow or temporal.flow_options.estimator(device)
-    init = options.init if options.init in ("warped", "previous") else "stylizer"
     return WarpedPrior(
-        flow, temporal.temporal_weight * options.temporal_factor, temporal.long_term, init, temporal.scene_cuts,
+        flow, temporal.temporal_weight * options.temporal_factor, temporal.long_term, options.init, temporal.scene_cuts,
         gray=options.preserve_color, reliable_rate=temporal.reliable_rate,
         pool=temporal.temporal_pool, detail=temporal.temporal_detail,
     )

@@ -18,13 +18,14 @@ from ..errors import OptionError
 from ..objectives import ContentLoss, Objective, Sum, TotalVariation
 from ..objectives.chroma_tv import ChromaTV
 from ..objectives.structure import LumaStructure
-from ..optim import PixelImage, RatedPixelImage, ResultCarry, Step, coarse_to_fine, decay, make_optimizer, optimize
+from ..optim import ResultCarry, Step, coarse_to_fine, decay, make_optimizer, optimize
 from ..optim.params import ImageParam
-from ..optim.pyramid import PyramidImage
 from ..precision import compute_dtype
 from ..resize import resize, resize_long_side
 from ..color import PALETTES, join_chroma, luminance, match_luminance
+from .inits import INIT_STARTS
 from .options import StyleOptions
+from .parameterizations import PARAMETERIZATION_FACTORIES
 from .style_targets import blended_objective, check_untiled, style_statistics
 from .tiled import TiledStyleTransfer
 
@@ -136,7 +137,7 @@ class Stylizer:
         """Noise, or the content (recolored to the styles' palette with ``color_init``, unless colors are kept).
 
         The recoloring is the options' ``palette`` transfer (see ``color.PALETTES``)."""
-        if self.options.init == "noise":
+        if INIT_STARTS[self.options.init].noise:
             return torch.rand(content.shape, generator=self.generator).to(content)
         if self.options.color_init and not self.options.preserve_color:
             share = self.options.palette_share
@@ -149,9 +150,7 @@ class Stylizer:
         Warm frames use the pyramid too: on plain pixels Adam moves each pixel about the learning
         rate on its own every frame, which both speckles and flickers (issue 12).
         """
-        if self.options.parameterization == "pyramid":
-            return PyramidImage(start, rate=PyramidImage.RATE if rate is None else PyramidImage.RATE * rate)
-        return PixelImage(start) if rate is None else RatedPixelImage(start, rate)
+        return PARAMETERIZATION_FACTORIES[self.options.parameterization](start, rate)
 
     def run(
         self,

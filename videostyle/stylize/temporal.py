@@ -28,6 +28,7 @@ from ..optim import Step
 from ..video import FramePrior, FrameStart, OneFrame
 from ..video.prior import on_cpu
 from ..color import luminance
+from .inits import INIT_STARTS
 from .stylizer import Stylizer
 from .temporal_options import TemporalOptions
 
@@ -96,8 +97,9 @@ def closest_first(weights: list[torch.Tensor]) -> torch.Tensor:
 class WarpedPrior:
     """A FramePrior: flow-warped init and a temporal loss against the previous result(s).
 
-    ``init`` is "warped" (the warped previous result, holes filled from the content), "previous" (the
-    previous result as is) or "stylizer" (the stylizer's own content or noise init: loss only).
+    ``init`` names an ``INIT_STARTS`` entry: its ``carry`` starts each frame ("warped": the warped previous
+    result, holes filled from the content; "previous": the previous result as is); without one ("content",
+    "noise") the stylizer starts the frame itself and the prior adds the loss only.
     ``temporal_weight`` 0 gives warped init alone. ``gray`` matches the stylizer's luminance-only mode;
     ``pool`` and ``detail`` shape the temporal loss (see ``temporal_loss``). ``flow``: an estimator
     (pairs worked out when asked for) or ``FlowsAhead`` (planned; see ``flows_ahead``).
@@ -165,11 +167,8 @@ class WarpedPrior:
         return FrameStart(init, temporal_loss(earlier, self.temporal_weight, self.gray, self.pool, self.detail), rate)
 
     def initial(self, content: torch.Tensor, nearest: Warped, previous_result: torch.Tensor) -> torch.Tensor | None:
-        if self.init == "warped":
-            return torch.where(nearest.carry.occluded, content, nearest.image)
-        if self.init == "previous":
-            return previous_result
-        return None
+        carry = INIT_STARTS[self.init].carry
+        return None if carry is None else carry(content, nearest.carry.occluded, nearest.image, previous_result)
 
     def update(self, content: torch.Tensor, stylized: torch.Tensor) -> None:
         self.history.appendleft((content, stylized.detach()))
@@ -231,9 +230,9 @@ class StyleLevel:
 class StylizeWork(OneFrame):
     """Video frames through the stylizer, each started where the prior says.
 
-    A warm-started frame gets the warm iterations and the prior's per-pixel rates. With a ``level``
+    A warm-started frame gets the warm steps and the prior's per-pixel rates. With a ``level``
     (the StyleLevel around the prior) a warm frame whose style loss is still more than
-    ``STYLE_TOLERANCE`` above the shot's first frame's runs the warm iterations again from where it
+    ``STYLE_TOLERANCE`` above the shot's first frame's runs the warm steps again from where it
     got to, up to ``TemporalOptions.warm_budget`` in all: a fixed short budget lets each frame fall a little
     short of the style and the shortfall accumulates (issue 12). ``keep`` (if given) sees each
     frame's working-size content and its start, e.g. to store them for more passes. ``ahead`` (the

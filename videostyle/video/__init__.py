@@ -6,6 +6,6 @@ __getattr__, __dir__, __all__ = lazy_exports(__name__, {
     ".driver": ("FrameSink", "FrameWork", "ResumePoint", "clock", "iter_video"),
     ".options": ("OutputOptions",),
     ".prior": ("FramePrior", "FrameStart", "IndependentFrames", "PreviousFrame", "WithGenerator"),
-    ".source": ("VideoJob", "open_sink", "open_video", "video_identity"),
+    ".source": ("VideoInput", "open_sink", "open_video", "video_identity"),
     ".work": ("FrameList", "OneFrame"),
 })

@@ -12,6 +12,7 @@ from ..identity import JobIdentity, job_identity
 from ..media import AudioFile, Frame, ResumePoint, SegmentedVideoWriter, VideoInfo, VideoWriter, probe_video, read_frames
 from ..errors import OptionError
 from ..media.codecs import Encoding
+from ..registry import Registry
 from ..media.segments import SEGMENTED_EXTS
 from ..media.sequence_writer import SequenceWriter
 from ..media.sequences import find_sequence, is_pattern, is_sequence, probe_sequence, read_sequence
@@ -24,7 +25,7 @@ from .options import OutputOptions
 
 
 @dataclass(frozen=True)
-class VideoJob:
+class VideoInput:
     """A source video with the part and size ``output`` asks for; ``total`` frames expected (or None)."""
 
     source: str | os.PathLike
@@ -178,18 +179,23 @@ class SourceKind:
     read: Callable[[str | os.PathLike, OutputOptions, VideoInfo], Iterator[Frame]]
 
 
-SOURCE_KINDS: dict[str, SourceKind] = {
-    "file": SourceKind(
+SOURCE_KINDS: Registry[SourceKind] = Registry("video source kind")
+SOURCE_KINDS.register(
+    "file",
+    SourceKind(
         probe=lambda path, output: probe_video(path),
         read=lambda path, output, info: read_frames(path, output.start, output.duration),
     ),
-    "sequence": SourceKind(
+)
+SOURCE_KINDS.register(
+    "sequence",
+    SourceKind(
         probe=lambda path, output: probe_sequence(find_sequence(path, output.start_number), output.fps),
         read=lambda path, output, info: read_sequence(
             find_sequence(path, output.start_number), info, output.start, output.duration, output.display_referred
         ),
     ),
-}
+)
 
 
 def source_kind(path: str | os.PathLike) -> SourceKind:
@@ -205,8 +211,8 @@ def read_source(path: str | os.PathLike, output: OutputOptions, info: VideoInfo)
     return source_kind(path).read(path, output, info)
 
 
-def open_video(source: str | os.PathLike, output: OutputOptions, cap: int | None = None) -> VideoJob:
+def open_video(source: str | os.PathLike, output: OutputOptions, cap: int | None = None) -> VideoInput:
     """Probe ``source``; the working size is ``output.size`` (or the source's, capped at ``cap``), even."""
     info = probe_source(source, output)
     size = fit_size(info.height, info.width, output.size, cap=cap, even=True)
-    return VideoJob(source, info, output, size, info.count_frames(output.start, output.duration))
+    return VideoInput(source, info, output, size, info.count_frames(output.start, output.duration))

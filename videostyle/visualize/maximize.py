@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -24,6 +24,7 @@ from ..optim import (
     OPTIMIZERS, FourierImage, ImageParam, Jitter, PixelImage, ResultCarry, Step, TileBatch, coarse_to_fine, compose,
     make_generator, make_optimizer, optimize, step_decay,
 )
+from ..registry import Registry
 from ..resize import fit_size, resize
 from .hooks import LangevinNoise, PeriodicBlur, StepWeight, chain
 
@@ -110,12 +111,22 @@ class MaximizeOptions:
         return (Sum(terms) if terms else None), (tv if self.tv_step else None)
 
 
-def _parameterize(options: MaximizeOptions, size: tuple[int, int], image: torch.Tensor | None, generator: torch.Generator) -> ImageParam:
-    if options.param == "fourier":
-        return FourierImage(size, init=None if image is None else resize(image.cpu(), size), generator=generator)
+PictureFactory = Callable[[tuple[int, int], torch.Tensor | None, torch.Generator], ImageParam]
+"""(size, start image or None for a random start, generator) -> what the optimizer moves."""
+
+PICTURE_PARAMS: Registry[PictureFactory] = Registry("parameterization")
+
+
+@PICTURE_PARAMS.register("pixels")
+def _pixels(size: tuple[int, int], image: torch.Tensor | None, generator: torch.Generator) -> ImageParam:
     if image is None:  # a grey image with a little noise: the zero-mean start of Simonyan et al.
         image = 0.5 + 0.1 * torch.randn(1, 3, *size, generator=generator)
     return PixelImage(resize(image.cpu().clamp(0, 1), size))
+
+
+@PICTURE_PARAMS.register("fourier")
+def _fourier(size: tuple[int, int], image: torch.Tensor | None, generator: torch.Generator) -> ImageParam:
+    return FourierImage(size, init=None if image is None else resize(image.cpu(), size), generator=generator)
 
 
 def maximize(
@@ -135,7 +146,7 @@ def maximize(
     sizes = options.sizes(1.0 if init is None else init.shape[-2] / init.shape[-1])
 
     def at_scale(image: torch.Tensor | None, k: int, size: tuple[int, int]) -> Generator[Step, None, torch.Tensor]:
-        param = _parameterize(options, size, image, generator).to(device)
+        param = PICTURE_PARAMS[options.param](size, image, generator).to(device)
         prior, scheduled_tv = options.prior()
         objective = -target if prior is None else -target + prior
         optimizer = make_optimizer(options.optimizer, param.parameters(), options.lr, options.rmsprop_decay)
