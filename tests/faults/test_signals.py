@@ -58,12 +58,12 @@ def _stop(process: subprocess.Popen[str], signum: int, twice: bool = False) -> t
     return process.returncode, err
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
 def said(err: str) -> list[str]:
     """stderr's lines, less the run's own notes (the preset it chose, its time estimate)."""
     return [line for line in err.strip().splitlines() if not line.startswith(("quality:", "expected: about"))]
 
 
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
 def test_model_run_stops_cleanly_on_each_signal(tmp_path, long_clip, tiny_model, signum):
     process = start("stylize", long_clip, "--model", tiny_model, "-o", "out.mp4", "--device", "cpu", cwd=tmp_path)
     wait_for_temporary(process, tmp_path, ".part.mp4")
