@@ -1,4 +1,4 @@
-"""Named quality/speed presets every engine understands: ``--quality draft|standard|fine`` (and ``auto``).
+"""Named quality/speed presets every engine (and training) understands: ``--quality draft|standard|fine`` (and ``auto``).
 
 A preset is a set of defaults per option class: it changes what the user did not set, never what they
 did. ``standard`` is the classes' own defaults. ``draft`` is for trying things on a laptop's CPU (a
@@ -24,12 +24,14 @@ PRESETS: dict[str, dict[str, dict[str, Any]]] = {
         "DreamOptions": {"octaves": 3, "steps": 5},
         "DreamVideoOptions": {"flow_preset": "fast"},
         "InferenceOptions": {"flow_preset": "fast"},
+        "TrainOptions": {"steps": 1000, "size": 192},
     },
     "standard": {},
     "fine": {
         "StyleOptions": {"steps": 400, "scales": 2},
         "TemporalOptions": {"long_term": 2},
         "DreamOptions": {"octaves": 5, "steps": 20},
+        "TrainOptions": {"steps": 20000},
     },
 }
 """Preset -> option class name -> {field: value}; fields not named keep the class's default."""

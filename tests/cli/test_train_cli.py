@@ -55,6 +55,12 @@ def test_bad_usage_is_one_line(files, capsys, monkeypatch, args, code, message):
 def test_train_in_bf16(files, capsys, arbitrary):
     code, out, err = run(
         capsys, "train", "-s", files / "style.png", "--data", files / "content.png", "-o", files / "bf16.safetensors",
-        "--precision", "bf16", "--preview-every", "0", *arbitrary, *TINY,
+        "--precision", "bf16", "--preview-every", "0", *arbitrary, *(TINY[:6] + TINY[8:] if arbitrary else TINY),
     )
     assert code == 0 and "wrote" in out, err
+
+
+def test_options_the_decoder_does_not_read_are_refused_with_arbitrary(files, capsys):
+    code, out, err = run(capsys, "train", "-s", files / "style.png", "--data", files / "content.png", "-o",
+                         files / "d.safetensors", "--arbitrary", "--tv-weight", "5", *TINY[:6], "--device", "cpu")
+    assert code == 2 and "--tv-weight does not apply here: it is for train without --arbitrary" in err

@@ -50,8 +50,11 @@ def test_ctrl_c_in_train_names_the_checkpoint_and_how_to_resume(workspace, capsy
 
 
 def test_training_further_after_a_finished_run_needs_only_resume(workspace, capsys):
+    """A finished training keeps its checkpoint when asked (--keep-checkpoint); it leaves only the model otherwise."""
     args = ["train", "-s", "style.png", "--data", "content.png", "-o", "t.safetensors", *TRAIN]
     assert main([*args, "--steps", "1"]) == 0
+    assert not (workspace / "t.ckpt").exists()
+    assert main([*args, "--steps", "1", "--keep-checkpoint", "--overwrite"]) == 0
     first = (workspace / "t.safetensors").read_bytes()
     code = main([*args, "--steps", "2", "--resume"])
     assert code == 0, capsys.readouterr().err

@@ -31,7 +31,9 @@ def tiny_backbone() -> Backbone:
 
 @pytest.fixture
 def tiny_options() -> TrainOptions:
-    return TrainOptions(steps=4, size=32, batch_size=2, width=0.125, checkpoint_every=2, preview_every=2, **TINY_LAYERS)
+    return TrainOptions(
+        steps=4, size=32, batch_size=2, width_mult=0.125, checkpoint_every=2, preview_every=2, keep_checkpoint=True, **TINY_LAYERS
+    )
 
 
 @pytest.fixture

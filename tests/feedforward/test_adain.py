@@ -63,7 +63,7 @@ def test_alpha_zero_is_the_decoders_reconstruction_of_the_content(tiny_backbone)
 def test_training_writes_a_decoder_and_resumes(tiny_backbone, pictures, tmp_path, temporal):
     options = TrainOptions(
         steps=2, size=32, batch_size=2, checkpoint_every=1, preview_every=2, temporal_weight=temporal,
-        content_layers=("c2",), style_layers=("c1", "c2"),
+        content_layers=("c2",), style_layers=("c1", "c2"), keep_checkpoint=True,
     )
     target = tmp_path / "d.safetensors"
     events = list(_run(iter_train_adain([pictures], [pictures], target, options, backbone=tiny_backbone)))

@@ -107,8 +107,20 @@ def test_temporal_loss_is_zero_for_outputs_that_follow_the_flow():
 
 def test_temporal_training_on_video_pairs(tmp_path, tiny_backbone, stripes, clip):
     video = clip("in.mp4", size=(64, 48), frames=6, audio=False)
-    options = TrainOptions(steps=2, size=32, batch_size=2, width=0.125, temporal_weight=10.0, preview_every=0, content_layers=("c2",), style_layers=("c1", "c2"))
+    options = TrainOptions(steps=2, size=32, batch_size=2, width_mult=0.125, temporal_weight=10.0, preview_every=0, content_layers=("c2",), style_layers=("c1", "c2"))
     events = list(iter_train([stripes], [video], tmp_path / "m.safetensors", options, backbone=tiny_backbone))
     assert set(events[-1].parts) == {"content", "style", "tv", "temporal"}
     assert all(v >= 0 for v in events[-1].parts.values())
     assert (tmp_path / "m.safetensors").is_file() and not preview_folder(tmp_path / "m.safetensors").exists()
+
+
+def test_a_finished_training_leaves_only_the_model(stripes, pictures, tmp_path, tiny_options, tiny_backbone):
+    """MODEL.ckpt is for a stopped training; after a finished one it went unless asked for (--keep-checkpoint)."""
+    from dataclasses import replace
+
+    from videostyle.feedforward.checkpoint import checkpoint_path
+
+    target = tmp_path / "m.safetensors"
+    train([stripes], [pictures], target, replace(tiny_options, keep_checkpoint=False, preview_every=0), backbone=tiny_backbone)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("m.")) == ["m.safetensors"]
+    assert not checkpoint_path(target).exists()

@@ -10,7 +10,7 @@ from videostyle.feedforward.train import iter_train
 
 from .conftest import TINY_LAYERS
 
-OPTIONS = TrainOptions(steps=3, size=32, batch_size=2, width=0.125, checkpoint_every=2, preview_every=3, **TINY_LAYERS)
+OPTIONS = TrainOptions(steps=3, size=32, batch_size=2, width_mult=0.125, checkpoint_every=2, preview_every=3, **TINY_LAYERS)
 
 # What 3 seeded steps gave with the two separate loops, before they became one (issue 19): the loss
 # parts of each step, and the sum of |weight| over the saved state dict.

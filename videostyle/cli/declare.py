@@ -171,7 +171,7 @@ def job_quality(context: typer.Context, declaration: Declaration, optimizing: bo
     from ..presets import QualityOptions
 
     params = context.params
-    video = "video" in (_kind(params["input"]), _kind(params["output"]))
+    video = "video" in (_kind(params.get("input")), _kind(params["output"]))
     asked = build(QualityOptions, params)
     quality = asked.resolved(video=video, optimizing=optimizing, cpu=device.type == "cpu")
     if asked.quality == "auto" and quality == "draft" and not params.get("quiet"):
@@ -261,7 +261,9 @@ def _flag_of(cls: type, name: str) -> str:
     return next(spec.primary(name) for f, spec, _ in specs(cls) if f.name == name)
 
 
-def _kind(path: Path) -> str | None:
+def _kind(path: Path | None) -> str | None:
+    if path is None:
+        return None
     try:
         return media_kind(path)
     except Exception:  # noqa: BLE001 - an unknown extension is reported later, by the command's own checks

@@ -62,7 +62,7 @@ def iter_train_adain(
         raise OptionError("give style images or a folder of them with -s STYLES")
     style_sources = find_sources(list(styles))
     sources = find_sources(list(data))
-    full = backbone if backbone is not None else load_backbone(options.backbone, device, options.weights, options.download)
+    full = backbone if backbone is not None else load_backbone(options.backbone, device, options.weights, not options.offline)
     layer, style_layers = encoder_layers(options, full)
     identity = {"arbitrary": True, "backbone": full.name, "layer": layer, "style_layers": list(style_layers)}
     dtype = compute_dtype(options.precision, device, gradients=True)
@@ -99,7 +99,7 @@ def iter_train_adain(
 
     settings = trainee.settings(options, data, styles=[str(s) for s in styles], layer=layer, style_layers=list(style_layers))
     info = DecoderInfo(full.name, layer, channels, stride, settings)
-    return save_decoder(decoder, info, target, overwrite=overwrite or resume)
+    return trainee.finish(options, save_decoder(decoder, info, target, overwrite=overwrite or resume))
 
 
 def adain_step(

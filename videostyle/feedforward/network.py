@@ -35,7 +35,7 @@ class NetworkConfig:
         if not 1 <= self.styles <= 256:
             raise OptionError(f"a model holds 1..256 styles, not {self.styles}")
         if not 0.125 <= self.width <= 4:
-            raise OptionError(f"--width {self.width} is out of range 0.125..4")
+            raise OptionError(f"--width-mult {self.width} is out of range 0.125..4")
 
     @property
     def channels(self) -> tuple[int, int, int]:

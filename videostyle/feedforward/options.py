@@ -3,72 +3,75 @@
 from __future__ import annotations
 
 import dataclasses
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..backbones import DEFAULT_BACKBONE, backbone_spec
+from .. import shared_options as shared
 from ..errors import OptionError
-from ..precision import check_precision
-from .network import NetworkConfig
+from ..names import DEFAULT_BACKBONE
+from ..spec import check, option, split_text
+
+STORED_AS = {"width_mult": "width"}
+"""Fields a model file records under another name (the name it had before flags and fields were one)."""
 
 
 @dataclass(frozen=True)
 class TrainOptions:
     """How a style network is trained; ``identity`` lists what a resumed run must not change."""
 
-    steps: int = 4000
-    size: int = 256
-    batch_size: int = 4
-    content_weight: float = 1.0
-    style_weight: float = 3.0
-    tv_weight: float = 10.0
-    temporal_weight: float = 0.0
-    lr: float = 1e-3
-    width: float = 1.0
-    style_scale: float = 1.0
-    backbone: str = DEFAULT_BACKBONE
-    weights: Path | None = None
-    download: bool = True
-    content_layers: tuple[str, ...] | None = None
-    style_layers: tuple[str, ...] | None = None
-    checkpoint_every: int = 200
-    preview_every: int = 200
-    seed: int = 0
-    precision: str = "auto"  # the network's and the loss network's forward: auto = bf16 on a CUDA GPU that has it
-    compile: bool = False  # torch.compile both networks
+    steps: int = option(4000, "Training steps (batches).", lo=1, hi=10_000_000)
+    size: int = option(256, "Side of the square training crops in pixels.", lo=32, hi=2048)
+    batch_size: int = option(4, "Crops per step.", lo=1, hi=256)
+    content_weight: float = option(1.0, "Weight of the content loss.", lo=0, hi=1e9)
+    style_weight: float = option(3.0, "Weight of the style loss.", lo=0, hi=1e9)
+    tv_weight: float = option(10.0, "Total-variation smoothness weight.", lo=0, hi=1e9, engines=("network",))
+    temporal_weight: float = option(
+        0.0, "Stability across frames: trains on frame pairs (video) or shifted copies.", lo=0, hi=1e9
+    )
+    lr: float = option(1e-3, "Adam learning rate.", lo=0, hi=1, lo_open=True)
+    width_mult: float = option(
+        1.0, "Channel multiplier of the network (0.5 = 4x fewer FLOPs).", lo=0.125, hi=4, engines=("network",)
+    )
+    style_scale: float = option(1.0, "Style image size relative to the crop size.", lo=0.05, hi=8)
+    backbone: str = option(DEFAULT_BACKBONE, spec=shared.BACKBONE)
+    weights: Path | None = option(None, spec=shared.WEIGHTS)
+    offline: bool = option(False, spec=shared.OFFLINE)
+    content_layers: tuple[str, ...] | None = option(None, "Comma-separated layer names.", text=split_text(str), metavar="A,B")
+    style_layers: tuple[str, ...] | None = option(None, "Comma-separated layer names.", text=split_text(str), metavar="A,B")
+    checkpoint_every: int = option(200, "Save a checkpoint (MODEL.ckpt) every N steps.", lo=1, hi=10_000_000)
+    preview_every: int = option(0, "Write a preview image into MODEL.previews/ every N steps (0: never).", lo=0, hi=10_000_000)
+    seed: int = option(0, "Random seed.")
+    precision: str = option("auto", spec=shared.PRECISION)  # the network's and the loss network's forward
+    compile: bool = option(False, spec=shared.COMPILE)  # torch.compile both networks
+    keep_checkpoint: bool = option(
+        False, "Keep MODEL.ckpt after a finished training, to train further with --resume (a stopped one always keeps it).",
+        flag="--keep-checkpoint",
+    )
 
     def __post_init__(self) -> None:
-        backbone_spec(self.backbone)
+        from ..precision import check_precision
+
+        check(self)
         check_precision(self.precision, gradients=True)
-        NetworkConfig(width=self.width)  # validates the width
-        for f in dataclasses.fields(self):
-            value = getattr(self, f.name)
-            if isinstance(value, float) and not math.isfinite(value):
-                raise OptionError(f"--{f.name.replace('_', '-')} must be a finite number, not {value}")
-        for name in ("content_weight", "style_weight", "tv_weight", "temporal_weight"):
-            if not 0 <= getattr(self, name) <= 1e9:
-                raise OptionError(f"--{name.replace('_', '-')} {getattr(self, name)} is out of range 0..1e9")
         if self.content_weight == 0 and self.style_weight == 0:
             raise OptionError("content and style weights are both 0: nothing to learn")
-        _check_range("steps", self.steps, 1, 10_000_000)
-        _check_range("size", self.size, 32, 2048)
-        _check_range("batch-size", self.batch_size, 1, 256)
-        _check_range("checkpoint-every", self.checkpoint_every, 1, 10_000_000)
-        _check_range("preview-every", self.preview_every, 0, 10_000_000)
-        if not 0 < self.lr <= 1:
-            raise OptionError(f"--lr {self.lr} is out of range (0, 1]")
-        if not 0.05 <= self.style_scale <= 8:
-            raise OptionError(f"--style-scale {self.style_scale} is out of range 0.05..8")
 
     def layers(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """(content layers, style layers), the backbone's defaults where not given."""
+        from ..backbones import backbone_spec
+
         spec = backbone_spec(self.backbone)
         return self.content_layers or spec.content_layers, self.style_layers or spec.style_layers
 
     def settings(self) -> dict[str, object]:
-        """JSON-friendly settings, stored in model files and checkpoints."""
-        out = dataclasses.asdict(self)
+        """JSON-friendly settings, stored in model files and checkpoints, under the names model files have
+        always used (``width``, ``download``); ``keep_checkpoint`` is not a training setting."""
+        out: dict[str, object] = {}
+        for f in dataclasses.fields(self):
+            if f.name == "offline":
+                out["download"] = not self.offline
+            elif f.name != "keep_checkpoint":
+                out[STORED_AS.get(f.name, f.name)] = getattr(self, f.name)
         out["weights"] = None if self.weights is None else str(self.weights)
         out["content_layers"], out["style_layers"] = (list(layers) for layers in self.layers())
         return out
@@ -77,8 +80,3 @@ class TrainOptions:
         """The settings a resumed training must share with the checkpoint (the rest may change)."""
         settings = self.settings()
         return {key: settings[key] for key in ("width", "backbone", "content_layers", "style_layers")}
-
-
-def _check_range(name: str, value: int, low: int, high: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise OptionError(f"--{name} {value!r} is out of range {low}..{high}")

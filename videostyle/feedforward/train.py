@@ -55,11 +55,11 @@ def iter_train(
     sources = find_sources(list(data))
     identity = {**options.identity(), "styles": [_fingerprint(image) for image in images]}
 
-    network = StyleNetwork(NetworkConfig(len(images), options.width)).to(device)
+    network = StyleNetwork(NetworkConfig(len(images), options.width_mult)).to(device)
     if device.type == "cuda":
         network = network.to(memory_format=torch.channels_last)
     trainee = Trainee.begin(network, options.lr, ckpt, identity, resume)
-    full = backbone if backbone is not None else load_backbone(options.backbone, device, options.weights, options.download)
+    full = backbone if backbone is not None else load_backbone(options.backbone, device, options.weights, not options.offline)
     dtype = compute_dtype(options.precision, device, gradients=True)
     loss_fn = PerceptualLoss(full.to(device), images, options, dtype)
     forward = torch.compile(network) if options.compile else network  # shares the weights; `network` is saved
@@ -81,7 +81,7 @@ def iter_train(
         )
 
     info = ModelInfo(network.config, names, full.name, trainee.settings(options, data))
-    return save_model(network, info, target, overwrite=overwrite or resume)
+    return trainee.finish(options, save_model(network, info, target, overwrite=overwrite or resume))
 
 
 def train_step(

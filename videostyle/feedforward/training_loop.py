@@ -86,6 +86,13 @@ class Trainee:
                 picture = preview(done)
             yield TrainProgress(step, options.steps, parts, saved, picture, skipped())
 
+    def finish(self, options: TrainOptions, saved: Path) -> Path:
+        """After the model file ``saved`` is written: its checkpoint goes, unless ``keep_checkpoint`` (a stopped
+        training keeps it, to continue with --resume; a finished one left MODEL.ckpt behind for nothing)."""
+        if not options.keep_checkpoint:
+            self.checkpoint.unlink(missing_ok=True)
+        return saved
+
     def settings(self, options: TrainOptions, data: Sequence[str | os.PathLike], **more: object) -> dict[str, object]:
         """What the model file records of its training."""
         return {**options.settings(), "data": [str(p) for p in data], **more, "steps_done": max(self.start, options.steps)}
