@@ -39,9 +39,9 @@ from ..video.matte import matted_still, still_with_matte
 from .multipass import iter_multipass
 from .options import StyleOptions
 from .preview import PreviewSink, preview_path, preview_steps
-from .steering import keyed_styles, style_steer
+from .steering import StyleTransition, keyed_styles, style_steer
 from .stylizer import Stylizer
-from .temporal import StyleLevel, StylizeWork, WarpedPrior, flows_ahead
+from .temporal import Restyle, StyleLevel, StylizeWork, WarpedPrior, flows_ahead
 from .temporal_options import TemporalOptions
 
 DEFAULT_CAP = 1024  # long side when --size is not given: optimization cost grows with pixels
@@ -92,10 +92,12 @@ def make_prior(
     temporal: TemporalOptions = TemporalOptions(),
     device: torch.device | str = "cpu",
     flow: FlowEstimator | ContentFlows | None = None,
+    restyle: Restyle | None = None,
 ) -> FramePrior:
     """Independent frames (or plain previous-frame init) without temporal coherence, else the flow-warped prior.
 
     ``flow`` is the estimator to use, or planned pairs (``flows_ahead``); default: the one ``temporal`` names, made here.
+    ``restyle`` carries earlier results across style keyframes (see steering.StyleTransition).
     """
     if not temporal.temporal:
         return PreviousFrame() if options.init == "previous" else IndependentFrames()
@@ -104,7 +106,7 @@ def make_prior(
     return WarpedPrior(
         flow, temporal.temporal_weight * options.temporal_factor, temporal.long_term, init, temporal.scene_cuts,
         gray=options.preserve_color, reliable_rate=temporal.reliable_rate,
-        pool=temporal.temporal_pool, detail=temporal.temporal_detail,
+        pool=temporal.temporal_pool, detail=temporal.temporal_detail, restyle=restyle,
     )
 
 
@@ -157,11 +159,12 @@ def iter_stylize_video(
         yield from iter_multipass(stylizer, prior, flow, job, sink, temporal, Path(target))
     else:
         ahead = flows_ahead(temporal, device) if temporal.temporal and prior is None else None
-        level = StyleLevel(prior or make_prior(options, temporal, device, ahead))
+        transition = StyleTransition(stylizer, timeline)
+        level = StyleLevel(prior or make_prior(options, temporal, device, ahead, transition))
         work = StylizeWork(stylizer, job.size, temporal, level=level, ahead=ahead)
         frames = job.frames()
         if timeline.keyed or offsets is not None:
-            frames, work = numbered(frames), Steered(work, style_steer(stylizer, timeline, offsets), job.total, float(job.info.fps))
+            frames, work = numbered(frames), Steered(work, style_steer(stylizer, timeline, offsets, transition), job.total, float(job.info.fps))
         with ahead or nullcontext():
             yield from iter_video(frames, work, sink, WithGenerator(level, stylizer.generator), job.total, resume)
     return Path(target)
