@@ -42,3 +42,15 @@ def test_bad_keyframes_are_one_line_usage_errors(moving_clip, tmp_path, capsys):
     assert code != 0 and "--style-at" in err
     code, _, err = run(capsys, "stylize", tmp_path / "still.png", "--style-at", "0:a.png", "-o", tmp_path / "o.png")
     assert code != 0 and "--style-at does not apply" in err
+
+
+def test_stylize_loop_prints_its_closure_and_is_refused_where_it_cannot_apply(moving_clip, tmp_path, capsys):
+    a, _ = _styles(tmp_path)
+    source = moving_clip(frames=4, size=(32, 24))
+    code, out, err = run(capsys, "stylize", source, "-s", a, "--loop", "--steps", "1", "-o", tmp_path / "o.mp4", "--quiet")
+    assert code == 0, err
+    assert "loop closure: last -> first frame changes" in out + err
+    code, _, err = run(capsys, "stylize", source, "--model", "builtin:arbitrary", "-s", a, "--loop", "-o", tmp_path / "m.mp4")
+    assert code != 0 and "--loop" in err and "Traceback" not in err
+    code, _, err = run(capsys, "stylize", source, "-s", a, "--loop", "--workers", "2", "-o", tmp_path / "w.mp4")
+    assert code != 0 and "--loop" in err and "Traceback" not in err

@@ -52,8 +52,8 @@ def stylize(context: typer.Context, **params: Any) -> None:
     input, output, style, model, quiet = (params[k] for k in ("input", "output", "style", "model", "quiet"))
     out, split = DECLARATION.build(OutputOptions, params), DECLARATION.build(SplitOptions, params)
     if split.wanted(out.chunk):
-        if params["passes"] > 1:
-            raise OptionError("--passes renders the whole video in every pass, so it cannot be split: leave out --workers/--gpus")
+        if params["passes"] > 1 or params.get("loop"):
+            raise OptionError("--passes and --loop render the whole video in one chain, so it cannot be split: leave out --workers/--gpus")
         from .chunks import render_chunked
 
         render_chunked(context, "stylize", input, output, out, split, quiet)

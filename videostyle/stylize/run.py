@@ -19,9 +19,10 @@ from ..flow.ahead import ContentFlows
 from ..media import read_image, same_kind, write_image
 from ..media.atomic import check_writable
 from ..optim import Step
-from ..progress import FrameProgress, drain
+from ..progress import FrameProgress, LoopClosure, drain
 from ..resize import fit_size, resize
 from ..timeline import Steered, TimelineOptions, numbered
+from ..timeline.loop import WrapFrames, WrapSink
 from ..timeline.react import ReactOptions, video_offsets
 from ..video import (
     FramePrior,
@@ -124,7 +125,7 @@ def iter_stylize_video(
     preview_every: int = 0,
     timeline: TimelineOptions = TimelineOptions(),
     react: ReactOptions = ReactOptions(),
-) -> Generator[FrameProgress, None, Path]:
+) -> Generator[FrameProgress | LoopClosure, None, Path]:
     """Stream a video through the stylizer into ``target``: frames flow decoder -> stylizer -> encoder.
 
     Timestamps, frame rate and audio are kept; the output appears only when complete. ``temporal``
@@ -133,7 +134,8 @@ def iter_stylize_video(
     ``preview_every`` > 0 also writes every so many finished frames to TARGET.preview.png.
     ``timeline`` keyframes the style blend and strength over the clip (see videostyle.timeline);
     ``react`` moves the strength with the soundtrack (the source's, or ``react.audio``, which then
-    replaces it in the output; see timeline.react).
+    replaces it in the output; see timeline.react). With ``timeline.loop`` the clip's end is pre-rolled
+    and eased into so that it loops (see timeline.loop); the last event is then the measured LoopClosure.
     """
     device = torch.device(device)
     job = open_video(source, output, cap=DEFAULT_CAP)
@@ -142,11 +144,13 @@ def iter_stylize_video(
     if multipass and (timeline.keyed or react.react):
         raise OptionError("--passes does not take keyframes (--style-at, --strength-at) or --react yet; leave out one or the other")
     react.check_targets(("strength",), "the optimizing engine")
+    if timeline.loop and (multipass or timeline.keyed or react.react or resume is not None):
+        raise OptionError("--loop does not take --passes, keyframes (--style-at, --strength-at), --react or a resumed job yet")
     offsets = video_offsets(react, source, output.start, output.duration)
     if sink is None:  # every pass must finish before the first frame is written: nothing to resume
         reacting = (react,) if react != ReactOptions() else ()
         identity = video_identity("stylize", source, output, options, temporal, timeline, *reacting, files=[*styles, *([react.audio] if react.audio else [])])
-        sink, found = job.writer(target, identity, resumable=not multipass, audio=react.soundtrack(job.seconds))
+        sink, found = job.writer(target, identity, resumable=not (multipass or timeline.loop), audio=react.soundtrack(job.seconds))
         resume = resume or found
     if preview_every > 0:
         sink = PreviewSink(sink, check_writable(preview_path(target), output.overwrite), preview_every)
@@ -162,11 +166,16 @@ def iter_stylize_video(
         transition = StyleTransition(stylizer, timeline)
         level = StyleLevel(prior or make_prior(options, temporal, device, ahead, transition))
         work = StylizeWork(stylizer, job.size, temporal, level=level, ahead=ahead)
-        frames = job.frames()
+        frames, total = job.frames(), job.total
         if timeline.keyed or offsets is not None:
             frames, work = numbered(frames), Steered(work, style_steer(stylizer, timeline, offsets, transition), job.total, float(job.info.fps))
+        if timeline.loop:
+            wrap = WrapFrames(job.frames)
+            frames, total, sink = iter(wrap), wrap.total, WrapSink(sink, wrap.count, wrap.overlap)
         with ahead or nullcontext():
-            yield from iter_video(frames, work, sink, WithGenerator(level, stylizer.generator), job.total, resume)
+            yield from iter_video(frames, work, sink, WithGenerator(level, stylizer.generator), total, resume)
+        if isinstance(sink, WrapSink):
+            yield sink.closure
     return Path(target)
 
 
@@ -181,7 +190,7 @@ def iter_stylize_file(
     preview_every: int = 0,
     timeline: TimelineOptions = TimelineOptions(),
     react: ReactOptions = ReactOptions(),
-) -> Generator[Step | FrameProgress, None, Path]:
+) -> Generator[Step | FrameProgress | LoopClosure, None, Path]:
     """Image -> image or video -> video, chosen by the files' extensions (``temporal``, ``timeline``: videos only).
 
     ``preview_every`` > 0 writes TARGET.preview.png every so many steps (stills) or frames (videos).
@@ -193,8 +202,8 @@ def iter_stylize_file(
         ))
     if react.react or react.audio:
         raise OptionError("--react and --audio follow a soundtrack over time; the input is a still image")
-    if timeline.keyed:
-        raise OptionError("keyframes (--style-at, --strength-at) change a video over time; the input is a still image")
+    if timeline.keyed or timeline.loop:
+        raise OptionError("keyframes (--style-at, --strength-at) and --loop make a video; the input is a still image")
     check_writable(target, output.overwrite)
     content = read_image(source)
     still = still_with_matte(source, content, output.mask)

@@ -37,7 +37,8 @@ def parse_style_keys(entries: tuple[str, ...], ease: str = "linear") -> StyleKey
 @dataclass(frozen=True)
 class TimelineOptions:
     """``style_at``: style keyframes TIME:STYLE_FILE; ``strength_at``: keyframes TIME:VALUE of the
-    style strength (optimization); ``ease`` between keyframes (see timeline.schedule)."""
+    style strength (optimization); ``ease`` between keyframes (see timeline.schedule); ``loop``: a
+    video that plays seamlessly in a loop (see timeline.loop)."""
 
     MEDIA: ClassVar[Media] = "video-in"
 
@@ -50,6 +51,10 @@ class TimelineOptions:
         engines=("optimization",),
     )
     ease: str = option("linear", "Video: how keyframed values move between keyframes.", choices=EASE_NAMES)
+    loop: bool = option(
+        False, "Video: make the clip loop: its first frame carried from its end, the end eased into it "
+        "(prints the loop-closure change; not resumable).", engines=("optimization",),
+    )
 
     def __post_init__(self) -> None:
         check_ease(self.ease)
