@@ -25,14 +25,14 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ..errors import InputError, OptionError, OutputError
+from ..errors import InputError, OptionError, OutputError, UsageError
 from ..flow import FlowOptions
 from ..media import Frame, as_uint8
 from ..progress import FrameProgress
 from ..resize import NETWORK_CAP
 from ..video import FramePrior, FrameSink, FrameWork, IndependentFrames, OutputOptions, ResumePoint, iter_video, open_video, video_identity
 from ..timeline import Steered, TimelineOptions, numbered
-from .arbitrary import keyed_style
+from .arbitrary import NUMBERS_NEED_MULTISTYLE, keyed_style, takes_style_images
 from .inference import FrameStylizer, InferenceOptions
 from .stabilize import FlowPlanner, Plan, Stabilizer, blend
 from .transfers import HostBatch, Transfers
@@ -119,7 +119,8 @@ def iter_stylize_video(
     """Stream ``source`` through the network into ``target`` with exact timing and the source's audio.
 
     ``sink`` replaces the writer of ``target``; ``resume`` continues a stopped job (see videostyle.video).
-    ``timeline`` keyframes the style over the clip (networks that take any style).
+    ``timeline`` keyframes the style over the clip: style images for networks that take any style, style
+    numbers for multi-style ones (builtin:0..25, trained models of several styles).
     """
     device = torch.device(device)
     job = open_video(source, output, cap=NETWORK_CAP)  # capped like images
@@ -127,7 +128,10 @@ def iter_stylize_video(
     if keys is not None:
         if options.style_images:
             raise OptionError("give the styles either with -s (one blend for the whole clip) or with --style-at, not both")
-        options = replace(options, style_images=keys.files)
+        if keys.numbers is None:  # style images; style numbers pick among a multi-style model's own
+            options = replace(options, style_images=keys.files)
+        elif not isinstance(model, FrameStylizer) and takes_style_images(model):
+            raise UsageError(NUMBERS_NEED_MULTISTYLE)
     if sink is None:
         identity = video_identity("stylize-model", source, output, options, timeline, files=[model, *options.style_images]) if isinstance(model, (str, os.PathLike)) else None
         sink, found = job.writer(target, identity)

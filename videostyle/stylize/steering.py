@@ -24,6 +24,8 @@ def keyed_styles(
         return styles
     if styles:
         raise OptionError("give the styles either with -s (one blend for the whole clip) or with --style-at, not both")
+    if keys.numbers is not None:
+        raise OptionError("--style-at: style numbers (0:3) pick the styles of --model builtin:0..25; give the optimizing engine style images")
     return keys.files
 
 

@@ -25,6 +25,14 @@ class StyleKeys:
     files: tuple[Path, ...]
     schedule: Schedule
 
+    @property
+    def numbers(self) -> tuple[int, ...] | None:
+        """The keyed styles as style numbers of a multi-style network (``--style-at 0:3``), or None for files."""
+        numbered = [str(f).isdigit() for f in self.files]
+        if any(numbered) and not all(numbered):
+            raise OptionError("--style-at: give style images or style numbers of the model (0:3), not both")
+        return tuple(int(str(f)) for f in self.files) if all(numbered) else None
+
 
 def parse_style_keys(entries: tuple[str, ...], ease: str = "linear") -> StyleKeys:
     """``("0:a.jpg", "8s:b.jpg")`` -> StyleKeys; the same file may come back later (A, B, A)."""
@@ -44,7 +52,7 @@ class TimelineOptions:
 
     style_at: tuple[str, ...] = option(
         (), "Video: style keyframe TIME:STYLE (TIME a frame, 8s or 1:30), repeat, e.g. --style-at 0:a.jpg "
-        "--style-at 8s:b.jpg; replaces -s.", repeat=True, metavar="TIME:STYLE",
+        "--style-at 8s:b.jpg; replaces -s. With builtin:0..25, a style number: 0:3.", repeat=True, metavar="TIME:STYLE",
     )
     strength_at: tuple[str, ...] = option(
         (), "Video: --style-strength keyframe TIME:VALUE, repeat.", repeat=True, metavar="TIME:VALUE",
