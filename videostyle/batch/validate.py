@@ -14,6 +14,7 @@ from ..errors import VideostyleError
 from ..feedforward.builtin.catalog import is_builtin
 from ..identity import JobIdentity, canonical, job_identity
 from ..media import media_kind, probe_video
+from ..timeline.options import style_key_files
 from .commands import ClickException, Context, check_options, command, find_param, inapplicable, parse
 from .manifest import Job, Manifest, ManifestError, options_to_argv
 
@@ -77,7 +78,8 @@ def plan_job(job: Job, base: Path, outdir: Path) -> Plan:
         argv, ctx = _parsed(job, {k: v for k, v in job.options.items() if k not in dropped}, source, output)
     check_options(job.command, ctx)
     read = [source] if source is not None else []
-    for name, value in ctx.params.items():  # every path the command reads must exist
+    named = {**ctx.params, "style_at": style_key_files(ctx.params.get("style_at") or ())}  # paths inside TIME:FILE
+    for name, value in named.items():  # every path the command reads must exist
         for path in value if isinstance(value, (list, tuple)) else [value]:
             if not isinstance(path, Path) or name == "output" or (name == "model" and is_builtin(path)):
                 continue

@@ -34,6 +34,12 @@ class StyleKeys:
         return tuple(int(str(f)) for f in self.files) if all(numbered) else None
 
 
+def style_key_files(entries: Sequence[str]) -> tuple[Path, ...]:
+    """The style images that ``--style-at`` entries name (none for style numbers): files a job reads."""
+    keys = parse_style_keys(tuple(entries)) if entries else None
+    return () if keys is None or keys.numbers is not None else keys.files
+
+
 def parse_style_keys(entries: tuple[str, ...], ease: str = "linear") -> StyleKeys:
     """``("0:a.jpg", "8s:b.jpg")`` -> StyleKeys; the same file may come back later (A, B, A)."""
     keys = [split_key(entry, "--style-at") for entry in entries]
