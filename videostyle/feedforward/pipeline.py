@@ -32,7 +32,8 @@ from ..progress import FrameProgress
 from ..resize import NETWORK_CAP
 from ..video import FramePrior, FrameSink, FrameWork, IndependentFrames, OutputOptions, ResumePoint, iter_video, open_video, video_identity
 from ..timeline import Steered, TimelineOptions, numbered
-from .arbitrary import NUMBERS_NEED_MULTISTYLE, keyed_style, takes_style_images
+from ..timeline.steer import steer_all
+from .arbitrary import NUMBERS_NEED_MULTISTYLE, keyed_alpha, keyed_style, takes_style_images
 from .inference import FrameStylizer, InferenceOptions
 from .stabilize import FlowPlanner, Plan, Stabilizer, blend
 from .transfers import HostBatch, Transfers
@@ -120,7 +121,8 @@ def iter_stylize_video(
 
     ``sink`` replaces the writer of ``target``; ``resume`` continues a stopped job (see videostyle.video).
     ``timeline`` keyframes the style over the clip: style images for networks that take any style, style
-    numbers for multi-style ones (builtin:0..25, trained models of several styles).
+    numbers for multi-style ones (builtin:0..25, trained models of several styles), and the style
+    strength (``alpha_at``) of networks that take any style.
     """
     device = torch.device(device)
     job = open_video(source, output, cap=NETWORK_CAP)  # capped like images
@@ -145,7 +147,8 @@ def iter_stylize_video(
         prior: FramePrior = stabilizer or IndependentFrames()
         work: FrameWork = NetworkWork(engine, job.size, options.frames_per_batch(device, job.size), source, stabilizer)
         frames = job.frames()
-        if keys is not None:
-            frames, work = numbered(frames), Steered(work, keyed_style(engine, keys), job.total, float(job.info.fps))
+        steers = [*([keyed_style(engine, keys)] if keys is not None else []), *([keyed_alpha(engine, timeline.alpha())] if timeline.alpha_at else [])]
+        if steers:
+            frames, work = numbered(frames), Steered(work, steer_all(steers), job.total, float(job.info.fps))
         yield from iter_video(frames, work, sink, prior, job.total, resume)
     return Path(target)

@@ -51,7 +51,8 @@ def parse_style_keys(entries: tuple[str, ...], ease: str = "linear") -> StyleKey
 @dataclass(frozen=True)
 class TimelineOptions:
     """``style_at``: style keyframes TIME:STYLE_FILE; ``strength_at``: keyframes TIME:VALUE of the
-    style strength (optimization); ``ease`` between keyframes (see timeline.schedule); ``loop``: a
+    style strength (optimization); ``alpha_at``: keyframes of ``--alpha`` (networks that take any style);
+    ``ease`` between keyframes (see timeline.schedule); ``loop``: a
     video that plays seamlessly in a loop (see timeline.loop)."""
 
     MEDIA: ClassVar[Media] = "video-in"
@@ -63,6 +64,10 @@ class TimelineOptions:
     strength_at: tuple[str, ...] = option(
         (), "Video: --style-strength keyframe TIME:VALUE, repeat.", repeat=True, metavar="TIME:VALUE",
         engines=("optimization",),
+    )
+    alpha_at: tuple[str, ...] = option(
+        (), "Video, --model with -s: --alpha keyframe TIME:VALUE, repeat.", repeat=True, metavar="TIME:VALUE",
+        engines=("model",),
     )
     ease: str = option("linear", "Video: how keyframed values move between keyframes.", choices=EASE_NAMES)
     loop: bool = option(
@@ -76,16 +81,22 @@ class TimelineOptions:
         for _, (value,) in self.strength().points:
             if not 0 <= value <= 1.5:
                 raise OptionError(f"--strength-at value {value:g} is out of range 0..1.5")
+        for _, (value,) in self.alpha().points:
+            if not 0 <= value <= 1:
+                raise OptionError(f"--alpha-at value {value:g} is out of range 0..1")
 
     @property
     def keyed(self) -> bool:
-        return bool(self.style_at or self.strength_at)
+        return bool(self.style_at or self.strength_at or self.alpha_at)
 
     def style_keys(self) -> StyleKeys | None:
         return parse_style_keys(self.style_at, self.ease) if self.style_at else None
 
     def strength(self) -> Schedule:
         return parse_keyframes(self.strength_at, 1, "--strength-at", self.ease) if self.strength_at else Schedule.constant(1.0)
+
+    def alpha(self) -> Schedule:
+        return parse_keyframes(self.alpha_at, 1, "--alpha-at", self.ease) if self.alpha_at else Schedule.constant(1.0)
 
 
 @dataclass(frozen=True)
