@@ -20,7 +20,7 @@ from .options import Quiet
 DECLARATION = Declaration(
     engines=(
         Engine("optimization", OPTIMIZATION, (StyleOptions, TemporalOptions, PreviewOptions, TimelineOptions, ReactOptions)),
-        Engine("model", "--model", (InferenceOptions, TimelineOptions)),
+        Engine("model", "--model", (InferenceOptions, TimelineOptions, ReactOptions)),
     ),
     common=(OutputOptions, SplitOptions, DeviceOptions),
     engine_of=lambda params: "model" if params.get("model") is not None else "optimization",
@@ -64,7 +64,7 @@ def stylize(context: typer.Context, **params: Any) -> None:
         from ..feedforward.files import iter_stylize_file as iter_stylize_with_model
 
         inference = DECLARATION.build(InferenceOptions, params)
-        events = iter_stylize_with_model(input, output, model, inference, out, device, timeline)
+        events = iter_stylize_with_model(input, output, model, inference, out, device, timeline, DECLARATION.build(ReactOptions, params))
     elif not style and not timeline.style_at:
         raise OptionError("give a style image with -s STYLE, or a trained network with --model MODEL.safetensors")
     else:

@@ -25,6 +25,7 @@ from .builtin.magenta import STYLES_26
 from .inference import FrameStylizer, InferenceOptions
 from .network import style_weights
 from ..timeline import Moment, Schedule, StyleKeys
+from ..timeline.react import Offsets
 from ..timeline.steer import Steer
 
 # the built-in networks that take any style: name -> loader(alpha), each with ``encode_style``
@@ -108,13 +109,20 @@ def keyed_style(engine: FrameStylizer, keys: StyleKeys) -> Steer:
     return steer
 
 
-def keyed_alpha(engine: FrameStylizer, schedule: Schedule) -> Steer:
-    """``--alpha-at`` keyframes: each frame of a batch gets its own style strength (see feedforward.alpha)."""
+def keyed_alpha(engine: FrameStylizer, schedule: Schedule, offsets: Offsets | None = None) -> Steer:
+    """``--alpha-at`` keyframes (or the constant ``--alpha``) plus the music's ``alpha`` offsets (``--react``),
+    kept in 0..1: each frame of a batch gets its own style strength (see feedforward.alpha)."""
     if not hasattr(engine.network, "alpha"):
-        raise UsageError(f"--alpha-at needs a model that takes any style: builtin:{ARBITRARY}, builtin:{MICROAST} or an AdaIN decoder")
+        raise UsageError(
+            f"--alpha-at and --react alpha=... need a model that takes any style: builtin:{ARBITRARY}, builtin:{MICROAST} or an AdaIN decoder"
+        )
+
+    def alpha(moment: Moment) -> float:
+        nudge = offsets.at(moment.index)["alpha"] if offsets is not None else 0.0
+        return min(1.0, max(0.0, schedule.at(moment)[0] + nudge))
 
     def steer(moments: Sequence[Moment]) -> None:
-        engine.network.alpha = torch.tensor([schedule.at(m)[0] for m in moments], dtype=torch.float32, device=engine.device)
+        engine.network.alpha = torch.tensor([alpha(m) for m in moments], dtype=torch.float32, device=engine.device)
 
     return steer
 

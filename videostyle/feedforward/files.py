@@ -14,6 +14,7 @@ from ..media.atomic import check_writable
 from ..progress import FrameProgress, drain
 from ..resize import NETWORK_CAP, fit_size, resize
 from ..timeline import TimelineOptions
+from ..timeline.react import ReactOptions
 from ..video import OutputOptions
 from ..video.matte import matted_still, still_with_matte
 from .inference import FrameStylizer, InferenceOptions
@@ -28,12 +29,15 @@ def iter_stylize_file(
     output: OutputOptions = OutputOptions(),
     device: torch.device | str = "cpu",
     timeline: TimelineOptions = TimelineOptions(),
+    react: ReactOptions = ReactOptions(),
 ) -> Generator[FrameProgress, None, Path]:
     """Image -> image or video -> video through the network of ``model``, chosen by the extensions
-    (``timeline``: style keyframes of a video)."""
+    (``timeline``: keyframes of a video; ``react``: its style strength moved by the music)."""
     device = torch.device(device)
     if same_kind(source, target) == "video":
-        return (yield from iter_stylize_video(source, target, model, options, output, device, timeline=timeline))
+        return (yield from iter_stylize_video(source, target, model, options, output, device, timeline=timeline, react=react))
+    if react.react or react.audio:
+        raise OptionError("--react and --audio follow a soundtrack over time; the input is a still image")
     if timeline.keyed:
         raise OptionError("keyframes (--style-at) change a video over time; the input is a still image")
     if options.stabilize:
