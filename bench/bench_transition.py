@@ -4,17 +4,19 @@
         [--style-a samples/styles/stained_glass.png] [--style-b samples/styles/brush_strokes.png]
         [--temporal name=value ...] [--option name=value ...]
 
-Stylizes the tests' synthetic pan three times in the temporal mode: keyed (``--style-at K0:A --style-at K1:B
---ease smooth``), A only and B only. Prints, per frame, B's share of the keyframed blend ("keyed") and where
-the keyed frame's style lies between the A-only and B-only frames' ("look": d(f,A) / (d(f,A) + d(f,B)), 0 = A,
-1 = B, d the distance of the backbone's Gram matrices on the style layers, as the style loss sees a look;
-"pixels": the same with the mean pixel difference, which a warm-started clip cannot reach since its
-texture is laid out along its own chain of frames), their mean gap ("lag"), and the warping error E_warp (metrics.pair_warping_error, flow of the input) of the
-keyed clip's frame pairs inside the transition (K0..K1] against the steady pairs: the issue asks for a
-ratio of at most 1.2. The A-only and B-only clips' E_warp over the same pairs are printed beside it, and
-"crossfade"'s: the A-only and B-only frames mixed by the keyed share, the change a transition must make.
-"keyed_uncarried" is the keyed clip once more with the prior that does not carry its earlier results to the
-new blend (steering.StyleTransition left out), the engine before issue 21's round 3.
+    python bench/bench_transition.py --frames 40 --keys 8,32 --iterations 16 --size 80   # docs/stylize.md's figures
+
+Stylizes the tests' synthetic pan four times in the temporal mode: keyed (``--style-at K0:A --style-at K1:B
+--ease smooth``), the same with the prior that does not carry earlier results to the new blend
+("keyed_uncarried": steering.StyleTransition left out, the engine before issue 21's round 3), A only and
+B only. Prints, per frame, B's share of the keyed blend ("keyed") and where the keyed frame's style lies
+between the A-only and B-only frames' ("look": d(f,A) / (d(f,A) + d(f,B)), 0 = A, 1 = B, d the distance
+of the backbone's Gram matrices on the style layers, as the style loss sees a look; "pixels": the same
+with the mean pixel difference, which a warm-started clip cannot reach since its texture is laid out
+along its own chain of frames); their mean gap ("lag"); and the warping error E_warp
+(metrics.pair_warping_error, flow of the input) of each clip's frame pairs inside the transition
+(K0..K1] against the steady pairs: the issue asks for a keyed ratio of at most 1.2. "crossfade" is the
+A-only and B-only frames mixed by the keyed share: the change a transition must make.
 """
 
 from __future__ import annotations

@@ -143,7 +143,8 @@ def iter_stylize_video(
     if sink is None:
         reacting = (react,) if react != ReactOptions() else ()
         files = [model, *options.style_images, *([react.audio] if react.audio else [])]
-        identity = video_identity("stylize-model", source, output, options, timeline, *reacting, files=files) if isinstance(model, (str, os.PathLike)) else None
+        named = isinstance(model, (str, os.PathLike))
+        identity = video_identity("stylize-model", source, output, options, timeline, *reacting, files=files) if named else None
         sink, found = job.writer(target, identity, audio=react.soundtrack(job.seconds))
         resume = resume or found
     engine = model if isinstance(model, FrameStylizer) else FrameStylizer.from_file(model, options, device)[0]
