@@ -158,6 +158,16 @@ def match_tones(content: torch.Tensor, styles: Sequence[torch.Tensor], weights: 
     return yiq_to_rgb(out).clamp(0, 1)
 
 
+def carry_moments(image: torch.Tensor, source: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """``image`` through the per-channel affine map that takes ``source``'s mean and spread to ``target``'s.
+
+    One map for the whole picture, so whatever ``image`` holds (texture, motion) changes its colors
+    alike everywhere: how a video frame is carried from one palette to the next without new detail."""
+    mean_from, std_from = source.mean((-2, -1), keepdim=True), source.std((-2, -1), keepdim=True)
+    mean_to, std_to = target.mean((-2, -1), keepdim=True), target.std((-2, -1), keepdim=True)
+    return (image - mean_from) * (std_to / std_from.clamp_min(1e-3)) + mean_to
+
+
 Palette = Callable[[torch.Tensor, Sequence[torch.Tensor], Sequence[float] | None], torch.Tensor]
 PALETTES: Registry[Palette] = Registry("palette")
 PALETTES.register("tones", match_tones)

@@ -25,8 +25,10 @@ def decoded(path: Path) -> list[np.ndarray]:
         return [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
 
 
-def command(source: Path, style: Path, target: Path, work: Path | None, *extra: str) -> list[str]:
-    args = [sys.executable, "-m", "videostyle", "stylize", str(source), "-s", str(style), "-o", str(target),
+def command(source: Path, style: Path | None, target: Path, work: Path | None, *extra: str) -> list[str]:
+    """``style`` None: the styles come in ``extra`` (--style-at)."""
+    styles = ["-s", str(style)] if style is not None else []
+    args = [sys.executable, "-m", "videostyle", "stylize", str(source), *styles, "-o", str(target),
             "--size", "32", "--steps", "2", "--device", "cpu", "-q", *extra]
     return args + (["--work-dir", str(work)] if work is not None else [])
 
@@ -35,14 +37,20 @@ def child_env() -> dict[str, str]:
     return {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": os.pathsep.join(sys.path)}
 
 
-@pytest.mark.parametrize("engine", ["optimization", "zoom"])
+@pytest.mark.parametrize("engine", ["optimization", "keyed", "zoom"])
 def test_a_killed_video_job_resumes_from_its_last_segment_with_identical_frames(tmp_path, files, engine):
+    """``keyed``: style keyframes whose transition (frames 16..32) spans the first segment's end."""
+    from PIL import Image
+
     from tests.conftest import make_clip
 
-    if engine == "optimization":
+    if engine in ("optimization", "keyed"):
         source = make_clip(tmp_path / "in.mp4", size=(64, 48), frames=36, fps=FPS)
+        Image.new("RGB", (32, 32), (20, 200, 60)).save(files / "green.png")
+        keys = ["--style-at", f"16:{files / 'style.png'}", "--style-at", f"32:{files / 'green.png'}"] if engine == "keyed" else []
+
         def run(target: Path, work: Path | None) -> list[str]:
-            return command(source, files / "style.png", target, work)
+            return command(source, None if keys else files / "style.png", target, work, *keys)
     else:
         def run(target: Path, work: Path | None) -> list[str]:
             return [sys.executable, "-m", "videostyle", "dream", str(files / "content.png"), "-o", str(target),

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from videostyle.color import PALETTES, match_color, match_tones, rgb_to_yiq
+from videostyle.color import PALETTES, carry_moments, match_color, match_tones, rgb_to_yiq
 
 
 def _luma(image: torch.Tensor) -> torch.Tensor:
@@ -59,3 +59,12 @@ def test_tones_blend_several_styles_by_weight(photo, painting, stripes):
 
 def test_palettes_registry_names_both_transfers():
     assert PALETTES == {"tones": match_tones, "linear": match_color}
+
+
+def test_carry_moments_gives_the_targets_mean_and_spread_with_the_images_layout(photo, painting):
+    source, target = photo, torch.nn.functional.interpolate(painting, size=photo.shape[-2:])
+    carried = carry_moments(photo, source, target)
+    assert torch.allclose(carried.mean((-2, -1)), target.mean((-2, -1)), atol=1e-5)
+    assert torch.allclose(carried.std((-2, -1)), target.std((-2, -1)), atol=1e-5)
+    # one affine map per channel: the image's own structure is kept exactly
+    assert torch.corrcoef(torch.stack([carried[0, 0].flatten(), photo[0, 0].flatten()]))[0, 1] > 0.9999

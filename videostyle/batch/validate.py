@@ -15,6 +15,7 @@ from ..feedforward.builtin.names import is_builtin
 from ..identity import JobIdentity, canonical, job_identity
 from ..media import media_kind, probe_video
 from ..media.sequences import find_sequence, is_pattern, is_sequence
+from ..timeline.options import style_key_files
 from .grammar import Grammar, Parsed
 from .manifest import Job, Manifest, ManifestError
 
@@ -81,7 +82,8 @@ def plan_job(job: Job, base: Path, outdir: Path, grammar: Grammar) -> Plan:
     start_number = ctx.params.get("start_number")
     media = job.command != "train"  # a folder given as a video command's input or mask is a sequence
     read = _files_read(source, start_number, folder_is_sequence=media) if source is not None else []
-    for name, value in ctx.params.items():  # every path the command reads must exist
+    named = {**ctx.params, "style_at": style_key_files(ctx.params.get("style_at") or ())}  # paths inside TIME:FILE
+    for name, value in named.items():  # every path the command reads must exist
         for path in value if isinstance(value, (list, tuple)) else [value]:
             if name == "mask" and isinstance(path, str) and path != MASK_ALPHA:
                 path = Path(path)  # --mask FILE|alpha is a string option

@@ -22,7 +22,7 @@ from .options import Quiet
 DECLARATION = Declaration(
     engines=(
         Engine("optimization", OPTIMIZATION, (StyleOptions, TemporalOptions, PreviewOptions, TimelineOptions, ReactOptions, BackgroundOptions)),
-        Engine("model", "--model", (InferenceOptions, TimelineOptions, BackgroundOptions)),
+        Engine("model", "--model", (InferenceOptions, TimelineOptions, ReactOptions, BackgroundOptions)),
     ),
     common=(QualityOptions, OutputOptions, SplitOptions, DeviceOptions),
     engine_of=lambda params: "model" if params.get("model") is not None else "optimization",
@@ -55,8 +55,8 @@ def stylize(context: typer.Context, **params: Any) -> None:
     input, output, style, model, quiet = (params[k] for k in ("input", "output", "style", "model", "quiet"))
     out, split = DECLARATION.build(OutputOptions, params), DECLARATION.build(SplitOptions, params)
     if split.wanted(out.chunk):
-        if params["passes"] > 1:
-            raise OptionError("--passes renders the whole video in every pass, so it cannot be split: leave out --workers/--gpus")
+        if params["passes"] > 1 or params.get("loop"):
+            raise OptionError("--passes and --loop render the whole video in one chain, so it cannot be split: leave out --workers/--gpus")
         if params.get("style_bg") is not None:
             raise OptionError("--style-bg renders the whole video twice, so it cannot be split: leave out --workers/--gpus")
         from .chunks import render_chunked
@@ -72,7 +72,7 @@ def stylize(context: typer.Context, **params: Any) -> None:
         from ..feedforward.files import iter_apply_model_file as iter_stylize_with_model
 
         inference = make(InferenceOptions)
-        events = iter_stylize_with_model(input, output, model, inference, out, device, timeline, background)
+        events = iter_stylize_with_model(input, output, model, inference, out, device, timeline, make(ReactOptions), background)
     elif not style and not timeline.style_at:
         raise OptionError("give a style image with -s STYLE, or a trained network with --model MODEL.safetensors")
     else:

@@ -23,25 +23,10 @@ import numpy as np
 
 from ..media import Frame
 from ..progress import LoopClosure
+from ..timeline.loop import ease_into, frame_change, loop_overlap, smooth
 from ..video import FrameSink
 
-MAX_OVERLAP = 24
-
-
-def loop_overlap(frames: int) -> int:
-    """Frames cross-faded at the wrap (and dropped first as warm-up): a quarter of the loop, at most
-    ``MAX_OVERLAP`` (about a second)."""
-    return max(1, min(MAX_OVERLAP, frames // 4))
-
-
-def frame_change(a: np.ndarray, b: np.ndarray) -> float:
-    """Mean absolute difference of two frames, on a 0..1 scale (uint8 frames, or float frames in [0, 1])."""
-    scale = 255 if a.dtype == np.uint8 else 1
-    return float(np.abs(a.astype(np.float32) - b.astype(np.float32)).mean()) / scale
-
-
-def smooth(t: float) -> float:
-    return t * t * (3 - 2 * t)
+__all__ = ["LoopSink", "frame_change", "loop_overlap"]
 
 
 @dataclass
@@ -95,9 +80,7 @@ class LoopSink:
         self.written += 1
         if position >= self.frames - self.fade:
             early = position - (self.frames - self.fade)  # fades into held-back frame ``early``
-            t = smooth((early + 1) / self.fade)
-            mixed = (1 - t) * rgb.astype(np.float32) + t * self.held[early].astype(np.float32)
-            rgb = np.clip(np.rint(mixed), 0, 255).astype(np.uint8) if rgb.dtype == np.uint8 else mixed.astype(rgb.dtype)
+            rgb = ease_into(rgb, self.held[early], smooth((early + 1) / self.fade))
         if self.last is not None:
             self.changes.append(frame_change(self.last, rgb))
         self.first = rgb if self.first is None else self.first

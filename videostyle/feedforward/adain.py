@@ -16,6 +16,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..backbones import Backbone
+from .alpha import Alpha, with_alpha
 
 EPS = 1e-5
 DEFAULT_LAYERS = {"efficientnet-lite0": "block4", "vgg19": "relu4_1", "vgg16": "relu4_1"}
@@ -75,7 +76,7 @@ class AdaINNetwork(nn.Module):
         self.encoder = encoder.truncated([layer])
         self.layer = layer
         self.decoder = decoder
-        self.alpha = alpha
+        self.alpha: Alpha = alpha  # a number, or one per image of the next batch (--alpha-at)
 
     def features(self, images: torch.Tensor) -> torch.Tensor:
         return self.encoder(images, [self.layer])[self.layer]
@@ -90,6 +91,5 @@ class AdaINNetwork(nn.Module):
         x = F.pad(images, (0, pad_w, 0, pad_h), mode="reflect") if pad_h or pad_w else images
         content = self.features(x)
         target = adain(content, style_stats)
-        if self.alpha < 1:
-            target = self.alpha * target + (1 - self.alpha) * content
+        target = with_alpha(self.alpha, target, lambda: content)
         return self.decoder(target)[..., :h, :w]

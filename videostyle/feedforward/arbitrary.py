@@ -17,18 +17,27 @@ from ..backbones import load_backbone
 from ..errors import OptionError, UsageError
 from ..media import read_image
 from .adain import AdaINNetwork
-from .adain_file import load_decoder
+from .adain_file import is_adain_file, load_decoder
 from .builtin import (
-    ARBITRARY, MICROAST, load_arbitrary_network, load_microast, load_multistyle_network, parse_builtin,
+    ARBITRARY, MICROAST, is_builtin, load_arbitrary_network, load_microast, load_multistyle_network, parse_builtin,
 )
 from .builtin.magenta import STYLES_26
 from .inference import FrameStylizer, InferenceOptions
 from .network import style_weights
-from ..timeline import Moment, StyleKeys
+from ..timeline import Moment, Schedule, StyleKeys
+from ..timeline.react import Offsets
 from ..timeline.steer import Steer
 
 # the built-in networks that take any style: name -> loader(alpha), each with ``encode_style``
 ANY_STYLE_LOADERS: dict[str, Callable[[float], torch.nn.Module]] = {ARBITRARY: load_arbitrary_network, MICROAST: load_microast}
+
+
+def takes_style_images(model: str | os.PathLike) -> bool:
+    """Whether ``--model`` names a network that takes any style image (a built-in one or an AdaIN decoder)."""
+    return is_adain_file(model) or (is_builtin(model) and isinstance(parse_builtin(model), str))
+
+
+NUMBERS_NEED_MULTISTYLE = "--style-at: this model takes style images (TIME:FILE); style numbers (0:3) are for builtin:0..25 and multi-style models"
 
 
 def adain_stylizer(model: str | os.PathLike, options: InferenceOptions, device: torch.device) -> FrameStylizer:
@@ -73,16 +82,53 @@ def blended_style(
 
 
 def keyed_style(engine: FrameStylizer, keys: StyleKeys) -> Steer:
-    """Style keyframes on a network that takes any style: each frame of a batch gets its own blend of
-    the keyframed styles' codes (predicted vectors, or AdaIN feature statistics), one row per frame."""
+    """Style keyframes: each frame of a batch gets its own blend of the keyframed styles' codes, one row
+    per frame. On a network that takes any style the codes are the style images' (predicted vectors, or
+    AdaIN feature statistics); on a multi-style network (conditional instance norm) they are one-hot
+    rows of the style numbers, so a blend mixes the norms' affine parameters as ``--style-mix`` does."""
     encode = getattr(engine.network, "encode_style", None)
-    if encode is None:
-        raise UsageError(f"--style-at needs a model that takes any style: builtin:{ARBITRARY}, builtin:{MICROAST} or an AdaIN decoder")
-    with torch.inference_mode():
-        codes = torch.cat([encode(read_image(path).to(engine.device)) for path in keys.files]).float()
+    numbers = keys.numbers
+    if numbers is not None:
+        if encode is not None:
+            raise UsageError(NUMBERS_NEED_MULTISTYLE)
+        codes = style_rows(numbers, engine.style.shape[1]).to(engine.device)
+    elif encode is None:
+        raise UsageError(
+            f"--style-at with style images needs a model that takes any style: builtin:{ARBITRARY}, builtin:{MICROAST} "
+            "or an AdaIN decoder; give a multi-style model style numbers (--style-at 0:3)"
+        )
+    else:
+        with torch.inference_mode():
+            codes = torch.cat([encode(read_image(path).to(engine.device)) for path in keys.files]).float()
 
     def steer(moments: Sequence[Moment]) -> None:
         weights = torch.tensor([keys.schedule.at(m) for m in moments], dtype=torch.float32, device=engine.device)
         engine.style = (weights / weights.sum(dim=1, keepdim=True)) @ codes
 
     return steer
+
+
+def keyed_alpha(engine: FrameStylizer, schedule: Schedule, offsets: Offsets | None = None) -> Steer:
+    """``--alpha-at`` keyframes (or the constant ``--alpha``) plus the music's ``alpha`` offsets (``--react``),
+    kept in 0..1: each frame of a batch gets its own style strength (see feedforward.alpha)."""
+    if not hasattr(engine.network, "alpha"):
+        raise UsageError(
+            f"--alpha-at and --react alpha=... need a model that takes any style: builtin:{ARBITRARY}, builtin:{MICROAST} or an AdaIN decoder"
+        )
+
+    def alpha(moment: Moment) -> float:
+        nudge = offsets.at(moment.index)["alpha"] if offsets is not None else 0.0
+        return min(1.0, max(0.0, schedule.at(moment)[0] + nudge))
+
+    def steer(moments: Sequence[Moment]) -> None:
+        engine.network.alpha = torch.tensor([alpha(m) for m in moments], dtype=torch.float32, device=engine.device)
+
+    return steer
+
+
+def style_rows(numbers: Sequence[int], styles: int) -> torch.Tensor:
+    """One-hot (len(numbers), styles) mixing rows of a multi-style network, refusing numbers it does not hold."""
+    for number in numbers:
+        if not 0 <= number < styles:
+            raise OptionError(f"--style-at: style {number} is out of range: the model holds styles 0..{styles - 1}")
+    return torch.eye(styles)[list(numbers)]

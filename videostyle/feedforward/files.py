@@ -17,6 +17,7 @@ from ..media.atomic import check_writable
 from ..progress import FrameProgress, drain
 from ..resize import NETWORK_CAP, fit_size, resize
 from ..timeline import TimelineOptions
+from ..timeline.react import ReactOptions
 from ..video import OutputOptions
 from ..video.backdrop import BackgroundOptions, iter_over_backdrop, with_base
 from ..video.still_job import open_still, write_still_result
@@ -33,23 +34,27 @@ def iter_apply_model_file(
     output: OutputOptions = OutputOptions(),
     device: torch.device | str = "auto",
     timeline: TimelineOptions = TimelineOptions(),
+    react: ReactOptions = ReactOptions(),
     background: BackgroundOptions = BackgroundOptions(),
 ) -> Generator[FrameProgress, None, Path]:
     """Image -> image or video -> video through the network of ``model``, chosen by the extensions
-    (``timeline``: style keyframes of a video). ``background.style_bg`` styles where the mask is black,
-    with a network that takes style images (see video.backdrop)."""
+    (``timeline``: keyframes of a video; ``react``: its style strength moved by the music).
+    ``background.style_bg`` styles where the mask is black, with a network that takes style images
+    (see video.backdrop)."""
     device = as_device(device)
     background.check_with(output)
     behind = None if background.style_bg is None else replace(options, style_images=(background.style_bg,), style_weights=None)
     if behind is not None and (not options.style_images or timeline.keyed):
         raise OptionError("--style-bg takes a network that styles from images (builtin:arbitrary, builtin:microast, train --arbitrary) with -s, and no --style-at")
     if same_kind(source, target) == "video":
-        video = partial(iter_apply_model_video, source, model=model, output=output, device=device, timeline=timeline)
+        video = partial(iter_apply_model_video, source, model=model, output=output, device=device, timeline=timeline, react=react)
         if behind is None:
             return (yield from video(target, options=options))
         return (yield from iter_over_backdrop(
             lambda out, to: video(to, options=behind, output=out), lambda out: video(target, options=options, output=out), target, output,
         ))
+    if react.react or react.audio:
+        raise OptionError("--react and --audio follow a soundtrack over time; the input is a still image")
     if timeline.keyed:
         raise OptionError("keyframes (--style-at) change a video over time; the input is a still image")
     if options.stabilize:

@@ -25,14 +25,17 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ..errors import InputError, OptionError, OutputError
+from ..errors import InputError, OptionError, OutputError, UsageError
 from ..flow import FlowOptions
 from ..media import Frame, as_uint8
 from ..progress import FrameProgress
 from ..resize import NETWORK_CAP
 from ..video import FramePrior, FrameSink, FrameWork, IndependentFrames, OutputOptions, ResumePoint, iter_video, open_video, video_identity
 from ..timeline import Steered, TimelineOptions, numbered
-from .arbitrary import keyed_style
+from ..timeline.react import ReactOptions, video_offsets
+from ..timeline.schedule import Schedule
+from ..timeline.steer import steer_all
+from .arbitrary import NUMBERS_NEED_MULTISTYLE, keyed_alpha, keyed_style, takes_style_images
 from .inference import FrameStylizer, InferenceOptions
 from .model_kinds import open_model
 from .stabilize import FlowPlanner, Plan, Stabilizer, blend
@@ -116,11 +119,15 @@ def iter_apply_model_video(
     sink: FrameSink | None = None,
     resume: ResumePoint | None = None,
     timeline: TimelineOptions = TimelineOptions(),
+    react: ReactOptions = ReactOptions(),
 ) -> Generator[FrameProgress, None, Path]:
     """Stream ``source`` through the network into ``target`` with exact timing and the source's audio.
 
     ``sink`` replaces the writer of ``target``; ``resume`` continues a stopped job (see videostyle.video).
-    ``timeline`` keyframes the style over the clip (networks that take any style).
+    ``timeline`` keyframes the style over the clip: style images for networks that take any style, style
+    numbers for multi-style ones (builtin:0..25, trained models of several styles), and the style
+    strength (``alpha_at``) of networks that take any style; ``react`` moves that strength with the
+    soundtrack (the source's, or ``react.audio``, which then replaces it in the output).
     """
     device = torch.device(device)
     job = open_video(source, output, cap=NETWORK_CAP)  # capped like images
@@ -128,10 +135,18 @@ def iter_apply_model_video(
     if keys is not None:
         if options.style_images:
             raise OptionError("give the styles either with -s (one blend for the whole clip) or with --style-at, not both")
-        options = replace(options, style_images=keys.files)
+        if keys.numbers is None:  # style images; style numbers pick among a multi-style model's own
+            options = replace(options, style_images=keys.files)
+        elif not isinstance(model, FrameStylizer) and takes_style_images(model):
+            raise UsageError(NUMBERS_NEED_MULTISTYLE)
+    react.check_targets(("alpha",), "--model")
+    offsets = video_offsets(react, source, output.start, output.duration)
     if sink is None:
-        identity = video_identity("stylize-model", source, output, options, timeline, files=[model, *options.style_images]) if isinstance(model, (str, os.PathLike)) else None
-        sink, found = job.writer(target, identity)
+        reacting = (react,) if react != ReactOptions() else ()
+        files = [model, *options.style_images, *([react.audio] if react.audio else [])]
+        named = isinstance(model, (str, os.PathLike))
+        identity = video_identity("stylize-model", source, output, options, timeline, *reacting, files=files) if named else None
+        sink, found = job.writer(target, identity, audio=react.soundtrack(job.seconds))
         resume = resume or found
     engine = model if isinstance(model, FrameStylizer) else open_model(model, options, device)[0]
     planner = None
@@ -142,7 +157,11 @@ def iter_apply_model_video(
         prior: FramePrior = stabilizer or IndependentFrames()
         work: FrameWork = NetworkWork(engine, job.size, options.frames_per_batch(device, job.size), source, stabilizer)
         frames = job.frames()
-        if keys is not None:
-            frames, work = numbered(frames), Steered(work, keyed_style(engine, keys), job.total, float(job.info.fps))
+        steers = [keyed_style(engine, keys)] if keys is not None else []
+        if timeline.alpha_at or offsets is not None:
+            alpha = timeline.alpha() if timeline.alpha_at else Schedule.constant(options.alpha)
+            steers.append(keyed_alpha(engine, alpha, offsets))
+        if steers:
+            frames, work = numbered(frames), Steered(work, steer_all(steers), job.total, float(job.info.fps))
         yield from iter_video(frames, work, sink, prior, job.total, resume)
     return Path(target)

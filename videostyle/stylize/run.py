@@ -21,9 +21,10 @@ from ..flow.ahead import ContentFlows
 from ..media import read_image, same_kind
 from ..media.atomic import check_writable
 from ..optim import Step
-from ..progress import FrameProgress, drain
+from ..progress import FrameProgress, LoopClosure, drain
 from ..resize import fit_size, resize
 from ..timeline import Steered, TimelineOptions, numbered
+from ..timeline.loop import WrapFrames, WrapSink
 from ..timeline.react import ReactOptions, video_offsets
 from ..video import (
     FramePrior,
@@ -43,9 +44,9 @@ from .inits import INIT_STARTS
 from .multipass import iter_multipass
 from .options import StyleOptions
 from .preview import PreviewSink, preview_path, preview_steps
-from .steering import keyed_styles, style_steer
+from .steering import StyleTransition, keyed_styles, style_steer
 from .stylizer import Stylizer
-from .temporal import StyleLevel, StylizeWork, WarpedPrior, flows_ahead
+from .temporal import Restyle, StyleLevel, StylizeWork, WarpedPrior, flows_ahead
 from .temporal_options import TemporalOptions
 
 DEFAULT_CAP = 1024  # long side when --size is not given: optimization cost grows with pixels
@@ -96,10 +97,12 @@ def make_prior(
     temporal: TemporalOptions = TemporalOptions(),
     device: torch.device | str = "cpu",
     flow: FlowEstimator | ContentFlows | None = None,
+    restyle: Restyle | None = None,
 ) -> FramePrior:
     """Independent frames (or plain previous-frame init) without temporal coherence, else the flow-warped prior.
 
     ``flow`` is the estimator to use, or planned pairs (``flows_ahead``); default: the one ``temporal`` names, made here.
+    ``restyle`` carries earlier results across style keyframes (see steering.StyleTransition).
     """
     if not temporal.temporal:
         return PreviousFrame() if INIT_STARTS[options.init].flowless else IndependentFrames()
@@ -107,7 +110,7 @@ def make_prior(
     return WarpedPrior(
         flow, temporal.temporal_weight * options.temporal_factor, temporal.long_term, options.init, temporal.scene_cuts,
         gray=options.preserve_color, reliable_rate=temporal.reliable_rate,
-        pool=temporal.temporal_pool, detail=temporal.temporal_detail,
+        pool=temporal.temporal_pool, detail=temporal.temporal_detail, restyle=restyle,
     )
 
 
@@ -125,7 +128,7 @@ def iter_stylize_video(
     preview_every: int = 0,
     timeline: TimelineOptions = TimelineOptions(),
     react: ReactOptions = ReactOptions(),
-) -> Generator[FrameProgress, None, Path]:
+) -> Generator[FrameProgress | LoopClosure, None, Path]:
     """Stream a video through the stylizer into ``target``: frames flow decoder -> stylizer -> encoder.
 
     Timestamps, frame rate and audio are kept; the output appears only when complete. ``temporal``
@@ -134,7 +137,8 @@ def iter_stylize_video(
     ``preview_every`` > 0 also writes every so many finished frames to TARGET.preview.png.
     ``timeline`` keyframes the style blend and strength over the clip (see videostyle.timeline);
     ``react`` moves the strength with the soundtrack (the source's, or ``react.audio``, which then
-    replaces it in the output; see timeline.react).
+    replaces it in the output; see timeline.react). With ``timeline.loop`` the clip's end is pre-rolled
+    and eased into so that it loops (see timeline.loop); the last event is then the measured LoopClosure.
     """
     device = as_device(device)
     job = open_video(source, output, cap=DEFAULT_CAP)
@@ -143,11 +147,13 @@ def iter_stylize_video(
     if multipass and (timeline.keyed or react.react):
         raise OptionError("--passes does not take keyframes (--style-at, --strength-at) or --react yet; leave out one or the other")
     react.check_targets(("strength",), "the optimizing engine")
+    if timeline.loop and (multipass or timeline.keyed or react.react or resume is not None):
+        raise OptionError("--loop does not take --passes, keyframes (--style-at, --strength-at), --react or a resumed job yet")
     offsets = video_offsets(react, source, output.start, output.duration)
     if sink is None:  # every pass must finish before the first frame is written: nothing to resume
         reacting = (react,) if react != ReactOptions() else ()
         identity = video_identity("stylize", source, output, options, temporal, timeline, *reacting, files=[*styles, *([react.audio] if react.audio else [])])
-        sink, found = job.writer(target, identity, resumable=not multipass, audio=react.soundtrack(job.seconds))
+        sink, found = job.writer(target, identity, resumable=not (multipass or timeline.loop), audio=react.soundtrack(job.seconds))
         resume = resume or found
     if preview_every > 0:
         sink = PreviewSink(sink, check_writable(preview_path(target), output.overwrite), preview_every)
@@ -160,13 +166,19 @@ def iter_stylize_video(
         yield from iter_multipass(stylizer, prior, flow, job, sink, temporal, Path(target))
     else:
         ahead = flows_ahead(temporal, device) if temporal.temporal and prior is None else None
-        level = StyleLevel(prior or make_prior(options, temporal, device, ahead))
+        transition = StyleTransition(stylizer, timeline)
+        level = StyleLevel(prior or make_prior(options, temporal, device, ahead, transition))
         work = StylizeWork(stylizer, job.size, temporal, level=level, ahead=ahead)
-        frames = job.frames()
+        frames, total = job.frames(), job.total
         if timeline.keyed or offsets is not None:
-            frames, work = numbered(frames), Steered(work, style_steer(stylizer, timeline, offsets), job.total, float(job.info.fps))
+            frames, work = numbered(frames), Steered(work, style_steer(stylizer, timeline, offsets, transition), job.total, float(job.info.fps))
+        if timeline.loop:
+            wrap = WrapFrames(job.frames)
+            frames, total, sink = iter(wrap), wrap.total, WrapSink(sink, wrap.count, wrap.overlap)
         with ahead or nullcontext():
-            yield from iter_video(frames, work, sink, WithGenerator(level, stylizer.generator), job.total, resume)
+            yield from iter_video(frames, work, sink, WithGenerator(level, stylizer.generator), total, resume)
+        if isinstance(sink, WrapSink):
+            yield sink.closure
     return Path(target)
 
 
@@ -182,7 +194,7 @@ def iter_stylize_file(
     timeline: TimelineOptions = TimelineOptions(),
     react: ReactOptions = ReactOptions(),
     background: BackgroundOptions = BackgroundOptions(),
-) -> Generator[Step | FrameProgress, None, Path]:
+) -> Generator[Step | FrameProgress | LoopClosure, None, Path]:
     """Image -> image or video -> video, chosen by the files' extensions (``temporal``, ``timeline``: videos only).
 
     ``preview_every`` > 0 writes TARGET.preview.png every so many steps (stills) or frames (videos).
@@ -201,8 +213,8 @@ def iter_stylize_file(
         ))
     if react.react or react.audio:
         raise OptionError("--react and --audio follow a soundtrack over time; the input is a still image")
-    if timeline.keyed:
-        raise OptionError("keyframes (--style-at, --strength-at) change a video over time; the input is a still image")
+    if timeline.keyed or timeline.loop:
+        raise OptionError("keyframes (--style-at, --strength-at) and --loop make a video; the input is a still image")
     check_writable(target, output.overwrite)
     still = open_still(source, target, output.mask, output.display_referred)
     content, styles = still.content, load_styles(styles)

@@ -139,10 +139,16 @@ class Stylizer:
         The recoloring is the options' ``palette`` transfer (see ``color.PALETTES``)."""
         if INIT_STARTS[self.options.init].noise:
             return torch.rand(content.shape, generator=self.generator).to(content)
-        if self.options.color_init and not self.options.preserve_color:
-            share = self.options.palette_share
-            return torch.lerp(content, PALETTES[self.options.palette](content, self.styles, self.blend), share)
-        return content
+        recolored = self.palette(content, self.blend)
+        return content if recolored is None else recolored
+
+    def palette(self, content: torch.Tensor, blend: Sequence[float]) -> torch.Tensor | None:
+        """The content recolored towards the palette of ``blend`` as ``initial`` starts it (None where the
+        options keep the content's colors): a cheap picture of a blend's look, which style keyframes use
+        to carry a warm start from one blend to the next (see steering.StyleTransition)."""
+        if not self.options.color_init or self.options.preserve_color:
+            return None
+        return torch.lerp(content, PALETTES[self.options.palette](content, self.styles, blend), self.options.palette_share)
 
     def parameterize(self, start: torch.Tensor, rate: torch.Tensor | None) -> ImageParam:
         """Pyramid offsets (no speckle) or plain pixels; ``rate`` (warm video frames) scales each pixel's steps.

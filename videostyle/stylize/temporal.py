@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Generator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import torch
 
@@ -67,6 +67,11 @@ def warp_into(pair: Carry, earlier_result: torch.Tensor) -> Warped:
     return Warped(pair.warp(earlier_result, "bicubic").clamp(0, 1), pair)
 
 
+Restyle = Callable[[torch.Tensor, torch.Tensor, int], torch.Tensor]
+"""(content, an earlier result warped into this frame, how many frames back it was made) -> that result
+in this frame's look: what style keyframes use to carry the prior across a change of blend."""
+
+
 def temporal_loss(
     earlier: list[Warped], weight: float, gray: bool = False, pool: int = 1, detail: float = 1.0
 ) -> Objective:
@@ -102,7 +107,9 @@ class WarpedPrior:
     "noise") the stylizer starts the frame itself and the prior adds the loss only.
     ``temporal_weight`` 0 gives warped init alone. ``gray`` matches the stylizer's luminance-only mode;
     ``pool`` and ``detail`` shape the temporal loss (see ``temporal_loss``). ``flow``: an estimator
-    (pairs worked out when asked for) or ``FlowsAhead`` (planned; see ``flows_ahead``).
+    (pairs worked out when asked for) or ``FlowsAhead`` (planned; see ``flows_ahead``). ``restyle`` (if
+    given) brings each warped earlier result into the current frame's look before it starts the frame or
+    holds it: under style keyframes the prior then holds the motion, not the previous blend's look.
 
     Per-pixel step sizes: a pixel that is newly visible (no reliable flow) is "fresh" and moves at the
     full rate; freshness travels with the image along the flow and fades by ``FRESH_DECAY`` a frame,
@@ -123,6 +130,7 @@ class WarpedPrior:
         reliable_rate: float = 1.0,
         pool: int = 1,
         detail: float = 1.0,
+        restyle: Restyle | None = None,
     ) -> None:
         self.flows = flow if isinstance(flow, ContentFlows) else ContentFlows(flow)
         self.temporal_weight = temporal_weight
@@ -133,6 +141,7 @@ class WarpedPrior:
         self.reliable_rate = reliable_rate
         self.pool = pool
         self.detail = detail
+        self.restyle = restyle
         self.history: deque[tuple[torch.Tensor, torch.Tensor]] = deque(maxlen=self.offsets[-1])
         self.fresh: torch.Tensor | None = None  # freshness of the latest result, (1,1,H,W)
         self.pending: torch.Tensor | None = None  # freshness of the frame being stylized
@@ -153,6 +162,7 @@ class WarpedPrior:
             self.history.clear()
             self.cuts.append(self.frame)
             return FrameStart(cut=True)
+        nearest = self._restyled(content, nearest, 1)
         init = self.initial(content, nearest, previous_result)
         carried = nearest.carry.warp(self.fresh) if self.fresh is not None else self.pending
         self.pending = torch.maximum(1 - nearest.carry.reliable, self.FRESH_DECAY * carried)
@@ -160,11 +170,14 @@ class WarpedPrior:
         if self.temporal_weight == 0:
             return FrameStart(init, None, rate)
         earlier = [nearest] + [
-            warp_into(self.flows.carry(content, self.history[k - 1][0], k), self.history[k - 1][1])
+            self._restyled(content, warp_into(self.flows.carry(content, self.history[k - 1][0], k), self.history[k - 1][1]), k)
             for k in self.offsets[1:]
             if k <= len(self.history)
         ]
         return FrameStart(init, temporal_loss(earlier, self.temporal_weight, self.gray, self.pool, self.detail), rate)
+
+    def _restyled(self, content: torch.Tensor, warped: Warped, back: int) -> Warped:
+        return warped if self.restyle is None else replace(warped, image=self.restyle(content, warped.image, back))
 
     def initial(self, content: torch.Tensor, nearest: Warped, previous_result: torch.Tensor) -> torch.Tensor | None:
         carry = INIT_STARTS[self.init].carry

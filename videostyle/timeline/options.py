@@ -25,6 +25,20 @@ class StyleKeys:
     files: tuple[Path, ...]
     schedule: Schedule
 
+    @property
+    def numbers(self) -> tuple[int, ...] | None:
+        """The keyed styles as style numbers of a multi-style network (``--style-at 0:3``), or None for files."""
+        numbered = [str(f).isdigit() for f in self.files]
+        if any(numbered) and not all(numbered):
+            raise OptionError("--style-at: give style images or style numbers of the model (0:3), not both")
+        return tuple(int(str(f)) for f in self.files) if all(numbered) else None
+
+
+def style_key_files(entries: Sequence[str]) -> tuple[Path, ...]:
+    """The style images that ``--style-at`` entries name (none for style numbers): files a job reads."""
+    keys = parse_style_keys(tuple(entries)) if entries else None
+    return () if keys is None or keys.numbers is not None else keys.files
+
 
 def parse_style_keys(entries: tuple[str, ...], ease: str = "linear") -> StyleKeys:
     """``("0:a.jpg", "8s:b.jpg")`` -> StyleKeys; the same file may come back later (A, B, A)."""
@@ -37,19 +51,29 @@ def parse_style_keys(entries: tuple[str, ...], ease: str = "linear") -> StyleKey
 @dataclass(frozen=True)
 class TimelineOptions:
     """``style_at``: style keyframes TIME:STYLE_FILE; ``strength_at``: keyframes TIME:VALUE of the
-    style strength (optimization); ``ease`` between keyframes (see timeline.schedule)."""
+    style strength (optimization); ``alpha_at``: keyframes of ``--alpha`` (networks that take any style);
+    ``ease`` between keyframes (see timeline.schedule); ``loop``: a
+    video that plays seamlessly in a loop (see timeline.loop)."""
 
     MEDIA: ClassVar[Media] = "video-in"
 
     style_at: tuple[str, ...] = option(
         (), "Video: style keyframe TIME:STYLE (TIME a frame, 8s or 1:30), repeat, e.g. --style-at 0:a.jpg "
-        "--style-at 8s:b.jpg; replaces -s.", repeat=True, metavar="TIME:STYLE",
+        "--style-at 8s:b.jpg; replaces -s. With builtin:0..25, a style number: 0:3.", repeat=True, metavar="TIME:STYLE",
     )
     strength_at: tuple[str, ...] = option(
         (), "Video: --style-strength keyframe TIME:VALUE, repeat.", repeat=True, metavar="TIME:VALUE",
         engines=("optimization",),
     )
+    alpha_at: tuple[str, ...] = option(
+        (), "Video, --model with -s: --alpha keyframe TIME:VALUE, repeat.", repeat=True, metavar="TIME:VALUE",
+        engines=("model",),
+    )
     ease: str = option("linear", "Video: how keyframed values move between keyframes.", choices=EASE_NAMES)
+    loop: bool = option(
+        False, "Video: make the clip loop: its first frame carried from its end, the end eased into it "
+        "(prints the loop-closure change; not resumable).", engines=("optimization",),
+    )
 
     def __post_init__(self) -> None:
         check_ease(self.ease)
@@ -57,16 +81,22 @@ class TimelineOptions:
         for _, (value,) in self.strength().points:
             if not 0 <= value <= 1.5:
                 raise OptionError(f"--strength-at value {value:g} is out of range 0..1.5")
+        for _, (value,) in self.alpha().points:
+            if not 0 <= value <= 1:
+                raise OptionError(f"--alpha-at value {value:g} is out of range 0..1")
 
     @property
     def keyed(self) -> bool:
-        return bool(self.style_at or self.strength_at)
+        return bool(self.style_at or self.strength_at or self.alpha_at)
 
     def style_keys(self) -> StyleKeys | None:
         return parse_style_keys(self.style_at, self.ease) if self.style_at else None
 
     def strength(self) -> Schedule:
         return parse_keyframes(self.strength_at, 1, "--strength-at", self.ease) if self.strength_at else Schedule.constant(1.0)
+
+    def alpha(self) -> Schedule:
+        return parse_keyframes(self.alpha_at, 1, "--alpha-at", self.ease) if self.alpha_at else Schedule.constant(1.0)
 
 
 @dataclass(frozen=True)
@@ -78,7 +108,7 @@ class ReactOptions:
 
     react: tuple[str, ...] = option(
         (), "Move a parameter with the music: TARGET=FEATURE[:SCALE], e.g. zoom=onset:0.05 or strength=loudness; "
-        "TARGET zoom, rotate, step (dream) or strength (stylize without --model), FEATURE loudness or onset "
+        "TARGET zoom, rotate, step (dream), strength (stylize without --model) or alpha (--model with -s), FEATURE loudness or onset "
         "(or .low/.mid/.high of either); repeatable.", repeat=True, metavar="TARGET=FEATURE[:SCALE]",
     )
     audio: Path | None = option(

@@ -24,6 +24,7 @@ TARGETS: dict[str, str] = {
     "rotate": "degrees added to the rotation (dream zoom animations)",
     "step": "relative change of the dream step size: step x (1 + value)",
     "strength": "added to the style strength (the optimizing engine)",
+    "alpha": "added to --alpha, kept in 0..1 (networks that take any style)",
 }
 
 

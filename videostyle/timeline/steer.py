@@ -44,6 +44,16 @@ def numbered(frames: Iterable[Frame]) -> Iterator[TimedFrame]:
 Steer = Callable[[Sequence[Moment]], None]
 
 
+def steer_all(steers: Sequence[Steer]) -> Steer:
+    """One Steer that runs ``steers`` in turn (style keyframes and strength keyframes on one engine)."""
+
+    def steer(moments: Sequence[Moment]) -> None:
+        for each in steers:
+            each(moments)
+
+    return steer
+
+
 class Steered(FrameWork):
     """``work`` with ``steer`` called on each batch's moments (``total`` frames, nominal ``fps``) before it runs."""
 

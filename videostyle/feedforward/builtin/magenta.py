@@ -22,6 +22,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ...errors import WeightsError
+from ..alpha import Alpha, with_alpha
 from ..network import ConvLayer, ResidualBlock
 from .names import STYLES_26
 from .onnx_weights import ConvParams
@@ -222,7 +223,7 @@ class ArbitraryNetwork(nn.Module):
         super().__init__()
         self.predictor = predictor
         self.transformer = transformer
-        self.alpha = alpha
+        self.alpha: Alpha = alpha  # a number, or one per image of the next batch (--alpha-at)
 
     def encode_style(self, image: torch.Tensor) -> torch.Tensor:
         """(N,3,H,W) in [0,1] -> (N, 100): center square, resized to the predictor's 256 px."""
@@ -235,6 +236,5 @@ class ArbitraryNetwork(nn.Module):
         return self.predictor(square.clamp(0, 1))
 
     def forward(self, images: torch.Tensor, style: torch.Tensor) -> torch.Tensor:
-        if self.alpha < 1:
-            style = self.alpha * style + (1 - self.alpha) * self.encode_style(images)
+        style = with_alpha(self.alpha, style, lambda: self.encode_style(images))
         return self.transformer(images, with_bias_term(style.to(images.dtype)))

@@ -24,6 +24,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ...errors import WeightsError
+from ..alpha import Alpha, with_alpha
 
 CHANNELS = 64
 CODE = 8 * CHANNELS  # per decoder stage: style mean, style std, filter weight, filter bias
@@ -137,7 +138,7 @@ class MicroASTNetwork(nn.Module):
         self.style = Encoder()
         self.modulator = Modulator()
         self.decoder = Decoder()
-        self.alpha = alpha
+        self.alpha: Alpha = alpha  # a number, or one per image of the next batch (--alpha-at)
 
     def encode_style(self, image: torch.Tensor) -> torch.Tensor:
         """(N,3,H,W) in [0,1] -> (N, 512): the style's feature statistics and filter modulation."""
@@ -152,8 +153,7 @@ class MicroASTNetwork(nn.Module):
         h, w = images.shape[-2:]
         pad_h, pad_w = -h % _MULTIPLE, -w % _MULTIPLE
         x = F.pad(images, (0, pad_w, 0, pad_h), mode="reflect") if pad_h or pad_w else images
-        if self.alpha < 1:
-            code = torch.lerp(self.encode_style(images).to(code.dtype), code, self.alpha)
+        code = with_alpha(self.alpha, code, lambda: self.encode_style(images))
         shallow, deep = self.content(x)
         return self.decoder(shallow, deep, code)[..., :h, :w]
 

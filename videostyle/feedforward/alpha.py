@@ -1,0 +1,22 @@
+"""Style strength (``--alpha``) of the networks that take any style: one number, or one per image.
+
+Each such network moves its style input towards the image's own (the style code of the content, or
+its own features) by ``1 - alpha``; a number serves a whole clip, a (N,) tensor gives every image of a
+batch its own strength, which is how ``--alpha-at`` keyframes reach a batch of frames.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+
+Alpha = float | torch.Tensor
+
+
+def with_alpha(alpha: Alpha, given: torch.Tensor, own: Callable[[], torch.Tensor]) -> torch.Tensor:
+    """``given`` moved a share ``1 - alpha`` towards ``own()`` (computed only when needed), per image."""
+    if not isinstance(alpha, torch.Tensor):
+        return given if alpha >= 1 else torch.lerp(own().to(given.dtype), given, alpha)
+    weight = alpha.to(given.device, given.dtype).reshape(-1, *[1] * (given.ndim - 1))
+    return torch.lerp(own().to(given.dtype), given, weight)
