@@ -56,8 +56,8 @@ def film(path: Path, frames: int, height: int, gop: int | None) -> Path:
 def first_frame(path: Path, skip: int, seek: bool) -> tuple[float, int, bytes]:
     """Seconds from opening the file to frame ``skip`` in hand, and that frame's pts and pixels."""
     began = time.perf_counter()
-    frames = read_frames(path, skip=skip) if seek else islice(read_frames(path), skip, None)
-    frame = next(frames)
+    frames = read_frames(path, skip=skip if seek else 0)
+    frame = next(frames) if seek else next(islice(frames, skip, None))
     seconds = time.perf_counter() - began
     frames.close()  # type: ignore[attr-defined]
     return seconds, frame.pts, frame.rgb.tobytes()
