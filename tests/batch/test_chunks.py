@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -180,3 +181,16 @@ def test_ray_chunks_report_progress_live_and_join_like_local_ones(tmp_path, file
         assert [e.done for e in mine if isinstance(e, ChunkProgress)][-1] == 24, "the task's progress reached the head"
     video, audio = streams(target)
     assert len(video) == 48 and video == sorted(set(video)) and audio
+
+
+def test_a_head_under_a_batch_says_how_many_chunks_are_done(capsys):
+    from videostyle.batch.chunks import ChunksPlanned
+    from videostyle.cli.chunks import ChunkedJsonProgress
+    from videostyle.progress import FrameProgress
+
+    view = ChunkedJsonProgress("stylize in.mp4")
+    for event in (ChunksPlanned(((0, 48), (48, None))), FrameProgress(10, 72), ChunkFinished(1, 2.0, 1, None, False),
+                  ChunkFinished(0, 2.0, 1, "killed by signal 9", True)):
+        view.update(event)
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    assert [(line["done"], line["chunks"]) for line in lines] == [(10, [0, 2]), (10, [1, 2]), (10, [1, 2])]

@@ -81,10 +81,11 @@ def run_child(
     cwd: Path,
     log: Path,
     env: dict[str, str] | None = None,
-    on_progress: Callable[[int, int | None, float | None], None] | None = None,
+    on_progress: Callable[..., None] | None = None,
     program: Sequence[str] | None = None,
 ) -> Outcome:
-    """Run the child to its end; ``on_progress(done, total, fps)`` is called for each progress line."""
+    """Run the child to its end; ``on_progress(done, total, fps)`` is called for each progress line
+    (with ``chunks=(finished, planned)`` too when the child renders its video in chunks)."""
     log.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     last_error, frames = None, None
@@ -112,7 +113,8 @@ def run_child(
                 elif "done" in progress:  # a frame was written
                     frames = progress["done"]
                     if on_progress is not None:
-                        on_progress(frames, progress.get("total"), progress.get("fps"))
+                        chunks = {"chunks": tuple(progress["chunks"])} if "chunks" in progress else {}  # a chunked job's head
+                        on_progress(frames, progress.get("total"), progress.get("fps"), **chunks)
                 elif frames is None and on_progress is not None and "step" in progress:  # images, training: steps
                     on_progress(progress["step"], progress.get("steps"), None)
             returncode = child.wait()
