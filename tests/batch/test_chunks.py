@@ -194,3 +194,19 @@ def test_a_head_under_a_batch_says_how_many_chunks_are_done(capsys):
         view.update(event)
     lines = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
     assert [(line["done"], line["chunks"]) for line in lines] == [(10, [0, 2]), (10, [1, 2]), (10, [1, 2])]
+
+
+def test_each_gpu_worker_runs_device_cuda_n_as_its_own_cuda(tmp_path, monkeypatch):
+    from .conftest import FAKE
+
+    source = make_clip(tmp_path / "in.mp4", frames=100, fps=24, audio=False)  # 3 segments: 2 chunks
+    target = tmp_path / "out.mp4"
+    argv = ["stylize", "--device", "cuda:1", "-o", str(target), "--", str(source)]
+    monkeypatch.chdir(tmp_path)  # the fake CLI logs its starts (GPU mask, argv) in calls.log here
+    events = iter_render_chunks(argv, source, target, OutputOptions(work_dir=tmp_path / "work"), workers=2, gpus=["2", "3"], program=FAKE, retries=0)
+    with pytest.raises(VideostyleError):  # the fake writes no segments to join
+        for _ in events:
+            pass
+    starts = sorted((tmp_path / "calls.log").read_text().splitlines())
+    assert [line.split()[1] for line in starts] == ["gpu=2", "gpu=3"]
+    assert all("--device cuda " in line and "cuda:1" not in line for line in starts)

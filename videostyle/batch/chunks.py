@@ -32,7 +32,7 @@ from ..progress import FrameProgress
 from ..video import OutputOptions
 from ..video.cuts import scene_cuts
 from ..video.source import chunk_writer
-from .runner import Outcome, run_child, terminate_children
+from .runner import Outcome, run_child, terminate_children, unmasked_device
 
 Chunk = tuple[int, int | None]
 DEFAULT_WORK = ".videostyle-work"
@@ -105,9 +105,10 @@ def _cut_before(frame: int, cuts: Sequence[int], per_segment: int) -> int | None
     return max((c for c in cuts if frame - per_segment < c <= frame), default=None)
 
 
-def chunk_argv(argv: Sequence[str], chunk: Chunk, root: Path, preroll: int) -> list[str]:
-    """The job's ``argv`` (command first) with the chunk's options, before any positional argument."""
-    command, *rest = argv
+def chunk_argv(argv: Sequence[str], chunk: Chunk, root: Path, preroll: int, masked: bool = False) -> list[str]:
+    """The job's ``argv`` (command first) with the chunk's options, before any positional argument;
+    ``masked``: the child sees only its worker's GPU (see runner.unmasked_device)."""
+    command, *rest = unmasked_device(argv) if masked else argv
     first, end = chunk
     extra = [WORK_DIR_OPTION, str(root), CHUNK_OPTION, f"{first}:{'' if end is None else end}", PREROLL_OPTION, str(preroll)]
     return [command, *extra, *rest]
@@ -157,7 +158,8 @@ def iter_render_chunks(
 
             tasks = RayChunks(ray_address)
             run, stop, gpus = tasks, tasks.cancel, ()  # Ray grants the GPUs
-        yield from _run_pool(argv, chunks, root, prerolls, job, total, gpus or [""] * workers, retries, partial(run, program=program), stop)
+        masked = bool(gpus) or executor == "ray"  # each child sees its own GPU only, as cuda:0
+        yield from _run_pool(argv, chunks, root, prerolls, job, total, gpus or [""] * workers, retries, partial(run, program=program), stop, masked)
         for chunk in chunks:
             job.adopt(chunk_writer(target, replace(output, chunk=chunk), info, source))
     if root.name == DEFAULT_WORK:  # the folder this function made: gone once empty
@@ -185,6 +187,7 @@ def _run_pool(
     retries: int,
     run: Callable[..., Outcome],
     stop: Callable[[], None],
+    masked: bool,
 ) -> Generator[ChunkProgress | ChunkFinished | FrameProgress, None, None]:
     """Run every chunk on ``slots`` worker threads (a GPU id each, or "" for none); events come back here.
     ``stop`` ends the chunks running when the head is stopped (Ctrl-C, SIGTERM, the generator closed)."""
@@ -214,7 +217,7 @@ def _run_pool(
                 ChunkProgress(number, first, end, max(0, done - first), _span(first, end, total), fps, worker)
             )
             outcome = run(
-                chunk_argv(argv, chunks[number], root, prerolls[number]), Path.cwd(), log,
+                chunk_argv(argv, chunks[number], root, prerolls[number], masked), Path.cwd(), log,
                 {"CUDA_VISIBLE_DEVICES": gpu} if gpu else None, report,
             )
             retry = not outcome.ok and outcome.transient and attempt <= retries

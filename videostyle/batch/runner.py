@@ -56,6 +56,12 @@ def work_root(outdir: Path) -> Path:
     return state_dir(outdir) / "work"
 
 
+def unmasked_device(argv: Sequence[str]) -> list[str]:
+    """``argv`` for a child that sees one GPU only (CUDA_VISIBLE_DEVICES) as its cuda:0: ``--device
+    cuda:N`` becomes ``--device cuda``, that GPU, instead of a device the child cannot find."""
+    return ["cuda" if value.startswith("cuda:") and i and argv[i - 1] == "--device" else value for i, value in enumerate(argv)]
+
+
 def child_argv(plan: Plan, outdir: Path, overwrite: bool, masked: bool = False) -> list[str]:
     """The job's argv plus what the batch adds (before any positional argument): the work folder for
     frame-level resume, --resume for a stopped training, --overwrite for the batch's own outputs.
@@ -65,7 +71,7 @@ def child_argv(plan: Plan, outdir: Path, overwrite: bool, masked: bool = False) 
     """
     command, *rest = plan.argv
     if masked:
-        rest = ["cuda" if value.startswith("cuda:") and rest[i - 1] == "--device" else value for i, value in enumerate(rest)]
+        rest = unmasked_device(rest)
     extra = [WORK_DIR_OPTION, str(work_root(outdir))] if plan.resumable else []
     from ..feedforward.checkpoint import checkpoint_path  # loads torch: only where a job is started
 
