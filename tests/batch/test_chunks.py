@@ -210,3 +210,11 @@ def test_each_gpu_worker_runs_device_cuda_n_as_its_own_cuda(tmp_path, monkeypatc
     starts = sorted((tmp_path / "calls.log").read_text().splitlines())
     assert [line.split()[1] for line in starts] == ["gpu=2", "gpu=3"]
     assert all("--device cuda " in line and "cuda:1" not in line for line in starts)
+
+
+def test_a_preview_is_refused_in_one_line_for_chunks(tmp_path, files, env):
+    source = make_clip(tmp_path / "in.mp4", frames=12, fps=FPS)
+    done = subprocess.run(cli(source, "-s", files / "style.png", "-o", tmp_path / "o.mp4", "--workers", "2", "--preview-every", "5"),
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "--preview-every" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "o.preview.png").exists()

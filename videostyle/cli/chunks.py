@@ -37,6 +37,8 @@ def render_chunked(context: typer.Context, command: str, source: Path, target: P
         raise OptionError("--workers and --gpus split a video into chunks: give a video input and a video output")
     if is_sequence(source) or is_pattern(target) or not Encoding(output.codec, output.pix_fmt).default:
         raise OptionError("--workers and --gpus join H.264 segments: image sequences and --codec/--pix-fmt run on one worker")
+    if context.params.get("preview_every"):
+        raise OptionError("--preview-every shows one render's latest frame, and chunks render several at once: leave it out with --workers/--gpus")
     argv = [command, *explicit_argv(context, HEAD_ONLY)]
     files = [value for name, value in context.params.items() if isinstance(value, Path) and name != "output"]
     files += [item for value in context.params.values() if isinstance(value, list) for item in value if isinstance(item, Path)]
