@@ -218,3 +218,39 @@ def test_a_preview_is_refused_in_one_line_for_chunks(tmp_path, files, env):
                           env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "--preview-every" in done.stderr and len(done.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "o.preview.png").exists()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}").exists() and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]
+
+
+def test_a_head_killed_mid_render_and_run_again_keeps_every_finished_chunk(tmp_path, files, env):
+    source = make_clip(tmp_path / "in.mp4", frames=72, fps=FPS)  # chunks [0, 48) and [48, end): one finishes first
+    target, root = tmp_path / "out.mp4", tmp_path / "work"
+    options = ["-s", str(files / "style.png"), "--size", "32", "--steps", "4", "--device", "cpu", "-o", str(target)]
+    head = subprocess.Popen([sys.executable, "-m", "videostyle", "stylize", *options, "--workers", "2", "--work-dir", str(root), "-q", str(source)],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    last = chunk_folder(root, target, (48, None))
+    deadline = time.monotonic() + 180
+    while not (last / "000002.json").exists():
+        assert time.monotonic() < deadline and head.poll() is None, head.communicate()
+        time.sleep(0.005)
+    workers = [int(pid) for pid in subprocess.run(["pgrep", "-P", str(head.pid)], capture_output=True, text=True).stdout.split()]
+    head.kill()  # kill -9: no cleanup at all
+    head.communicate()
+    assert not (chunk_folder(root, target, (0, 48)) / "000001.json").exists(), "the first chunk was still running"
+    while any(_alive(pid) for pid in workers):  # they see their head gone and stop (shutdown.exit_with_parent)
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert not target.exists()
+
+    argv = ["stylize", *options, "--", str(source)]
+    again = list(iter_render_chunks(argv, source, target, OutputOptions(work_dir=root), workers=2, retries=0))
+    assert [e.error for e in again if isinstance(e, ChunkFinished)] == [None, None]
+    assert not [e for e in again if isinstance(e, ChunkProgress) and e.number == 1 and e.done < 24], "the finished chunk was rendered again"
+    video, audio = streams(target)
+    assert len(video) == 72 and audio
