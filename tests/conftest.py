@@ -67,14 +67,16 @@ def make_clip(
     rotation: int = 0,
     audio_codec: str = "aac",
     faststart: bool = True,
+    gop: int | None = None,
 ) -> Path:
-    """Write a tiny H.264 clip (coded ``size``, displayed rotated by ``rotation`` degrees CCW)."""
+    """Write a tiny H.264 clip (coded ``size``, displayed rotated by ``rotation`` degrees CCW; with
+    ``gop``, a keyframe every ``gop`` frames and B-frames between, as real films have)."""
     options = {"movflags": "+faststart"} if faststart and path.suffix in (".mp4", ".mov") else {}
     with av.open(str(path), "w", container_options=options) as out:
         video = out.add_stream("libx264", rate=fps)
         video.width, video.height = size
         video.pix_fmt = "yuv420p"
-        video.options = {"preset": "ultrafast"}
+        video.options = {"preset": "ultrafast"} if gop is None else {"preset": "veryfast", "g": str(gop), "keyint_min": str(gop), "bf": "3", "sc_threshold": "0"}
         if rotation:
             video.set_display_rotation(rotation)
         sound = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -180,3 +181,76 @@ def test_ray_chunks_report_progress_live_and_join_like_local_ones(tmp_path, file
         assert [e.done for e in mine if isinstance(e, ChunkProgress)][-1] == 24, "the task's progress reached the head"
     video, audio = streams(target)
     assert len(video) == 48 and video == sorted(set(video)) and audio
+
+
+def test_a_head_under_a_batch_says_how_many_chunks_are_done(capsys):
+    from videostyle.batch.chunks import ChunksPlanned
+    from videostyle.cli.chunks import ChunkedJsonProgress
+    from videostyle.progress import FrameProgress
+
+    view = ChunkedJsonProgress("stylize in.mp4")
+    for event in (ChunksPlanned(((0, 48), (48, None))), FrameProgress(10, 72), ChunkFinished(1, 2.0, 1, None, False),
+                  ChunkFinished(0, 2.0, 1, "killed by signal 9", True)):
+        view.update(event)
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    assert [(line["done"], line["chunks"]) for line in lines] == [(10, [0, 2]), (10, [1, 2]), (10, [1, 2])]
+
+
+def test_each_gpu_worker_runs_device_cuda_n_as_its_own_cuda(tmp_path, monkeypatch):
+    from .conftest import FAKE
+
+    source = make_clip(tmp_path / "in.mp4", frames=100, fps=24, audio=False)  # 3 segments: 2 chunks
+    target = tmp_path / "out.mp4"
+    argv = ["stylize", "--device", "cuda:1", "-o", str(target), "--", str(source)]
+    monkeypatch.chdir(tmp_path)  # the fake CLI logs its starts (GPU mask, argv) in calls.log here
+    events = iter_render_chunks(argv, source, target, OutputOptions(work_dir=tmp_path / "work"), workers=2, gpus=["2", "3"], program=FAKE, retries=0)
+    with pytest.raises(VideostyleError):  # the fake writes no segments to join
+        for _ in events:
+            pass
+    starts = sorted((tmp_path / "calls.log").read_text().splitlines())
+    assert [line.split()[1] for line in starts] == ["gpu=2", "gpu=3"]
+    assert all("--device cuda " in line and "cuda:1" not in line for line in starts)
+
+
+def test_a_preview_is_refused_in_one_line_for_chunks(tmp_path, files, env):
+    source = make_clip(tmp_path / "in.mp4", frames=12, fps=FPS)
+    done = subprocess.run(cli(source, "-s", files / "style.png", "-o", tmp_path / "o.mp4", "--workers", "2", "--preview-every", "5"),
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "--preview-every" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "o.preview.png").exists()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}").exists() and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]
+
+
+def test_a_head_killed_mid_render_and_run_again_keeps_every_finished_chunk(tmp_path, files, env):
+    source = make_clip(tmp_path / "in.mp4", frames=72, fps=FPS)  # chunks [0, 48) and [48, end): one finishes first
+    target, root = tmp_path / "out.mp4", tmp_path / "work"
+    options = ["-s", str(files / "style.png"), "--size", "32", "--steps", "4", "--device", "cpu", "-o", str(target)]
+    head = subprocess.Popen([sys.executable, "-m", "videostyle", "stylize", *options, "--workers", "2", "--work-dir", str(root), "-q", str(source)],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    last = chunk_folder(root, target, (48, None))
+    deadline = time.monotonic() + 180
+    while not (last / "000002.json").exists():
+        assert time.monotonic() < deadline and head.poll() is None, head.communicate()
+        time.sleep(0.005)
+    workers = [int(pid) for pid in subprocess.run(["pgrep", "-P", str(head.pid)], capture_output=True, text=True).stdout.split()]
+    head.kill()  # kill -9: no cleanup at all
+    head.communicate()
+    assert not (chunk_folder(root, target, (0, 48)) / "000001.json").exists(), "the first chunk was still running"
+    while any(_alive(pid) for pid in workers):  # they see their head gone and stop (shutdown.exit_with_parent)
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert not target.exists()
+
+    argv = ["stylize", *options, "--", str(source)]
+    again = list(iter_render_chunks(argv, source, target, OutputOptions(work_dir=root), workers=2, retries=0))
+    assert [e.error for e in again if isinstance(e, ChunkFinished)] == [None, None]
+    assert not [e for e in again if isinstance(e, ChunkProgress) and e.number == 1 and e.done < 24], "the finished chunk was rendered again"
+    video, audio = streams(target)
+    assert len(video) == 72 and audio

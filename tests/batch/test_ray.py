@@ -66,3 +66,40 @@ def test_sigterm_stops_a_ray_batch_cleanly(inputs, image_jobs):
     assert batch.returncode == 143, err
     assert "Traceback" not in err and "*** " not in err
     assert not list(inputs.rglob("*.part*"))
+
+
+def test_a_stopped_head_cancels_its_ray_chunk_tasks(local_ray, inputs, monkeypatch):
+    """Ctrl-C in the head of a chunked render: the tasks in flight are cancelled, the cluster is free again."""
+    import _thread
+    import threading
+    import time
+
+    from videostyle.batch.chunks import iter_render_chunks
+    from videostyle.video import OutputOptions
+
+    from ..conftest import make_clip
+
+    source = make_clip(inputs / "long.mp4", frames=100, fps=24, audio=False)  # 3 segments: 2 chunks
+    target = inputs / "out.mp4"
+    argv = ["stylize", "-o", str(target), "--", str(source)]
+    monkeypatch.chdir(inputs)  # the fake CLI blocks there on the marker file, and logs its starts
+    (inputs / "block").touch()
+
+    def stop_when_both_run() -> None:
+        deadline = time.monotonic() + 60
+        while len(calls(inputs)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        _thread.interrupt_main()  # as Ctrl-C does
+
+    threading.Thread(target=stop_when_both_run, daemon=True).start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            for _ in iter_render_chunks(argv, source, target, OutputOptions(work_dir=inputs / "work"), workers=2, executor="ray", program=FAKE):
+                pass
+        assert len(calls(inputs)) == 2
+        deadline = time.monotonic() + 30
+        while ray.available_resources().get("CPU", 0) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert ray.available_resources().get("CPU", 0) == 2, "the blocked chunk tasks still hold their CPUs"
+    finally:
+        (inputs / "block").unlink()

@@ -35,3 +35,13 @@ def test_child_progress_error_line_and_log(tmp_path):
     assert outcome.returncode == 1 and outcome.error == "error: out of luck" and outcome.transient
     assert seen == [(1, 2, 5.0)] and outcome.frames == 1
     assert "a warning" in (tmp_path / "job.log").read_text()
+
+
+def test_a_chunked_jobs_progress_carries_its_chunk_count(tmp_path):
+    script = (
+        "import sys, json\n"
+        "sys.stderr.write(json.dumps({'videostyle-progress': 1, 'done': 1, 'total': 2, 'fps': 5.0, 'chunks': [1, 2]}) + '\\n')\n"
+    )
+    seen = []
+    run_child([], tmp_path, tmp_path / "job.log", on_progress=lambda *a, **k: seen.append((a, k)), program=(sys.executable, "-c", script))
+    assert seen == [((1, 2, 5.0), {"chunks": (1, 2)})]

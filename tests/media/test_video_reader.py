@@ -135,3 +135,46 @@ def test_damaged_tail_is_salvaged(tmp_path: Path, clip: Callable[..., Path]) -> 
     (tmp_path / "cut.mp4").write_bytes(data[: len(data) * 2 // 3])
     count = len(list(read_frames(tmp_path / "cut.mp4")))
     assert 5 < count < 30
+
+
+def _hashes(frames) -> list[tuple[int, bytes]]:
+    return [(frame.pts, frame.rgb.tobytes()) for frame in frames]
+
+
+@pytest.mark.parametrize("name", ["in.mp4", "in.mkv"])
+def test_skipping_seeks_and_gives_the_frames_of_a_plain_read(clip: Callable[..., Path], monkeypatch, name: str) -> None:
+    from videostyle.media import video_reader
+
+    path = clip(name, frames=60, gop=12, audio=False)
+    whole = _hashes(read_frames(path))
+    trimmed = _hashes(read_frames(path, start=0.5, duration=1.2))
+    decoded = []
+    plain = video_reader._decode
+
+    def counting(container, stream):
+        for frame in plain(container, stream):
+            decoded.append(frame.pts)
+            yield frame
+
+    monkeypatch.setattr(video_reader, "_decode", counting)
+    for skip in (1, 11, 12, 13, 37, 59):
+        decoded.clear()
+        assert _hashes(read_frames(path, skip=skip)) == whole[skip:]
+        assert len(decoded) < 60 - skip + 12 + 4  # from the keyframe before (and some B-frames), not from frame 0
+    for skip in (3, 20):
+        assert _hashes(read_frames(path, start=0.5, duration=1.2, skip=skip)) == trimmed[skip:]
+    assert list(read_frames(path, skip=60)) == []
+
+
+def test_skipping_without_packet_timestamps_decodes_from_the_start(tmp_path: Path, clip: Callable[..., Path]) -> None:
+    import av
+
+    raw = tmp_path / "raw.h264"
+    with av.open(str(clip(frames=30, gop=10, audio=False))) as source, av.open(str(raw), "w") as out:
+        stream = out.add_stream_from_template(source.streams.video[0])
+        for packet in source.demux(source.streams.video[0]):
+            if packet.size:
+                packet.stream = stream
+                out.mux(packet)
+    whole = _hashes(read_frames(raw))
+    assert len(whole) == 30 and _hashes(read_frames(raw, skip=17)) == whole[17:]

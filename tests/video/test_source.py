@@ -130,3 +130,14 @@ def test_a_variable_frame_rate_video_becomes_a_sequence_without_lost_frames(tmp_
     assert [p.name for p in written] == [f"o.{n:04d}.png" for n in range(101, 106)]
     levels = [int(np.asarray(Image.open(p)).mean()) for p in written]
     assert levels == sorted(levels) and len(set(levels)) == 5  # each frame once, in order
+
+
+def test_a_chunk_job_starts_at_any_frame_with_the_frames_and_mattes_of_a_whole_read(clip, tmp_path):
+    source = clip(size=(64, 48), frames=40, gop=8, audio=False)
+    mask = clip("mask.mp4", size=(64, 48), frames=40, gop=8, audio=False)
+    job = open_video(source, OutputOptions(mask=mask, chunk=(12, 30), work_dir=tmp_path))
+    whole = [(f.pts, f.rgb.tobytes(), f.matte.tobytes()) for f in job.frames()]
+    assert len(whole) == 30  # a chunk's frames end at its end
+    for skip in (5, 12, 29):
+        frames = job.frames().from_index(skip)
+        assert [(f.pts, f.rgb.tobytes(), f.matte.tobytes()) for f in frames] == whole[skip:]

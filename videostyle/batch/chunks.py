@@ -32,7 +32,7 @@ from ..progress import FrameProgress
 from ..video import OutputOptions
 from ..video.cuts import scene_cuts
 from ..video.source import chunk_writer
-from .runner import Outcome, run_child, terminate_children
+from .runner import Outcome, run_child, terminate_children, unmasked_device
 
 Chunk = tuple[int, int | None]
 DEFAULT_WORK = ".videostyle-work"
@@ -51,6 +51,13 @@ class ChunkProgress:
     total: int | None
     fps: float | None
     worker: str
+
+
+@dataclass(frozen=True)
+class ChunksPlanned:
+    """The job's chunks, before any runs: views show one row per chunk, or ``chunks 3/8 done``."""
+
+    chunks: tuple[Chunk, ...]
 
 
 @dataclass(frozen=True)
@@ -98,9 +105,10 @@ def _cut_before(frame: int, cuts: Sequence[int], per_segment: int) -> int | None
     return max((c for c in cuts if frame - per_segment < c <= frame), default=None)
 
 
-def chunk_argv(argv: Sequence[str], chunk: Chunk, root: Path, preroll: int) -> list[str]:
-    """The job's ``argv`` (command first) with the chunk's options, before any positional argument."""
-    command, *rest = argv
+def chunk_argv(argv: Sequence[str], chunk: Chunk, root: Path, preroll: int, masked: bool = False) -> list[str]:
+    """The job's ``argv`` (command first) with the chunk's options, before any positional argument;
+    ``masked``: the child sees only its worker's GPU (see runner.unmasked_device)."""
+    command, *rest = unmasked_device(argv) if masked else argv
     first, end = chunk
     extra = [WORK_DIR_OPTION, str(root), CHUNK_OPTION, f"{first}:{'' if end is None else end}", PREROLL_OPTION, str(preroll)]
     return [command, *extra, *rest]
@@ -118,13 +126,13 @@ def iter_render_chunks(
     program: Sequence[str] | None = None,
     executor: Literal["local", "ray"] = "local",
     ray_address: str | None = None,
-) -> Generator[ChunkProgress | ChunkFinished | FrameProgress, None, Path]:
+) -> Generator[ChunksPlanned | ChunkProgress | ChunkFinished | FrameProgress, None, Path]:
     """Render the video job ``argv`` (its command line from the command name on, without --work-dir)
     as chunks on ``workers`` local processes (``gpus``: one worker per GPU id, each seeing only it).
 
     ``output`` holds the job's output options (work folder, trim, encoder, preroll); ``identity`` is
-    what the joined segments are made from (a rerun with another identity starts over). Yields each
-    chunk's progress and the whole job's; returns the output path. A chunk that fails ``retries``
+    what the joined segments are made from (a rerun with another identity starts over). Yields the
+    plan first, then each chunk's progress and the whole job's; returns the output path. A chunk that fails ``retries``
     times more stops the job with its last error line; its finished segments stay for a rerun.
     ``executor="ray"`` runs each chunk as a Ray task (``ray_address``: the cluster; None: a local Ray),
     ``workers`` at a time; the work folder and output must then be on a path every node sees.
@@ -142,12 +150,16 @@ def iter_render_chunks(
     prerolls = [preroll_of(chunk, cuts, job.per_segment, output.preroll) for chunk in chunks]
     _remove_stale(job, chunks)
     with job:
-        run = run_child
+        yield ChunksPlanned(tuple(chunks))
+        run: Callable[..., Outcome] = run_child
+        stop = terminate_children
         if executor == "ray":
-            from .ray_executor import ray_chunk_runner
+            from .ray_executor import RayChunks
 
-            run, gpus = ray_chunk_runner(ray_address), ()  # Ray grants the GPUs
-        yield from _run_pool(argv, chunks, root, prerolls, job, total, gpus or [""] * workers, retries, partial(run, program=program))
+            tasks = RayChunks(ray_address)
+            run, stop, gpus = tasks, tasks.cancel, ()  # Ray grants the GPUs
+        masked = bool(gpus) or executor == "ray"  # each child sees its own GPU only, as cuda:0
+        yield from _run_pool(argv, chunks, root, prerolls, job, total, gpus or [""] * workers, retries, partial(run, program=program), stop, masked)
         for chunk in chunks:
             job.adopt(chunk_writer(target, replace(output, chunk=chunk), info, source))
     if root.name == DEFAULT_WORK:  # the folder this function made: gone once empty
@@ -174,8 +186,11 @@ def _run_pool(
     slots: Sequence[str],
     retries: int,
     run: Callable[..., Outcome],
+    stop: Callable[[], None],
+    masked: bool,
 ) -> Generator[ChunkProgress | ChunkFinished | FrameProgress, None, None]:
-    """Run every chunk on ``slots`` worker threads (a GPU id each, or "" for none); events come back here."""
+    """Run every chunk on ``slots`` worker threads (a GPU id each, or "" for none); events come back here.
+    ``stop`` ends the chunks running when the head is stopped (Ctrl-C, SIGTERM, the generator closed)."""
     todo: queue.SimpleQueue[tuple[int, int]] = queue.SimpleQueue()
     for number in range(len(chunks)):
         todo.put((number, 1))
@@ -183,12 +198,13 @@ def _run_pool(
     failures: list[str] = []
     pending = [len(chunks)]  # chunks not finished for good, shared by the workers
     lock = threading.Lock()
+    stopped = threading.Event()
 
     def work(slot: int, gpu: str) -> None:
         worker = f"gpu{gpu}" if gpu else f"w{slot}"
         while True:
             with lock:
-                if not pending[0] or failures:
+                if not pending[0] or failures or stopped.is_set():
                     return
             try:
                 number, attempt = todo.get(timeout=0.1)
@@ -201,7 +217,7 @@ def _run_pool(
                 ChunkProgress(number, first, end, max(0, done - first), _span(first, end, total), fps, worker)
             )
             outcome = run(
-                chunk_argv(argv, chunks[number], root, prerolls[number]), Path.cwd(), log,
+                chunk_argv(argv, chunks[number], root, prerolls[number], masked), Path.cwd(), log,
                 {"CUDA_VISIBLE_DEVICES": gpu} if gpu else None, report,
             )
             retry = not outcome.ok and outcome.transient and attempt <= retries
@@ -220,22 +236,30 @@ def _run_pool(
         thread.start()
     done = [0] * len(chunks)
     try:
+        # No `continue` in this loop: CPython 3.11 lets a Ctrl-C that lands on a `continue` escape
+        # the `except` below (checked with _thread.interrupt_main), and the chunks would run on.
         while any(thread.is_alive() for thread in threads) or not events.empty():
-            try:
-                event = events.get(timeout=0.2)
-            except queue.Empty:
-                continue
+            event = _next_event(events)
             if isinstance(event, ChunkProgress):
                 done[event.number] = event.done
                 yield event
                 yield FrameProgress(job.frames_done + sum(done), total)
-            else:
+            elif event is not None:
                 yield event
-    except BaseException:  # stopped: the workers' children must not outlive the head
-        terminate_children()
+    except BaseException:  # stopped: the workers' children (or Ray tasks) must not outlive the head
+        stopped.set()
+        stop()
         raise
     if failures:
         raise VideostyleError(f"{len(failures)} chunk(s) of {job.path.name} failed; rerun to continue: {failures[0]}")
+
+
+def _next_event(events: queue.SimpleQueue[object]) -> object | None:
+    """The next event from the workers, or None after a short wait (to look at them again)."""
+    try:
+        return events.get(timeout=0.2)
+    except queue.Empty:
+        return None
 
 
 def _span(first: int, end: int | None, total: int | None) -> int | None:
@@ -244,4 +268,4 @@ def _span(first: int, end: int | None, total: int | None) -> int | None:
     return None if total is None else max(0, total - first)
 
 
-__all__ = ["ChunkFinished", "ChunkProgress", "iter_render_chunks", "plan_chunks", "preroll_of"]
+__all__ = ["ChunkFinished", "ChunkProgress", "ChunksPlanned", "iter_render_chunks", "plan_chunks", "preroll_of"]

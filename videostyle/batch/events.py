@@ -36,12 +36,14 @@ class JobStarted:
 
 @dataclass(frozen=True)
 class JobProgress:
-    """Frames (steps for images and training) done so far in a running job, and its rate."""
+    """Frames (steps for images and training) done so far in a running job, and its rate; ``chunks``:
+    (finished, planned) chunks of a job rendered on several workers (``--workers``)."""
 
     plan: Plan
     done: int
     total: int | None
     fps: float | None
+    chunks: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)

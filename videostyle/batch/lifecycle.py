@@ -51,10 +51,10 @@ class Lifecycle:
             self.journal.running(plan.id, plan.options_hash, host=host)
             self.emit(JobStarted(plan, attempt, worker))
 
-    def progress(self, plan: Plan) -> Callable[[int, int | None, float | None], None]:
-        def report(done: int, total: int | None, fps: float | None) -> None:
+    def progress(self, plan: Plan) -> Callable[..., None]:
+        def report(done: int, total: int | None, fps: float | None, chunks: tuple[int, int] | None = None) -> None:
             with self._lock:
-                self.emit(JobProgress(plan, done, total if total is not None else plan.frames, fps))
+                self.emit(JobProgress(plan, done, total if total is not None else plan.frames, fps, chunks))
 
         return report
 

@@ -12,6 +12,7 @@ import logging
 import os
 import signal
 import socket
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -139,35 +140,53 @@ def _chunk_task(argv: list[str], cwd: str, log: str, program: list[str] | None, 
     return run_child(argv, Path(cwd), Path(log), on_progress=lambda *frames: progress.put_nowait(frames), program=program)
 
 
-def ray_chunk_runner(address: str | None = None) -> Callable[..., Outcome]:
+class RayChunks:
     """A ``run_child`` that runs the child as a Ray task (a GPU where the cluster has them), relaying its
-    progress live; the caller retries a failed chunk as a new task, which Ray places on any worker."""
-    ray = import_ray()
-    start_ray(ray, address)
-    from ray.util.queue import Queue
+    progress live; the caller retries a failed chunk as a new task, which Ray places on any worker.
+    ``cancel`` (the head is stopping) ends the tasks in flight and refuses new ones."""
 
-    remote = ray.remote(_chunk_task)
-    gpus = 1 if ray.cluster_resources().get("GPU", 0) > 0 else 0
+    def __init__(self, address: str | None = None) -> None:
+        self.ray = import_ray()
+        start_ray(self.ray, address)
+        self.remote = self.ray.remote(_chunk_task)
+        self.gpus = 1 if self.ray.cluster_resources().get("GPU", 0) > 0 else 0
+        self.in_flight: set[Any] = set()
+        self.stopped = False
+        self.lock = threading.Lock()
 
-    def run(argv: list[str], cwd: Path, log: Path, env: dict[str, str] | None = None,
-            on_progress: Callable[[int, int | None, float | None], None] | None = None,
-            program: Sequence[str] | None = None) -> Outcome:
+    def __call__(self, argv: list[str], cwd: Path, log: Path, env: dict[str, str] | None = None,
+                 on_progress: Callable[..., None] | None = None, program: Sequence[str] | None = None) -> Outcome:
+        from ray.util.queue import Queue
+
         progress = Queue()
-        ref = remote.options(num_gpus=gpus, num_cpus=1).remote(argv, str(cwd), str(log), list(program) if program else None, progress)
+        with self.lock:
+            if self.stopped:
+                return Outcome(130, "stopped", 0.0, None)
+            ref = self.remote.options(num_gpus=self.gpus, num_cpus=1).remote(argv, str(cwd), str(log), list(program) if program else None, progress)
+            self.in_flight.add(ref)
         try:
             while True:
-                ready, _ = ray.wait([ref], timeout=0.2)
+                ready, _ = self.ray.wait([ref], timeout=0.2)
                 for frames in progress.get_nowait_batch(progress.qsize()):
                     if on_progress is not None:
                         on_progress(*frames)
                 if ready:
-                    return ray.get(ref)
+                    return self.ray.get(ref)
         except Exception as exc:  # noqa: BLE001 - a lost worker or task: a failure the caller may retry
             return Outcome(1, _first_line(exc), 0.0, None)
         finally:
+            with self.lock:
+                self.in_flight.discard(ref)
             progress.shutdown()
 
-    return run
+    def cancel(self) -> None:
+        """Force-cancel every task in flight: its worker process dies, and the child it ran, which
+        watches its parent (shutdown.exit_with_parent), stops as on SIGTERM."""
+        with self.lock:
+            self.stopped = True
+            for ref in self.in_flight:
+                with contextlib.suppress(Exception):  # a task that ended meanwhile
+                    self.ray.cancel(ref, force=True)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -56,6 +56,12 @@ def work_root(outdir: Path) -> Path:
     return state_dir(outdir) / "work"
 
 
+def unmasked_device(argv: Sequence[str]) -> list[str]:
+    """``argv`` for a child that sees one GPU only (CUDA_VISIBLE_DEVICES) as its cuda:0: ``--device
+    cuda:N`` becomes ``--device cuda``, that GPU, instead of a device the child cannot find."""
+    return ["cuda" if value.startswith("cuda:") and i and argv[i - 1] == "--device" else value for i, value in enumerate(argv)]
+
+
 def child_argv(plan: Plan, outdir: Path, overwrite: bool, masked: bool = False) -> list[str]:
     """The job's argv plus what the batch adds (before any positional argument): the work folder for
     frame-level resume, --resume for a stopped training, --overwrite for the batch's own outputs.
@@ -65,7 +71,7 @@ def child_argv(plan: Plan, outdir: Path, overwrite: bool, masked: bool = False) 
     """
     command, *rest = plan.argv
     if masked:
-        rest = ["cuda" if value.startswith("cuda:") and rest[i - 1] == "--device" else value for i, value in enumerate(rest)]
+        rest = unmasked_device(rest)
     extra = [WORK_DIR_OPTION, str(work_root(outdir))] if plan.resumable else []
     from ..feedforward.checkpoint import checkpoint_path  # loads torch: only where a job is started
 
@@ -81,10 +87,11 @@ def run_child(
     cwd: Path,
     log: Path,
     env: dict[str, str] | None = None,
-    on_progress: Callable[[int, int | None, float | None], None] | None = None,
+    on_progress: Callable[..., None] | None = None,
     program: Sequence[str] | None = None,
 ) -> Outcome:
-    """Run the child to its end; ``on_progress(done, total, fps)`` is called for each progress line."""
+    """Run the child to its end; ``on_progress(done, total, fps)`` is called for each progress line
+    (with ``chunks=(finished, planned)`` too when the child renders its video in chunks)."""
     log.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     last_error, frames = None, None
@@ -112,7 +119,8 @@ def run_child(
                 elif "done" in progress:  # a frame was written
                     frames = progress["done"]
                     if on_progress is not None:
-                        on_progress(frames, progress.get("total"), progress.get("fps"))
+                        chunks = {"chunks": tuple(progress["chunks"])} if "chunks" in progress else {}  # a chunked job's head
+                        on_progress(frames, progress.get("total"), progress.get("fps"), **chunks)
                 elif frames is None and on_progress is not None and "step" in progress:  # images, training: steps
                     on_progress(progress["step"], progress.get("steps"), None)
             returncode = child.wait()

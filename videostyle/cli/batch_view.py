@@ -24,6 +24,7 @@ class Row:
     fps: float | None = None
     seconds: float | None = None
     error: str | None = None
+    chunks: tuple[int, int] | None = None  # (finished, planned) of a job rendered in chunks
 
 
 @dataclass
@@ -53,7 +54,7 @@ class BatchView:
             self.rows[event.plan.id].state = "running" if event.attempt == 1 else f"retry {event.attempt - 1}"
         elif isinstance(event, JobProgress):
             row = self.rows[event.plan.id]
-            row.done, row.fps = event.done, event.fps
+            row.done, row.fps, row.chunks = event.done, event.fps, event.chunks or row.chunks
             row.total = event.total if event.total is not None else row.total
         elif isinstance(event, JobFinished):
             self._finish(self.rows[event.plan.id], event.result)
@@ -86,6 +87,8 @@ class BatchView:
         for row in self.rows.values():
             total = row.total if row.total is not None else "?"
             state = "[red]failed[/red]" if row.state == "failed" else row.state
+            if row.chunks is not None and row.state not in ("done", "skipped"):
+                state += f", chunks {row.chunks[0]}/{row.chunks[1]} done"
             table.add_row(
                 escape(row.plan.id), row.plan.job.command, state, f"{row.done}/{total}",
                 f"{row.fps:.2f}" if row.fps else "", f"{row.seconds:.1f}" if row.seconds is not None else "",

@@ -14,7 +14,7 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from ..batch.chunks import ChunkFinished, ChunkProgress, iter_render_chunks
+from ..batch.chunks import ChunkFinished, ChunkProgress, ChunksPlanned, iter_render_chunks
 from .grammar import ParameterSource
 from ..batch.local import worker_gpus
 from ..errors import OptionError
@@ -24,7 +24,7 @@ from ..media.codecs import Encoding
 from ..media.sequences import is_pattern, is_sequence
 from ..video.options import OutputOptions, SplitOptions
 from ..progress import PROGRESS_ENV, FrameProgress
-from .render import PlainProgress, ProgressView, RateColumn, run_with_progress, stderr
+from .render import JsonProgress, PlainProgress, ProgressView, RateColumn, stderr
 
 HEAD_ONLY = ("workers", "gpus", "work_dir", "quiet", "chunk", "preroll", "executor", "ray_address")
 """Options the head keeps to itself; it gives each child --work-dir, --chunk and --preroll."""
@@ -37,6 +37,8 @@ def render_chunked(context: typer.Context, command: str, source: Path, target: P
         raise OptionError("--workers and --gpus split a video into chunks: give a video input and a video output")
     if is_sequence(source) or is_pattern(target) or not Encoding(output.codec, output.pix_fmt).default:
         raise OptionError("--workers and --gpus join H.264 segments: image sequences and --codec/--pix-fmt run on one worker")
+    if context.params.get("preview_every"):
+        raise OptionError("--preview-every shows one render's latest frame, and chunks render several at once: leave it out with --workers/--gpus")
     argv = [command, *explicit_argv(context, HEAD_ONLY)]
     files = [value for name, value in context.params.items() if isinstance(value, Path) and name != "output"]
     files += [item for value in context.params.values() if isinstance(value, list) for item in value if isinstance(item, Path)]
@@ -52,7 +54,7 @@ def _show(events: Generator[object, None, Path], label: str, quiet: bool) -> Pat
     """On a terminal a bar per chunk (frames, fps, ETA, worker) under one for the whole job; in a log the
     whole job's plain lines; under a batch (JSON progress) the whole job's lines. A chunk's end is a line."""
     if os.environ.get(PROGRESS_ENV) == "json":
-        return run_with_progress(events, label, quiet)
+        return _show_json(events, label)
     columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), RateColumn(),
                TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
     plain = PlainProgress(label, ProgressView.PLAIN_EVERY_S) if not quiet and not stderr.is_terminal else None
@@ -76,6 +78,40 @@ def _show(events: Generator[object, None, Path], label: str, quiet: bool) -> Pat
             elif isinstance(event, ChunkFinished) and not quiet:
                 how = "done" if event.error is None else f"failed ({escape(event.error)})" + ("; retrying" if event.retry else "")
                 bars.console.print(f"chunk {event.number + 1}: {how} after {event.seconds:.1f} s", highlight=False, soft_wrap=True)
+
+
+class ChunkedJsonProgress(JsonProgress):
+    """The whole job's JSON lines, each with ``chunks``: [finished, planned], for the batch table; a
+    chunk's end is a line too."""
+
+    def __init__(self, label: str) -> None:
+        super().__init__(label)
+        self.chunks = [0, 0]
+        self.last: FrameProgress | None = None
+
+    def _emit(self, **fields: object) -> None:
+        super()._emit(**fields, **({"chunks": self.chunks} if "done" in fields else {}))
+
+    def update(self, event: object) -> None:
+        if isinstance(event, ChunksPlanned):
+            self.chunks = [0, len(event.chunks)]
+        elif isinstance(event, ChunkFinished):
+            self.chunks[0] += event.error is None
+            if self.last is not None:
+                super().update(self.last)
+        else:
+            if isinstance(event, FrameProgress) and event.step is None:
+                self.last = event
+            super().update(event)
+
+
+def _show_json(events: Generator[object, None, Path], label: str) -> Path:
+    view = ChunkedJsonProgress(label)
+    while True:
+        try:
+            view.update(next(events))
+        except StopIteration as stop:
+            return stop.value
 
 
 def explicit_argv(context: typer.Context, skip: Iterable[str]) -> list[str]:

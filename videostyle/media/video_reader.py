@@ -14,6 +14,7 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import islice
 from pathlib import Path
 
 import av
@@ -25,6 +26,7 @@ from .codecs import ColorTags
 # PyAV raises all of these for broken input (see the field notes); they are caught at this boundary only.
 BROKEN_MEDIA = (av.FFmpegError, EOFError, IndexError, UnicodeDecodeError)
 _EPSILON = 1e-6  # seconds; absorbs float noise when comparing frame times with --start/--duration
+_REORDER = 32  # packets read past a frame's own: H.264 and HEVC reorder at most 16 frames
 
 
 @dataclass(frozen=True)
@@ -130,21 +132,53 @@ def probe_video(path: str | os.PathLike) -> VideoInfo:
         )
 
 
-def read_frames(path: str | os.PathLike, start: float | None = None, duration: float | None = None) -> Iterator[Frame]:
-    """Yield the upright frames of ``path`` whose time lies in [start, start + duration)."""
+def read_frames(
+    path: str | os.PathLike, start: float | None = None, duration: float | None = None, skip: int = 0
+) -> Iterator[Frame]:
+    """Yield the upright frames of ``path`` whose time lies in [start, start + duration), from the
+    ``skip``-th of them on.
+
+    A chunk worker or a resumed job starts deep into a long film: rather than decode every frame
+    before it, the reader seeks to the keyframe before frame ``skip`` (its timestamp found among the
+    packets, which are read but not decoded) and decodes from there. When the first frame decoded
+    there is not the one the packets promised, it decodes from the start instead, so the frames and
+    timestamps are always those of a plain read.
+    """
     check_trim(start, duration)
     begin = start or 0.0
     end = math.inf if duration is None else begin + duration
+    found = _frame_at(path, begin, end, skip) if skip else None
+    if found is not None:
+        frames = _read(path, begin, end, found, skip)
+        try:
+            first = next(frames, None)
+            if first is not None and first.pts == found[1]:
+                yield first
+                yield from frames
+                return
+        finally:
+            frames.close()  # type: ignore[attr-defined]
+    yield from islice(_read(path, begin, end), skip, None)
+
+
+def _read(
+    path: str | os.PathLike, begin: float, end: float, seek: tuple[int, int] | None = None, skipped: int = 0
+) -> Iterator[Frame]:
+    """The frames in [begin, end); with ``seek`` (a keyframe's pts, a frame's pts) those from that pts on,
+    decoded from the keyframe (``skipped``: how many frames come before it, for the warning)."""
     yielded = 0
     last: float | None = None
     with open_input(path) as container:
         stream = _video_stream(container, path)
         time_base = as_fraction(stream.time_base)
-        if begin > 0:
+        if seek is not None:
+            with contextlib.suppress(*BROKEN_MEDIA):
+                container.seek(seek[0], stream=stream, backward=True)
+        elif begin > 0:
             _seek(container, stream, begin, time_base)
         for frame in _decode(container, stream):
             time = frame.pts * time_base
-            if time < begin - _EPSILON:
+            if time < begin - _EPSILON or (seek is not None and frame.pts < seek[1]):
                 continue  # the seek landed on the keyframe before the start
             if time >= end - _EPSILON:
                 break
@@ -153,11 +187,39 @@ def read_frames(path: str | os.PathLike, start: float | None = None, duration: f
             rgb, alpha = _upright_pixels(frame)
             yield Frame(rgb=rgb, pts=frame.pts, time_base=time_base, alpha=alpha)
         else:
-            _warn_if_cut_short(path, container, stream, time_base, yielded, last, end)
-    if yielded == 0:
+            _warn_if_cut_short(path, container, stream, time_base, skipped + yielded, last, end)
+    if yielded == 0 and seek is None:
         if begin > 0:
             raise InputError(f"{path} has no video frame after {begin:g} s; use a smaller --start")
         raise InputError(f"no video frame could be decoded from {path}; the file is damaged")
+
+
+def _frame_at(path: str | os.PathLike, begin: float, end: float, index: int) -> tuple[int, int] | None:
+    """Where frame ``index`` of [begin, end) is: the pts of the last keyframe before it and its own
+    pts, from the packets alone (None: the packets do not tell, so decode from the start)."""
+    with open_input(path) as container:
+        stream = _video_stream(container, path)
+        time_base = as_fraction(stream.time_base)
+        if begin > 0:
+            _seek(container, stream, begin, time_base)
+        keys: list[int] = []  # pts of each keyframe
+        stamps: list[int] = []
+        for packet in demux_salvaged(container, stream):
+            if packet.size == 0:
+                continue
+            if packet.pts is None:
+                return None
+            if packet.is_keyframe:
+                keys.append(packet.pts)
+            if begin - _EPSILON <= packet.pts * time_base < end - _EPSILON:
+                stamps.append(packet.pts)
+            if len(stamps) > index + _REORDER:
+                break
+    if index >= len(stamps):
+        return None
+    pts = sorted(stamps)[index]
+    before = [key for key in keys if key <= pts]
+    return (before[-1], pts) if before else None
 
 
 def _warn_if_cut_short(

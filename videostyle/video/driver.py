@@ -48,6 +48,14 @@ Stamp = tuple[int, Fraction, Frame | None]
 """A frame's pts and time base, and the source frame itself when it carries a matte or alpha to composite."""
 
 
+@runtime_checkable
+class Seekable(Protocol):
+    """Frames that can start at frame ``skip`` without the frames before it (a video job's: see
+    video.source.JobFrames); a resumed job then skips them at no cost."""
+
+    def from_index(self, skip: int) -> Iterator[Frame]: ...
+
+
 class FrameSink(Protocol):
     """Where finished frames go, in order. Optionally also ``wants_state(index) -> bool`` and
     ``save_state(index, state)`` (see the module docstring)."""
@@ -176,10 +184,12 @@ def _restore(recorder: _Recorder, sink: FrameSink, state: dict[str, torch.Tensor
 
 
 def _batches(frames: Iterable[Frame], skip: int, work: FrameWork) -> Iterator[tuple[list[Stamp], Any]]:
-    """Runs on the decode thread: the first ``skip`` frames dropped, the rest packed ``work.batch`` at a time."""
-    source = iter(frames)
+    """Runs on the decode thread: the first ``skip`` frames dropped (a ``Seekable`` source starts past
+    them), the rest packed ``work.batch`` at a time."""
+    seekable = isinstance(frames, Seekable)
+    source = frames.from_index(skip) if seekable else iter(frames)
     try:
-        for _ in islice(source, skip):
+        for _ in islice(source, 0 if seekable else skip):
             pass
         while group := list(islice(source, work.batch)):
             yield [(f.pts, f.time_base, f if f.matte is not None or f.alpha is not None else None) for f in group], work.pack(group)

@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from itertools import islice
 from pathlib import Path
 
 from ..identity import JobIdentity, job_identity
@@ -24,6 +25,20 @@ from .driver import FrameSink
 from .options import OutputOptions
 
 
+class JobFrames:
+    """A video job's frames as an iterable the frame driver can start at any frame (``from_index``),
+    so a resumed job or a chunk seeks to its first frame instead of decoding every frame before it."""
+
+    def __init__(self, job: VideoJob) -> None:
+        self.job = job
+
+    def __iter__(self) -> Iterator[Frame]:
+        return self.job.frames_from(0)
+
+    def from_index(self, skip: int) -> Iterator[Frame]:
+        return self.job.frames_from(skip)
+
+
 @dataclass(frozen=True)
 class VideoInput:
     """A source video with the part and size ``output`` asks for; ``total`` frames expected (or None)."""
@@ -34,19 +49,24 @@ class VideoInput:
     size: tuple[int, int]
     total: int | None
 
-    def frames(self) -> Iterator[Frame]:
-        """The job's frames with their mattes; a chunk's stop at its end (the frames before it are
-        decoded: see open_sink)."""
-        frames = read_source(self.source, self.output, self.info)
+    def frames(self) -> JobFrames:
+        """The job's frames with their mattes, read when iterated (a chunk's stop at its end); the
+        frame driver starts them where it resumes (see :class:`JobFrames`)."""
+        return JobFrames(self)
+
+    def frames_from(self, skip: int) -> Iterator[Frame]:
+        """The job's frames from its ``skip``-th on: a video file seeks there, a sequence and a
+        moving mask skip theirs."""
+        frames = read_source(self.source, self.output, self.info, skip)
         mask = self.output.mask
         own = replace(self.output, start_number=None)  # a mask sequence is numbered its own way
-        moving = read_source(mask, own, probe_source(mask, own)) if mask_is_moving(mask) else None
+        moving = read_source(mask, own, probe_source(mask, own), skip) if mask_is_moving(mask) else None
         frames = attach_mattes(frames, mask, moving)
         if self.output.backdrop is not None:
             backdrop = find_sequence(self.output.backdrop)
-            frames = attach_backdrop(frames, read_sequence(backdrop, probe_sequence(backdrop)))
+            frames = attach_backdrop(frames, islice(read_sequence(backdrop, probe_sequence(backdrop)), skip, None))
         chunk = self.output.chunk
-        return frames if chunk is None or chunk[1] is None else until(frames, chunk[1])
+        return frames if chunk is None or chunk[1] is None else until(frames, max(0, chunk[1] - skip))
 
     def writer(
         self,
@@ -176,7 +196,8 @@ class SourceKind:
     """How one kind of video source is described and read (a registry entry, keyed by the path's look)."""
 
     probe: Callable[[str | os.PathLike, OutputOptions], VideoInfo]
-    read: Callable[[str | os.PathLike, OutputOptions, VideoInfo], Iterator[Frame]]
+    read: Callable[[str | os.PathLike, OutputOptions, VideoInfo, int], Iterator[Frame]]
+    """(path, output, info, skip): the frames from the ``skip``-th on."""
 
 
 SOURCE_KINDS: Registry[SourceKind] = Registry("video source kind")
@@ -184,16 +205,16 @@ SOURCE_KINDS.register(
     "file",
     SourceKind(
         probe=lambda path, output: probe_video(path),
-        read=lambda path, output, info: read_frames(path, output.start, output.duration),
+        read=lambda path, output, info, skip: read_frames(path, output.start, output.duration, skip),
     ),
 )
 SOURCE_KINDS.register(
     "sequence",
     SourceKind(
         probe=lambda path, output: probe_sequence(find_sequence(path, output.start_number), output.fps),
-        read=lambda path, output, info: read_sequence(
+        read=lambda path, output, info, skip: islice(read_sequence(
             find_sequence(path, output.start_number), info, output.start, output.duration, output.display_referred
-        ),
+        ), skip, None),
     ),
 )
 
@@ -207,8 +228,8 @@ def probe_source(path: str | os.PathLike, output: OutputOptions) -> VideoInfo:
     return source_kind(path).probe(path, output)
 
 
-def read_source(path: str | os.PathLike, output: OutputOptions, info: VideoInfo) -> Iterator[Frame]:
-    return source_kind(path).read(path, output, info)
+def read_source(path: str | os.PathLike, output: OutputOptions, info: VideoInfo, skip: int = 0) -> Iterator[Frame]:
+    return source_kind(path).read(path, output, info, skip)
 
 
 def open_video(source: str | os.PathLike, output: OutputOptions, cap: int | None = None) -> VideoInput:
