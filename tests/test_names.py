@@ -8,6 +8,9 @@ from videostyle.flow import DEFAULT_PRESET, FLOW_METHODS, FLOW_PRESETS
 from videostyle.optim import OPTIMIZERS
 from videostyle.stylize.style_targets import STYLE_LOSSES
 from videostyle.timeline.schedule import EASES
+from videostyle.objectives import TV_OPERATORS
+from videostyle.visualize.maximize import PICTURE_PARAMS
+from videostyle.visualize.saliency import METHODS
 
 
 def test_the_light_names_are_the_registries_names():
@@ -18,3 +21,6 @@ def test_the_light_names_are_the_registries_names():
     assert (names.FLOW_METHODS, names.FLOW_PRESETS, names.DEFAULT_FLOW_PRESET) == (FLOW_METHODS, FLOW_PRESETS, DEFAULT_PRESET)
     assert names.CODEC_NAMES == tuple(CODECS)
     assert names.EASE_NAMES == tuple(EASES)
+    assert names.TV_OPERATOR_NAMES == TV_OPERATORS
+    assert names.PICTURE_PARAM_NAMES == tuple(PICTURE_PARAMS)
+    assert names.SALIENCY_METHODS == METHODS

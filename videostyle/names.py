@@ -24,3 +24,9 @@ PARAMETERIZATIONS = ("pyramid", "pixels")
 """pyramid: Laplacian-pyramid offsets (no colored speckle); pixels: the plain pixels (Gatys)."""
 CODEC_NAMES = ("h264", "h265", "prores", "prores4444")
 EASE_NAMES = ("linear", "smooth", "hold")
+TV_OPERATOR_NAMES = ("naive", "sobel", "sobel_squish")
+"""Image-gradient operators of the total-variation prior (objectives.tv)."""
+PICTURE_PARAM_NAMES = ("pixels", "fourier")
+"""What activation maximization moves: pixels, the plain pixels; fourier, a decorrelated spectrum (Olah et al.)."""
+SALIENCY_METHODS = ("gradient", "guided", "deconvnet")
+"""Backward rules of the rectifiers in saliency maps and projections: vanilla gradient, guided backprop, deconvnet."""

@@ -17,11 +17,22 @@ from videostyle.spec import specs
 PACKAGE = Path(videostyle.__file__).parent
 
 
+DECLARED = sorted(DECLARATIONS)
+
+
 def params_of(command: str) -> dict:
-    return {p.name: p for p in typer.main.get_command(app).commands[command].params}
+    found = typer.main.get_command(app)
+    for name in command.split():
+        found = found.commands[name]  # type: ignore[attr-defined]
+    return {p.name: p for p in found.params}
 
 
-@pytest.mark.parametrize("command", ["stylize", "dream"])
+def test_every_visualize_command_is_declared():
+    names = typer.main.get_command(app).commands["visualize"].commands  # type: ignore[attr-defined]
+    assert {"stylize", "dream"} | {f"visualize {name}" for name in names} <= set(DECLARATIONS)
+
+
+@pytest.mark.parametrize("command", DECLARED)
 def test_every_field_of_its_classes_is_an_option_of_the_command(command):
     params = params_of(command)
     for cls in DECLARATIONS[command].groups():
@@ -35,7 +46,7 @@ def attributes_read() -> set[str]:
     """Every attribute name the code reads (``x.name`` in a load context), outside the modules that declare commands."""
     names = set()
     for path in PACKAGE.rglob("*.py"):
-        if path.relative_to(PACKAGE).as_posix() in ("cli/declare.py", "cli/stylize.py", "cli/dream.py"):
+        if path.relative_to(PACKAGE).as_posix() in ("cli/declare.py", "cli/stylize.py", "cli/dream.py", "cli/visualize.py"):
             continue
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
@@ -43,7 +54,7 @@ def attributes_read() -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("command", ["stylize", "dream"])
+@pytest.mark.parametrize("command", DECLARED)
 def test_no_option_is_accepted_and_ignored(command):
     """An option is a field of a class its engine reads; the library must read that field somewhere."""
     read = attributes_read()

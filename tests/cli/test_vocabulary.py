@@ -53,7 +53,7 @@ SOURCES = {
     ),
     "dream": ((DreamOptions(), OutputOptions()), {}),
     "train": ((TrainOptions(),), {"width_mult": "width"}),
-    "visualize maximize": ((MaximizeOptions(),), {"blur": "blur_sigma"}),
+    "visualize maximize": ((MaximizeOptions(),), {}),
     "visualize invert": ((InvertOptions(),), {}),
     "visualize texture": ((TextureOptions(),), {}),
 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,20 @@ from videostyle.cli import main
 from videostyle.media import read_image, write_image
 
 COMMON = ["--device", "cpu", "--offline"]
+ALONE = """
+import importlib.util, sys, types
+package = types.ModuleType("videostyle.cli")  # the package without its __init__, which imports every command
+package.__path__ = list(importlib.util.find_spec("videostyle.cli").submodule_search_locations)
+sys.modules["videostyle.cli"] = package
+import videostyle.cli.visualize
+print(sorted(m for m in sys.modules if m.split(".")[0] in ("torch", "torchvision")))
+"""
+
+
+def test_the_visualize_commands_import_no_torch() -> None:
+    """Their options are declared by torch-free classes (visualize.options): --help and usage errors come at once."""
+    found = subprocess.run([sys.executable, "-c", ALONE], capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "[]", found.stdout
 
 
 @pytest.fixture

@@ -96,6 +96,6 @@ def test_bad_options_are_option_errors() -> None:
     with pytest.raises(OptionError):
         MaximizeOptions(optimizer="lbfgs")
     with pytest.raises(OptionError):
-        MaximizeOptions(blur_sigma=1.0)  # blur needs pixels
+        MaximizeOptions(blur=1.0)  # blur needs pixels
     with pytest.raises(OptionError):
         MaximizeOptions(tv_operator="roberts")

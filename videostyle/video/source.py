@@ -29,7 +29,7 @@ class JobFrames:
     """A video job's frames as an iterable the frame driver can start at any frame (``from_index``),
     so a resumed job or a chunk seeks to its first frame instead of decoding every frame before it."""
 
-    def __init__(self, job: VideoJob) -> None:
+    def __init__(self, job: VideoInput) -> None:
         self.job = job
 
     def __iter__(self) -> Iterator[Frame]:

@@ -9,11 +9,13 @@ from ..lazy import lazy_exports
 
 __getattr__, __dir__, __all__ = lazy_exports(__name__, {
     ".grid": ("contact_sheet",),
-    ".invert": ("InvertOptions", "invert", "invert_layers"),
+    ".invert": ("invert", "invert_layers"),
     ".layers": ("LayerInfo", "layer_table"),
-    ".maximize": ("MaximizeOptions", "maximize"),
+    ".maximize": ("maximize",),
+    ".options": ("InvertOptions", "InversionInput", "LayerTableOptions", "MaximizeOptions", "NetworkOptions", "SaliencyOptions",
+                 "SampleOptions", "TextureOptions", "TextureShape", "TopActivationsOptions"),
     ".saliency": ("METHODS", "attribute", "explain", "gradient_image", "heatmap", "overlay", "rectifier_override", "saliency_figure", "saliency_map"),
     ".targets": ("Target", "parse_targets"),
-    ".texture": ("TextureOptions", "synthesize_texture"),
+    ".texture": ("synthesize_texture",),
     ".top_activations": ("TopActivation", "top_activations", "top_activations_figure"),
 })

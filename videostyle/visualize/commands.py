@@ -20,13 +20,17 @@ from ..errors import OptionError
 from ..media import check_writable, media_kind, read_image, write_image
 from ..optim import renumber
 from ..progress import relay
-from ..resize import resize_long_side
+from ..resize import fit_size, resize_long_side
 from .grid import contact_sheet
-from .invert import InvertOptions, invert_layers
-from .maximize import MaximizeOptions, maximize
+from .invert import invert_layers
+from .maximize import maximize
+from .options import (
+    InversionInput, InvertOptions, MaximizeOptions, NetworkOptions, SaliencyOptions, SampleOptions, TextureOptions, TextureShape,
+    TopActivationsOptions,
+)
 from .saliency import METHODS, saliency_figure
 from .targets import parse_targets
-from .texture import TextureOptions, synthesize_texture
+from .texture import synthesize_texture
 from .top_activations import top_activations, top_activations_figure
 
 Events = Generator[object, None, list[Path]]
@@ -40,6 +44,11 @@ class NetworkChoice:
     weights: str | os.PathLike | None = None
     download: bool = True
     device: torch.device = torch.device("cpu")
+
+    @classmethod
+    def of(cls, options: NetworkOptions, device: torch.device) -> NetworkChoice:
+        """The network a command's --backbone, --weights and --offline name, on ``device``."""
+        return cls(options.backbone, options.weights, not options.offline, device)
 
     def load(self) -> Backbone:
         return load_backbone(self.backbone, self.device, self.weights, self.download)
@@ -67,6 +76,13 @@ def _numbered(output: Path, labels: Sequence[str]) -> list[Path]:
     return [output.with_name(f"{output.stem}-{_slug(label)}{output.suffix}") for label in labels]
 
 
+def texture_size(shape: TextureShape) -> tuple[int, int]:
+    """(h, w) of a texture: long side ``size`` at ``aspect`` = w / h, or the old --width/--height when given."""
+    if shape.width is not None or shape.height is not None:
+        return (shape.height or 256, shape.width or 256)
+    return fit_size(1000, round(1000 * shape.aspect), shape.size)
+
+
 def _load_image(path: str | os.PathLike, size: int, device: torch.device) -> torch.Tensor:
     return resize_long_side(read_image(path), size).to(device)
 
@@ -77,21 +93,19 @@ def run_maximize(
     output: str | os.PathLike,
     options: MaximizeOptions = MaximizeOptions(),
     init: str | os.PathLike | None = None,
-    samples: int = 1,
-    grid: bool = False,
+    sheet: SampleOptions = SampleOptions(),
     overwrite: bool = False,
 ) -> Events:
-    """Maximize each target (``samples`` times, seeds counting up) into one sheet or one file each."""
+    """Maximize each target (``sheet.samples`` times, seeds counting up) into one sheet or one file each."""
     backbone = _loaded(network)
-    if samples < 1:
-        raise OptionError(f"samples must be at least 1, got {samples}")
+    samples = sheet.samples
     output = Path(output)
     targets = parse_targets(list(specs), backbone)
     device = backbone.normalize.mean.device
     start = _load_image(init, options.size, device) if init is not None else None
     jobs = [(t, i) for t in targets for i in range(samples)]
     labels = [t.label if samples == 1 else f"{t.label} #{i + 1}" for t, i in jobs]
-    paths = [output] if grid or len(jobs) == 1 else _numbered(output, labels)
+    paths = [output] if sheet.grid or len(jobs) == 1 else _numbered(output, labels)
     for path in paths:
         _check_output(path, overwrite)
     per_job = options.steps * options.scales
@@ -110,16 +124,16 @@ def run_maximize(
 def run_invert(
     network: Network,
     image: str | os.PathLike,
-    layers: Sequence[str],
+    source: InversionInput,
     output: str | os.PathLike,
     options: InvertOptions = InvertOptions(),
-    size: int = 224,
     overwrite: bool = False,
 ) -> Events:
     """Reconstruct the image from each layer; several layers go side by side after the original."""
+    layers = source.names()
     backbone = _loaded(network)
     output = _check_output(output, overwrite)
-    photo = _load_image(image, size, backbone.normalize.mean.device)
+    photo = _load_image(image, source.size, backbone.normalize.mean.device)
     results = yield from invert_layers(backbone, photo, layers, options)
     picture = results[0] if len(layers) == 1 else contact_sheet([photo, *results], ["image", *layers], columns=len(layers) + 1)
     write_image(picture, output, overwrite)
@@ -130,18 +144,16 @@ def run_texture(
     network: Network,
     style: str | os.PathLike,
     output: str | os.PathLike,
-    layers: Sequence[str] | None = None,
-    size: tuple[int, int] = (256, 256),
-    style_size: int = 256,
+    shape: TextureShape = TextureShape(),
     options: TextureOptions = TextureOptions(),
     overwrite: bool = False,
 ) -> Events:
-    """A texture of ``size`` (h, w) with the Gram statistics of the style image (default: the backbone's style layers)."""
+    """A texture of ``shape`` with the Gram statistics of the style image (default: the backbone's style layers)."""
     backbone = _loaded(network)
-    layers = layers or backbone_spec(backbone.name).style_layers
+    layers = shape.layers or backbone_spec(backbone.name).style_layers
     output = _check_output(output, overwrite)
-    source = _load_image(style, style_size, backbone.normalize.mean.device)
-    texture = yield from synthesize_texture(backbone, source, size, layers, options)
+    source = _load_image(style, shape.style_size, backbone.normalize.mean.device)
+    texture = yield from synthesize_texture(backbone, source, texture_size(shape), layers, options)
     write_image(texture, output, overwrite)
     return [output]
 
@@ -150,18 +162,14 @@ def run_saliency(
     network: Network,
     image: str | os.PathLike,
     output: str | os.PathLike,
-    target: str | None = None,
-    methods: Sequence[str] = METHODS,
-    size: int = 224,
+    options: SaliencyOptions = SaliencyOptions(),
     overwrite: bool = False,
 ) -> Events:
-    """Maps (top row) and overlays (bottom row) of each method, after the photo, labeled with the class."""
+    """Maps (top row) and overlays (bottom row) of each method (default: all), after the photo, labeled with the class."""
     backbone = _loaded(network)
     output = _check_output(output, overwrite)
-    unknown = [m for m in methods if m not in METHODS]
-    if unknown or not methods:
-        raise OptionError(f"unknown saliency method {', '.join(unknown) or '(none)'}; choose from {', '.join(METHODS)}")
-    photo = _load_image(image, size, backbone.normalize.mean.device)
+    target, methods = options.class_name, options.methods or METHODS
+    photo = _load_image(image, options.size, backbone.normalize.mean.device)
     index = None
     if target is not None:
         (chosen,) = parse_targets([target if ":" in target else f"class:{target}"], backbone)
@@ -179,16 +187,12 @@ def run_top_activations(
     layer: str,
     channel: int,
     output: str | os.PathLike,
-    count: int = 9,
-    size: int = 224,
-    method: str = "deconvnet",
+    options: TopActivationsOptions = TopActivationsOptions(),
     overwrite: bool = False,
 ) -> Events:
     """The Zeiler & Fergus figure for one unit over a folder of images."""
     backbone = _loaded(network)
     output = _check_output(output, overwrite)
-    if method not in METHODS:
-        raise OptionError(f"unknown projection method {method!r}; choose from {', '.join(METHODS)}")
-    found = yield from top_activations(backbone, folder, layer, channel, count, size, method)
+    found = yield from top_activations(backbone, folder, layer, channel, options.count, options.size, options.method)
     write_image(top_activations_figure(found), output, overwrite)
     return [output]

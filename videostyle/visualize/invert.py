@@ -8,15 +8,16 @@ Shallow layers give the photo back almost exactly; deep ones keep the parts and 
 from __future__ import annotations
 
 from collections.abc import Generator, Sequence
-from dataclasses import dataclass
 
 import torch
 
 from ..backbones import Backbone
-from ..errors import OptionError
-from ..objectives import TV_OPERATORS, ContentLoss, PNorm, TotalVariation
-from ..optim import OPTIMIZERS, Jitter, PixelImage, Step, decay, make_generator, make_optimizer, optimize, renumber
+from ..objectives import ContentLoss, PNorm, TotalVariation
+from ..optim import Jitter, PixelImage, Step, decay, make_generator, make_optimizer, optimize, renumber
 from ..progress import relay
+from .options import InvertOptions
+
+__all__ = ["TV_PER_STRIDE", "InvertOptions", "invert", "invert_layers"]
 
 TV_PER_STRIDE = 3.0
 """Deeper layers keep less detail, so their inversions need a stronger smoothness prior: a weight
@@ -24,30 +25,6 @@ proportional to the layer's stride (6 for EfficientNet's stem, 96 for its last b
 depths in our tests, where one fixed weight either blurred shallow layers or left deep ones noisy.
 Jitter likewise: shifts of stride / 8 pixels stop deep inversions from aliasing, while any shift of a
 shallow layer's sharp target only blurs the result."""
-
-
-@dataclass(frozen=True)
-class InvertOptions:
-    steps: int = 200
-    optimizer: str = "adam"
-    lr: float = 0.05
-    p_norm: float = 6.0  # exponent α of the p-norm prior
-    p_norm_weight: float = 1.0
-    tv_beta: float = 2.0
-    tv_weight: float | None = None  # None: TV_PER_STRIDE x the layer's stride
-    tv_operator: str = "naive"
-    jitter: int | None = None  # None: the layer's stride / 8 (deep layers alias into a grid without it)
-    seed: int | None = None
-
-    def __post_init__(self) -> None:
-        if self.steps < 1 or self.lr <= 0:
-            raise OptionError("inversion needs at least 1 step and a positive learning rate")
-        if self.optimizer not in OPTIMIZERS or self.optimizer == "normalized":
-            raise OptionError(f"optimizer {self.optimizer!r} does not suit inversion; use adam, lbfgs, sgd or rmsprop")
-        if self.tv_operator not in TV_OPERATORS:
-            raise OptionError(f"unknown TV operator {self.tv_operator!r}; choose one of {', '.join(TV_OPERATORS)}")
-        if min(self.p_norm_weight, self.tv_weight or 0, self.jitter or 0) < 0:
-            raise OptionError("prior weights and jitter must not be negative")
 
 
 def invert(

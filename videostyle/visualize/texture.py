@@ -7,29 +7,15 @@ nothing about where: optimizing noise to match them alone gives a texture of the
 from __future__ import annotations
 
 from collections.abc import Generator, Sequence
-from dataclasses import dataclass
 
 import torch
 
 from ..backbones import Backbone
-from ..errors import OptionError
 from ..objectives import StyleLoss, TotalVariation, gram
-from ..optim import OPTIMIZERS, PixelImage, Step, decay, make_generator, make_optimizer, optimize
+from ..optim import PixelImage, Step, decay, make_generator, make_optimizer, optimize
+from .options import TextureOptions
 
-
-@dataclass(frozen=True)
-class TextureOptions:
-    steps: int = 300
-    optimizer: str = "adam"
-    lr: float = 0.05
-    tv_weight: float = 500.0  # EfficientNet's stride-2 stem leaves a pixel grid without it
-    seed: int | None = None
-
-    def __post_init__(self) -> None:
-        if self.steps < 1 or self.lr <= 0 or self.tv_weight < 0:
-            raise OptionError("texture synthesis needs steps >= 1, a positive learning rate and tv_weight >= 0")
-        if self.optimizer not in OPTIMIZERS or self.optimizer == "normalized":
-            raise OptionError(f"optimizer {self.optimizer!r} does not suit texture synthesis; use adam, lbfgs, sgd or rmsprop")
+__all__ = ["TextureOptions", "synthesize_texture"]
 
 
 def synthesize_texture(
