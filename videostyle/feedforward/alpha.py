@@ -14,9 +14,17 @@ import torch
 Alpha = float | torch.Tensor
 
 
-def with_alpha(alpha: Alpha, given: torch.Tensor, own: Callable[[], torch.Tensor]) -> torch.Tensor:
-    """``given`` moved a share ``1 - alpha`` towards ``own()`` (computed only when needed), per image."""
+def with_alpha(alpha: Alpha, given: torch.Tensor, own: Callable[[], torch.Tensor], lerp: bool = False) -> torch.Tensor:
+    """``given`` moved a share ``1 - alpha`` towards ``own()`` (computed only when needed), per image.
+
+    ``lerp`` picks ``torch.lerp`` over ``alpha * given + (1 - alpha) * own``: each network keeps the
+    arithmetic it had before strengths could change per image, so its results stay bit-identical."""
     if not isinstance(alpha, torch.Tensor):
-        return given if alpha >= 1 else torch.lerp(own().to(given.dtype), given, alpha)
-    weight = alpha.to(given.device, given.dtype).reshape(-1, *[1] * (given.ndim - 1))
-    return torch.lerp(own().to(given.dtype), given, weight)
+        if alpha >= 1:
+            return given
+        weight: Alpha = alpha
+    else:
+        weight = alpha.to(given.device, given.dtype).reshape(-1, *[1] * (given.ndim - 1))
+    if lerp:
+        return torch.lerp(own().to(given.dtype), given, weight)
+    return weight * given + (1 - weight) * own()

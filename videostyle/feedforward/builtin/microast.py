@@ -153,7 +153,7 @@ class MicroASTNetwork(nn.Module):
         h, w = images.shape[-2:]
         pad_h, pad_w = -h % _MULTIPLE, -w % _MULTIPLE
         x = F.pad(images, (0, pad_w, 0, pad_h), mode="reflect") if pad_h or pad_w else images
-        code = with_alpha(self.alpha, code, lambda: self.encode_style(images))
+        code = with_alpha(self.alpha, code, lambda: self.encode_style(images), lerp=True)
         shallow, deep = self.content(x)
         return self.decoder(shallow, deep, code)[..., :h, :w]
 
