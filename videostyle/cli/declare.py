@@ -20,7 +20,6 @@ from typing import Annotated, Any, Literal
 import typer
 
 from ..errors import UsageError
-from ..media.kinds import media_kind
 from ..spec import Spec, specs
 
 MEDIA_PHRASES = {
@@ -264,6 +263,8 @@ def _flag_of(cls: type, name: str) -> str:
 def _kind(path: Path | None) -> str | None:
     if path is None:
         return None
+    from ..media.kinds import media_kind  # loads the decoders: only when a job is checked, not for --help
+
     try:
         return media_kind(path)
     except Exception:  # noqa: BLE001 - an unknown extension is reported later, by the command's own checks

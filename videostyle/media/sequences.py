@@ -17,7 +17,6 @@ from fractions import Fraction
 from pathlib import Path
 
 from ..errors import InputError, OptionError
-from .stills import SEQUENCE_EXTS, read_still, still_size
 from .video_reader import Frame, VideoInfo, check_trim
 
 DEFAULT_FPS = Fraction(24)
@@ -54,6 +53,7 @@ class Sequence:
 
 def find_sequence(spec: str | os.PathLike, start_number: int | None = None) -> Sequence:
     """The frames of ``spec`` (a pattern or a folder), from ``start_number`` (default: the lowest found)."""
+    from .stills import SEQUENCE_EXTS  # OpenCV loads when a sequence is used, not for --help
     pattern = _folder_pattern(Path(spec)) if Path(spec).is_dir() else str(spec)
     if not is_pattern(pattern):
         raise InputError(f"{spec}: not an image sequence; give a pattern like frames/%04d.png or a folder")
@@ -94,6 +94,7 @@ def frame_numbers(pattern: str | os.PathLike) -> list[int]:
 def folder_sequence(folder: str | os.PathLike) -> str | None:
     """The pattern of ``folder`` when its frames (files of the sequence extensions) are all numbered
     frames of one sequence, at least two; None for a folder of other pictures (or of nothing)."""
+    from .stills import SEQUENCE_EXTS  # OpenCV loads when a sequence is used, not for --help
     names = [e.name for e in os.scandir(folder) if e.is_file() and not e.name.startswith(".") and os.path.splitext(e.name)[1].lower() in SEQUENCE_EXTS]
     if len(names) < 2:
         return None
@@ -107,6 +108,7 @@ def folder_sequence(folder: str | os.PathLike) -> str | None:
 
 def _folder_pattern(folder: Path) -> str:
     """The one numbered sequence in ``folder`` as a pattern (``%0Nd`` when all numbers are N wide)."""
+    from .stills import SEQUENCE_EXTS  # OpenCV loads when a sequence is used, not for --help
     groups: dict[tuple[str, str], set[int]] = {}
     for entry in os.scandir(folder):
         stem, ext = os.path.splitext(entry.name)
@@ -124,6 +126,7 @@ def _folder_pattern(folder: Path) -> str:
 
 def probe_sequence(sequence: Sequence, fps: Fraction | None = None) -> VideoInfo:
     """Describe ``sequence`` like a video at ``fps`` (default 24); every frame's size is checked here."""
+    from .stills import still_size  # OpenCV loads when a sequence is used, not for --help
     rate = Fraction(fps) if fps is not None else DEFAULT_FPS
     if rate <= 0:
         raise OptionError(f"--fps must be positive, not {rate}")
@@ -151,6 +154,7 @@ def read_sequence(
     display_referred: bool = False,
 ) -> Iterator[Frame]:
     """Yield the frames whose time lies in [start, start + duration), each with its file's alpha."""
+    from .stills import read_still  # OpenCV loads when a sequence is used, not for --help
     check_trim(start, duration)
     first = math.ceil((start or 0.0) * info.fps - 1e-6)
     end = len(sequence.numbers) if duration is None else min(len(sequence.numbers), math.ceil(((start or 0.0) + duration) * info.fps - 1e-6))
