@@ -32,8 +32,8 @@ import numpy as np
 import torch
 
 from videostyle.feedforward.inference import FrameStylizer, InferenceOptions
-from videostyle.feedforward.model_file import load_model
-from videostyle.feedforward.network import NetworkConfig, StyleNetwork, style_weights
+from videostyle.feedforward.johnson.model_file import load_model
+from videostyle.feedforward.johnson.network import NetworkConfig, StyleNetwork, style_weights
 from videostyle.feedforward.pipeline import iter_apply_model_video
 from videostyle.media import Frame, VideoWriter, frame_to_tensor, read_frames, tensor_to_frame
 from videostyle.progress import drain

@@ -24,8 +24,8 @@ import av
 import numpy as np
 import torch
 
-from videostyle.feedforward.model_file import ModelInfo, save_model
-from videostyle.feedforward.network import NetworkConfig, StyleNetwork
+from videostyle.feedforward.johnson.model_file import ModelInfo, save_model
+from videostyle.feedforward.johnson.network import NetworkConfig, StyleNetwork
 
 
 def make_clip(path: Path, frames: int, size: tuple[int, int]) -> Path:

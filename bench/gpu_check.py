@@ -189,7 +189,7 @@ class Check:
 
     def _trained(self):  # type: ignore[no-untyped-def]
         from videostyle.feedforward.inference import FrameStylizer, InferenceOptions
-        from videostyle.feedforward.network import NetworkConfig, StyleNetwork, style_weights
+        from videostyle.feedforward.johnson.network import NetworkConfig, StyleNetwork, style_weights
 
         torch.manual_seed(0)
         network = StyleNetwork(NetworkConfig(width=self.sizes.width))

@@ -18,7 +18,7 @@ from videostyle.backbones import load_backbone
 from videostyle.dream.dreamer import Dreamer
 from videostyle.dream.options import DreamOptions
 from videostyle.feedforward.inference import FrameStylizer
-from videostyle.feedforward.network import NetworkConfig, StyleNetwork, style_weights
+from videostyle.feedforward.johnson.network import NetworkConfig, StyleNetwork, style_weights
 from videostyle.feedforward.pipeline import NetworkWork
 from videostyle.feedforward.stabilize import FlowPlanner, Stabilizer
 from videostyle.flow import FlowOptions

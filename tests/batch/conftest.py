@@ -12,8 +12,8 @@ import torch
 from PIL import Image
 
 from videostyle.batch.manifest import Job, dumps_manifest
-from videostyle.feedforward.model_file import ModelInfo, save_model
-from videostyle.feedforward.network import NetworkConfig, StyleNetwork
+from videostyle.feedforward.johnson.model_file import ModelInfo, save_model
+from videostyle.feedforward.johnson.network import NetworkConfig, StyleNetwork
 
 from ..conftest import make_clip
 

@@ -3,7 +3,7 @@
 import numpy as np
 from PIL import Image
 
-from videostyle.feedforward.adain_file import read_decoder_info
+from videostyle.feedforward.adain.file import read_decoder_info
 
 from . import run
 

@@ -91,8 +91,8 @@ def test_sheet_renders_every_builtin_style_and_a_folders(files, capsys, tmp_path
 
 
 def test_models_lists_builtin_and_trained_models(capsys, tmp_path):
-    from videostyle.feedforward.model_file import ModelInfo, save_model
-    from videostyle.feedforward.network import NetworkConfig, StyleNetwork
+    from videostyle.feedforward.johnson.model_file import ModelInfo, save_model
+    from videostyle.feedforward.johnson.network import NetworkConfig, StyleNetwork
 
     config = NetworkConfig(styles=2, width=0.125)
     model = save_model(StyleNetwork(config), ModelInfo(config, ("waves", "ink"), "tiny"), tmp_path / "m.safetensors")

@@ -4,7 +4,7 @@ from fractions import Fraction
 
 import pytest
 
-from videostyle.feedforward.model_file import read_model_info
+from videostyle.feedforward.johnson.model_file import read_model_info
 from videostyle.media import probe_video
 
 from . import run

@@ -25,8 +25,8 @@ def test_alpha_is_refused_where_the_style_is_fixed(capsys, files, model):
     if model == "MODEL":
         import torch
 
-        from videostyle.feedforward.model_file import ModelInfo, save_model
-        from videostyle.feedforward.network import NetworkConfig, StyleNetwork
+        from videostyle.feedforward.johnson.model_file import ModelInfo, save_model
+        from videostyle.feedforward.johnson.network import NetworkConfig, StyleNetwork
 
         torch.manual_seed(0)
         network = StyleNetwork(NetworkConfig(styles=1, width=0.125))

@@ -9,8 +9,8 @@ import pytest
 import torch
 from PIL import Image
 
-from videostyle.feedforward.model_file import ModelInfo, save_model
-from videostyle.feedforward.network import NetworkConfig, StyleNetwork
+from videostyle.feedforward.johnson.model_file import ModelInfo, save_model
+from videostyle.feedforward.johnson.network import NetworkConfig, StyleNetwork
 
 
 @pytest.fixture

@@ -11,11 +11,11 @@ import torch
 
 from videostyle.cli import main
 from videostyle.errors import OutputError
-from videostyle.feedforward.model_file import ModelInfo, save_model
-from videostyle.feedforward.network import NetworkConfig, StyleNetwork
+from videostyle.feedforward.johnson.model_file import ModelInfo, save_model
+from videostyle.feedforward.johnson.network import NetworkConfig, StyleNetwork
 from videostyle.media import write_image
 
-training = importlib.import_module("videostyle.feedforward.train")  # the package exports a function of that name
+training = importlib.import_module("videostyle.feedforward.johnson.train")  # the package exports a function of that name
 TRAIN = ["--size", "32", "--batch-size", "1", "--width-mult", "0.125", "--device", "cpu", "--offline", "--quiet",
          "--preview-every", "0", "--checkpoint-every", "1"]
 

@@ -11,8 +11,8 @@ from PIL import Image
 from torch import nn
 
 from videostyle.backbones import Backbone, Normalize
-from videostyle.feedforward.model_file import ModelInfo, save_model
-from videostyle.feedforward.network import ConditionalInstanceNorm, NetworkConfig, StyleNetwork
+from videostyle.feedforward.johnson.model_file import ModelInfo, save_model
+from videostyle.feedforward.johnson.network import ConditionalInstanceNorm, NetworkConfig, StyleNetwork
 from videostyle.feedforward.options import TrainOptions
 
 TINY_LAYERS = {"content_layers": ("c2",), "style_layers": ("c1", "c2")}

@@ -7,9 +7,9 @@ import pytest
 import torch
 
 from videostyle.errors import InputError
-from videostyle.feedforward.adain import AdaINNetwork, Decoder, adain, feature_stats, probe_encoder
-from videostyle.feedforward.adain_file import DecoderInfo, is_adain_file, load_decoder, save_decoder
-from videostyle.feedforward.adain_train import iter_train_adain
+from videostyle.feedforward.adain.network import AdaINNetwork, Decoder, adain, feature_stats, probe_encoder
+from videostyle.feedforward.adain.file import DecoderInfo, is_adain_file, load_decoder, save_decoder
+from videostyle.feedforward.adain.train import iter_train_adain
 from videostyle.feedforward.options import TrainOptions
 from videostyle.progress import drain
 

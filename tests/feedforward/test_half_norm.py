@@ -7,8 +7,8 @@ import torch
 import torch.nn.functional as F
 from torch.utils._python_dispatch import TorchDispatchMode
 
-from videostyle.feedforward.half_norm import instance_norm_half, takes_half_norm
-from videostyle.feedforward.network import ConditionalInstanceNorm
+from videostyle.feedforward.johnson.half_norm import instance_norm_half, takes_half_norm
+from videostyle.feedforward.johnson.network import ConditionalInstanceNorm
 
 
 def reference(x: torch.Tensor, style: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
@@ -70,7 +70,7 @@ def test_no_fp32_or_nchw_copy_of_the_activation_under_autocast():
 
 
 def test_a_bf16_network_under_autocast_matches_fp32():
-    from videostyle.feedforward.network import NetworkConfig, StyleNetwork
+    from videostyle.feedforward.johnson.network import NetworkConfig, StyleNetwork
 
     torch.manual_seed(0)
     network = StyleNetwork(NetworkConfig(2, 0.25)).eval()

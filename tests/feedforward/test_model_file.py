@@ -5,8 +5,8 @@ import torch
 from safetensors.torch import save_file
 
 from videostyle.errors import InputError, OutputError
-from videostyle.feedforward.model_file import ModelInfo, load_model, read_model_info, save_model
-from videostyle.feedforward.network import NetworkConfig, StyleNetwork, style_weights
+from videostyle.feedforward.johnson.model_file import ModelInfo, load_model, read_model_info, save_model
+from videostyle.feedforward.johnson.network import NetworkConfig, StyleNetwork, style_weights
 
 
 def test_round_trip_keeps_metadata_and_outputs(tmp_path, model_file):

@@ -2,7 +2,7 @@ import pytest
 import torch
 
 from videostyle.errors import OptionError
-from videostyle.feedforward.network import ConditionalInstanceNorm, NetworkConfig, StyleNetwork, style_weights
+from videostyle.feedforward.johnson.network import ConditionalInstanceNorm, NetworkConfig, StyleNetwork, style_weights
 
 
 @pytest.mark.parametrize("size", [(32, 32), (30, 22), (17, 41)])

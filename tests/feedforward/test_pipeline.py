@@ -10,8 +10,8 @@ from videostyle.errors import InputError, OptionError
 from videostyle.feedforward.files import apply_model_file, iter_apply_model_file
 from videostyle.feedforward.inference import FrameStylizer, InferenceOptions
 from videostyle.precision import cpu_has_bf16_units
-from videostyle.feedforward.model_file import load_model
-from videostyle.feedforward.network import style_weights
+from videostyle.feedforward.johnson.model_file import load_model
+from videostyle.feedforward.johnson.network import style_weights
 from videostyle.feedforward.pipeline import iter_apply_model_video
 from videostyle.media import probe_video, read_frames, read_image
 from videostyle.progress import drain

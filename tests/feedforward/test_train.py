@@ -5,10 +5,10 @@ from videostyle.errors import InputError, OptionError, OutputError
 from videostyle.feedforward.checkpoint import checkpoint_path
 from videostyle.feedforward.data import TrainBatch
 from videostyle.feedforward.losses import PerceptualLoss
-from videostyle.feedforward.model_file import load_model
-from videostyle.feedforward.network import NetworkConfig, StyleNetwork
+from videostyle.feedforward.johnson.model_file import load_model
+from videostyle.feedforward.johnson.network import NetworkConfig, StyleNetwork
 from videostyle.feedforward.options import TrainOptions
-from videostyle.feedforward.train import iter_train, train, train_step
+from videostyle.feedforward.johnson.train import iter_train, train, train_step
 from videostyle.feedforward.training_loop import PREVIEW_LONG_SIDE, preview_folder
 from videostyle.media import read_image
 

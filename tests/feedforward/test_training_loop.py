@@ -4,9 +4,9 @@ import pytest
 import torch
 from safetensors.torch import load_file
 
-from videostyle.feedforward.adain_train import iter_train_adain
+from videostyle.feedforward.adain.train import iter_train_adain
 from videostyle.feedforward.options import TrainOptions
-from videostyle.feedforward.train import iter_train
+from videostyle.feedforward.johnson.train import iter_train
 
 from .conftest import TINY_LAYERS
 

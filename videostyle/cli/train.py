@@ -42,9 +42,9 @@ HEAD = (
 def train(context: typer.Context, **params: Any) -> None:
     """Train a feed-forward style network (Johnson et al.) for `stylize --model`."""
     from ..device import resolve_device
-    from ..feedforward.adain_train import iter_train_adain
+    from ..feedforward.adain.train import iter_train_adain
     from ..feedforward.checkpoint import checkpoint_path
-    from ..feedforward.train import iter_train
+    from ..feedforward.johnson.train import iter_train
     from ..feedforward.training_loop import preview_folder
     from .render import run_with_progress
 

@@ -11,10 +11,10 @@ __getattr__, __dir__, __all__ = lazy_exports(__name__, {
     ".data": ("TrainBatch",),
     ".files": ("apply_model_file", "iter_apply_model_file"),
     ".inference": ("FrameStylizer", "InferenceOptions"),
-    ".model_file": ("ModelInfo", "load_model", "read_model_info", "save_model"),
-    ".network": ("NetworkConfig", "StyleNetwork", "style_weights"),
+    ".johnson.model_file": ("ModelInfo", "load_model", "read_model_info", "save_model"),
+    ".johnson.network": ("NetworkConfig", "StyleNetwork", "style_weights"),
     ".options": ("TrainOptions",),
     ".pipeline": ("iter_apply_model_video",),
-    ".train": ("iter_train", "train"),
+    ".johnson.train": ("iter_train", "train"),
     ".training_loop": ("TrainProgress",),
 })

@@ -16,14 +16,14 @@ import torch
 from ..backbones import load_backbone
 from ..errors import OptionError, UsageError
 from ..media import read_image
-from .adain import AdaINNetwork
-from .adain_file import is_adain_file, load_decoder
+from .adain.network import AdaINNetwork
+from .adain.file import is_adain_file, load_decoder
 from .builtin import (
     ARBITRARY, MICROAST, is_builtin, load_arbitrary_network, load_microast, load_multistyle_network, parse_builtin,
 )
 from .builtin.magenta import STYLES_26
 from .inference import FrameStylizer, InferenceOptions
-from .network import style_weights
+from .johnson.network import style_weights
 from ..timeline import Moment, Schedule, StyleKeys
 from ..timeline.react import Offsets
 from ..timeline.steer import Steer

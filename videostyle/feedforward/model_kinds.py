@@ -16,12 +16,12 @@ import torch
 
 from ..errors import UsageError
 from ..registry import Registry
-from .adain_file import is_adain_file, read_decoder_info
+from .adain.file import is_adain_file, read_decoder_info
 from .arbitrary import adain_stylizer, builtin_stylizer
 from .builtin import is_builtin
 from .inference import FrameStylizer, InferenceOptions
-from .model_file import ModelInfo, load_model, read_model_info
-from .network import style_weights
+from .johnson.model_file import ModelInfo, load_model, read_model_info
+from .johnson.network import style_weights
 
 ANY_STYLE = "any image given with -s"
 

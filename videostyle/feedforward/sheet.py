@@ -24,7 +24,7 @@ from .arbitrary import ANY_STYLE_LOADERS, blended_style
 from .builtin import ANY_STYLE, PREFIX, load_multistyle_network
 from .builtin.magenta import STYLES_26
 from .inference import FrameStylizer, InferenceOptions
-from .network import style_weights
+from .johnson.network import style_weights
 
 LABEL_HEIGHT = 16
 GAP = 4

@@ -23,7 +23,7 @@ from torch import nn
 
 from ...errors import WeightsError
 from ..alpha import Alpha, with_alpha
-from ..network import ConvLayer, ResidualBlock
+from ..johnson.network import ConvLayer, ResidualBlock
 from .names import STYLES_26
 from .onnx_weights import ConvParams
 

@@ -15,8 +15,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..backbones import Backbone
-from .alpha import Alpha, with_alpha
+from ...backbones import Backbone
+from ..alpha import Alpha, with_alpha
 
 EPS = 1e-5
 DEFAULT_LAYERS = {"efficientnet-lite0": "block4", "vgg19": "relu4_1", "vgg16": "relu4_1"}

@@ -17,19 +17,19 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from ..backbones import Backbone, load_backbone
-from ..errors import OptionError
-from ..media import read_image
-from ..precision import autocast, compute_dtype
-from ..progress import drain
-from ..resize import resize_long_side
-from .checkpoint import claim_target
-from .data import CropSampler, TrainBatch, find_sources, first_picture, load_ahead
-from .losses import PerceptualLoss
+from ...backbones import Backbone, load_backbone
+from ...errors import OptionError
+from ...media import read_image
+from ...precision import autocast, compute_dtype
+from ...progress import drain
+from ...resize import resize_long_side
+from ..checkpoint import claim_target
+from ..data import CropSampler, TrainBatch, find_sources, first_picture, load_ahead
+from ..losses import PerceptualLoss
 from .model_file import ModelInfo, save_model
 from .network import NetworkConfig, StyleNetwork
-from .options import TrainOptions
-from .training_loop import PREVIEW_LONG_SIDE, Trainee, TrainProgress, finish_update, frames_of, save_preview
+from ..options import TrainOptions
+from ..training_loop import PREVIEW_LONG_SIDE, Trainee, TrainProgress, finish_update, frames_of, save_preview
 
 StyleInput = str | os.PathLike | torch.Tensor
 

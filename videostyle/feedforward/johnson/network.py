@@ -16,7 +16,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..errors import OptionError
+from ...errors import OptionError
 from .half_norm import instance_norm_half, takes_half_norm
 
 BASE_CHANNELS = (32, 64, 128)

@@ -15,9 +15,9 @@ import torch
 from safetensors import SafetensorError, safe_open
 from safetensors.torch import save
 
-from ..errors import InputError, OutputError
-from ..media.atomic import atomic_output
-from .adain import Decoder
+from ...errors import InputError, OutputError
+from ...media.atomic import atomic_output
+from .network import Decoder
 
 FORMAT = "videostyle-adain"
 FORMAT_VERSION = "1"

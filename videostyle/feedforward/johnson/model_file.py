@@ -16,8 +16,8 @@ import torch
 from safetensors import SafetensorError, safe_open
 from safetensors.torch import save
 
-from ..errors import InputError, OptionError, OutputError
-from ..media.atomic import atomic_output
+from ...errors import InputError, OptionError, OutputError
+from ...media.atomic import atomic_output
 from .network import NetworkConfig, StyleNetwork
 
 FORMAT = "videostyle-feedforward"

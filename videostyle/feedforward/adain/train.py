@@ -18,16 +18,16 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from ..backbones import Backbone, backbone_spec, load_backbone
-from ..errors import OptionError
-from ..precision import autocast, compute_dtype
-from ..resize import resize_long_side
-from .adain import DEFAULT_LAYERS, AdaINNetwork, Decoder, adain, feature_stats, probe_encoder
-from .adain_file import DecoderInfo, save_decoder
-from .checkpoint import claim_target
-from .data import CropSampler, TrainBatch, find_sources, first_picture, load_ahead
-from .options import TrainOptions
-from .training_loop import PREVIEW_LONG_SIDE, Trainee, TrainProgress, finish_update, frames_of, save_preview
+from ...backbones import Backbone, backbone_spec, load_backbone
+from ...errors import OptionError
+from ...precision import autocast, compute_dtype
+from ...resize import resize_long_side
+from .network import DEFAULT_LAYERS, AdaINNetwork, Decoder, adain, feature_stats, probe_encoder
+from .file import DecoderInfo, save_decoder
+from ..checkpoint import claim_target
+from ..data import CropSampler, TrainBatch, find_sources, first_picture, load_ahead
+from ..options import TrainOptions
+from ..training_loop import PREVIEW_LONG_SIDE, Trainee, TrainProgress, finish_update, frames_of, save_preview
 
 PREVIEW_STYLES = 4
 
