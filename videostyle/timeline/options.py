@@ -72,7 +72,7 @@ class TimelineOptions:
     ease: str = option("linear", "Video: how keyframed values move between keyframes.", choices=EASE_NAMES)
     loop: bool = option(
         False, "Video: make the clip loop: its first frame carried from its end, the end eased into it "
-        "(prints the loop-closure change; not resumable).", engines=("optimization",),
+        "(prints the loop-closure change; not resumable). With --model, carried only with --stabilize.",
     )
 
     def __post_init__(self) -> None:
