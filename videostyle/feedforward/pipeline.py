@@ -36,7 +36,7 @@ from ..timeline.loop import WrapSink, wrap_clip
 from ..timeline.react import ReactOptions, video_offsets
 from ..timeline.schedule import Schedule
 from ..timeline.steer import steer_all
-from .arbitrary import NUMBERS_NEED_MULTISTYLE, keyed_alpha, keyed_style, takes_style_images
+from .arbitrary import NUMBERS_NEED_MULTISTYLE, keyed_alpha, keyed_style, reactive_mix, takes_style_images
 from .inference import FrameStylizer, InferenceOptions
 from .model_kinds import open_model
 from .stabilize import FlowPlanner, Plan, Stabilizer, blend
@@ -142,7 +142,7 @@ def iter_apply_model_video(
             options = replace(options, style_images=keys.files)
         elif not isinstance(model, FrameStylizer) and takes_style_images(model):
             raise UsageError(NUMBERS_NEED_MULTISTYLE)
-    react.check_targets(("alpha",), "--model")
+    react.check_targets(("alpha", "mix"), "--model")
     if timeline.loop and (timeline.keyed or react.react or resume is not None):
         raise OptionError("--loop does not take keyframes (--style-at, --alpha-at), --react or a resumed job yet")
     offsets = video_offsets(react, source, output.start, output.duration)
@@ -165,7 +165,10 @@ def iter_apply_model_video(
         if timeline.loop:
             frames, total, sink = wrap_clip(job.frames, sink, carried=stabilizer is not None)
         steers = [keyed_style(engine, keys)] if keys is not None else []
-        if timeline.alpha_at or offsets is not None:
+        mixing = offsets is not None and any(r.target == "mix" for r in offsets.reactions)
+        if mixing:
+            steers.append(reactive_mix(engine, offsets, keys))
+        if timeline.alpha_at or (offsets is not None and any(r.target == "alpha" for r in offsets.reactions)):
             alpha = timeline.alpha() if timeline.alpha_at else Schedule.constant(options.alpha)
             steers.append(keyed_alpha(engine, alpha, offsets))
         if steers:

@@ -108,7 +108,7 @@ class ReactOptions:
 
     react: tuple[str, ...] = option(
         (), "Move a parameter with the music: TARGET=FEATURE[:SCALE], e.g. zoom=onset:0.05 or strength=loudness; "
-        "TARGET zoom, rotate, step (dream), strength (stylize without --model) or alpha (--model with -s), FEATURE loudness or onset "
+        "TARGET zoom, rotate, step (dream), strength (stylize without --model), alpha (--model with -s) or mix (a multi-style --model between two styles), FEATURE loudness or onset "
         "(or .low/.mid/.high of either); repeatable.", repeat=True, metavar="TARGET=FEATURE[:SCALE]",
     )
     audio: Path | None = option(
