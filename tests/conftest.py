@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from fractions import Fraction
 from pathlib import Path
@@ -141,6 +142,24 @@ def pan_photo(size: tuple[int, int]) -> np.ndarray:
 
     width, height = size
     return (resize(data.astronaut(), (2 * height + 40, 2 * width + 40), anti_aliasing=True) * 255).astype(np.uint8)
+
+
+def circling_clip(path, frames=16, size=(64, 48), radius=6):
+    """A camera circling over the astronaut, once round in ``frames`` frames: frame ``frames`` would be frame 0."""
+    photo = pan_photo(size)
+    with av.open(str(path), "w") as out:
+        video = out.add_stream("libx264", rate=24)
+        video.width, video.height = size
+        video.pix_fmt = "yuv420p"
+        video.options = {"preset": "ultrafast", "crf": "4"}
+        for index in range(frames):
+            angle = 2 * math.pi * index / frames
+            x, y = round(20 + radius * math.cos(angle)), round(20 + radius * math.sin(angle))
+            frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(photo[y : y + size[1], x : x + size[0]]), format="rgb24")
+            frame.pts = index
+            out.mux(video.encode(frame))
+        out.mux(video.encode(None))
+    return path
 
 
 def moving_frame(

@@ -50,7 +50,7 @@ def test_stylize_loop_prints_its_closure_and_is_refused_where_it_cannot_apply(mo
     code, out, err = run(capsys, "stylize", source, "-s", a, "--loop", "--steps", "1", "-o", tmp_path / "o.mp4", "--quiet")
     assert code == 0, err
     assert "loop closure: last -> first frame changes" in out + err
-    code, _, err = run(capsys, "stylize", source, "--model", "builtin:arbitrary", "-s", a, "--loop", "-o", tmp_path / "m.mp4")
+    code, _, err = run(capsys, "stylize", tmp_path / "still.png", "--model", "builtin:3", "--loop", "-o", tmp_path / "m.png")
     assert code != 0 and "--loop" in err and "Traceback" not in err
     code, _, err = run(capsys, "stylize", source, "-s", a, "--loop", "--workers", "2", "-o", tmp_path / "w.mp4")
     assert code != 0 and "--loop" in err and "Traceback" not in err

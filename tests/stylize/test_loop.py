@@ -1,8 +1,5 @@
 """stylize --loop: a clip whose source loops is stylized so that its end leads into its start."""
 
-import math
-
-import av
 import numpy as np
 import pytest
 
@@ -14,27 +11,9 @@ from videostyle.timeline import TimelineOptions
 from videostyle.timeline.loop import frame_change
 from videostyle.video import OutputOptions
 
-from ..conftest import pan_photo
+from ..conftest import circling_clip
 
-FRAMES = 16
-
-
-def circling_clip(path, frames=FRAMES, size=(64, 48), radius=6):
-    """A camera circling over the astronaut, once round in ``frames`` frames: frame ``frames`` would be frame 0."""
-    photo = pan_photo(size)
-    with av.open(str(path), "w") as out:
-        video = out.add_stream("libx264", rate=24)
-        video.width, video.height = size
-        video.pix_fmt = "yuv420p"
-        video.options = {"preset": "ultrafast", "crf": "4"}
-        for index in range(frames):
-            angle = 2 * math.pi * index / frames
-            x, y = round(20 + radius * math.cos(angle)), round(20 + radius * math.sin(angle))
-            frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(photo[y : y + size[1], x : x + size[0]]), format="rgb24")
-            frame.pts = index
-            out.mux(video.encode(frame))
-        out.mux(video.encode(None))
-    return path
+FRAMES = 16  # circling_clip's default
 
 
 def _stylize(source, target, style, loop):

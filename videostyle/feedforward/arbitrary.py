@@ -126,6 +126,29 @@ def keyed_alpha(engine: FrameStylizer, schedule: Schedule, offsets: Offsets | No
     return steer
 
 
+def reactive_mix(engine: FrameStylizer, offsets: Offsets, keys: StyleKeys | None) -> Steer:
+    """``--react mix=...`` on a multi-style network: the music's ``mix`` offset moves weight from the
+    first of its two styles to the second (``--style-mix`` with two non-zero weights, or two
+    ``--style-at`` numbers), each frame's weights kept in 0..1; it runs after any keyframe steer."""
+    if getattr(engine.network, "encode_style", None) is not None or (keys is not None and keys.numbers is None):
+        raise UsageError("--react mix=... moves between two styles of a multi-style model (builtin:0..25, trained models of several styles)")
+    base = engine.style.detach().clone()
+    poles = sorted(set(keys.numbers)) if keys is not None and keys.numbers else torch.nonzero(base[0]).flatten().tolist()
+    if len(poles) != 2:
+        raise OptionError("--react mix=... moves between two styles: give --style-mix with two non-zero weights, or two --style-at style numbers")
+    first, second = poles
+
+    def steer(moments: Sequence[Moment]) -> None:
+        rows = (engine.style if keys is not None else base.expand(len(moments), -1)).clone()
+        shift = torch.tensor([offsets.at(m.index)["mix"] for m in moments], dtype=rows.dtype, device=rows.device)
+        pair = rows[:, first] + rows[:, second]
+        rows[:, second] = torch.minimum(pair, torch.clamp(rows[:, second] + shift * pair, min=0))
+        rows[:, first] = pair - rows[:, second]
+        engine.style = rows
+
+    return steer
+
+
 def style_rows(numbers: Sequence[int], styles: int) -> torch.Tensor:
     """One-hot (len(numbers), styles) mixing rows of a multi-style network, refusing numbers it does not hold."""
     for number in numbers:

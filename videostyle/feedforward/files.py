@@ -14,7 +14,7 @@ from ..device import as_device
 from ..errors import OptionError
 from ..media import same_kind
 from ..media.atomic import check_writable
-from ..progress import FrameProgress, drain
+from ..progress import FrameProgress, LoopClosure, drain
 from ..resize import NETWORK_CAP, fit_size, resize
 from ..timeline import TimelineOptions
 from ..timeline.react import ReactOptions
@@ -36,7 +36,7 @@ def iter_apply_model_file(
     timeline: TimelineOptions = TimelineOptions(),
     react: ReactOptions = ReactOptions(),
     background: BackgroundOptions = BackgroundOptions(),
-) -> Generator[FrameProgress, None, Path]:
+) -> Generator[FrameProgress | LoopClosure, None, Path]:
     """Image -> image or video -> video through the network of ``model``, chosen by the extensions
     (``timeline``: keyframes of a video; ``react``: its style strength moved by the music).
     ``background.style_bg`` styles where the mask is black, with a network that takes style images
@@ -55,8 +55,8 @@ def iter_apply_model_file(
         ))
     if react.react or react.audio:
         raise OptionError("--react and --audio follow a soundtrack over time; the input is a still image")
-    if timeline.keyed:
-        raise OptionError("keyframes (--style-at) change a video over time; the input is a still image")
+    if timeline.keyed or timeline.loop:
+        raise OptionError("keyframes (--style-at) and --loop make a video; the input is a still image")
     if options.stabilize:
         raise OptionError("--stabilize applies to videos only")
     check_writable(target, output.overwrite)

@@ -28,14 +28,15 @@ import torch
 from ..errors import InputError, OptionError, OutputError, UsageError
 from ..flow import FlowOptions
 from ..media import Frame, as_uint8
-from ..progress import FrameProgress
+from ..progress import FrameProgress, LoopClosure
 from ..resize import NETWORK_CAP
 from ..video import FramePrior, FrameSink, FrameWork, IndependentFrames, OutputOptions, ResumePoint, iter_video, open_video, video_identity
 from ..timeline import Steered, TimelineOptions, numbered
+from ..timeline.loop import WrapSink, wrap_clip
 from ..timeline.react import ReactOptions, video_offsets
 from ..timeline.schedule import Schedule
 from ..timeline.steer import steer_all
-from .arbitrary import NUMBERS_NEED_MULTISTYLE, keyed_alpha, keyed_style, takes_style_images
+from .arbitrary import NUMBERS_NEED_MULTISTYLE, keyed_alpha, keyed_style, reactive_mix, takes_style_images
 from .inference import FrameStylizer, InferenceOptions
 from .model_kinds import open_model
 from .stabilize import FlowPlanner, Plan, Stabilizer, blend
@@ -120,7 +121,7 @@ def iter_apply_model_video(
     resume: ResumePoint | None = None,
     timeline: TimelineOptions = TimelineOptions(),
     react: ReactOptions = ReactOptions(),
-) -> Generator[FrameProgress, None, Path]:
+) -> Generator[FrameProgress | LoopClosure, None, Path]:
     """Stream ``source`` through the network into ``target`` with exact timing and the source's audio.
 
     ``sink`` replaces the writer of ``target``; ``resume`` continues a stopped job (see videostyle.video).
@@ -128,6 +129,8 @@ def iter_apply_model_video(
     numbers for multi-style ones (builtin:0..25, trained models of several styles), and the style
     strength (``alpha_at``) of networks that take any style; ``react`` moves that strength with the
     soundtrack (the source's, or ``react.audio``, which then replaces it in the output).
+    ``timeline.loop`` makes the clip loop (see timeline.loop): with --stabilize its end is pre-rolled
+    and eased into, as with the optimizing engine; the last event is then the measured LoopClosure.
     """
     device = torch.device(device)
     job = open_video(source, output, cap=NETWORK_CAP)  # capped like images
@@ -139,14 +142,16 @@ def iter_apply_model_video(
             options = replace(options, style_images=keys.files)
         elif not isinstance(model, FrameStylizer) and takes_style_images(model):
             raise UsageError(NUMBERS_NEED_MULTISTYLE)
-    react.check_targets(("alpha",), "--model")
+    react.check_targets(("alpha", "mix"), "--model")
+    if timeline.loop and (timeline.keyed or react.react or resume is not None):
+        raise OptionError("--loop does not take keyframes (--style-at, --alpha-at), --react or a resumed job yet")
     offsets = video_offsets(react, source, output.start, output.duration)
     if sink is None:
         reacting = (react,) if react != ReactOptions() else ()
         files = [model, *options.style_images, *([react.audio] if react.audio else [])]
         named = isinstance(model, (str, os.PathLike))
         identity = video_identity("stylize-model", source, output, options, timeline, *reacting, files=files) if named else None
-        sink, found = job.writer(target, identity, audio=react.soundtrack(job.seconds))
+        sink, found = job.writer(target, identity, resumable=not timeline.loop, audio=react.soundtrack(job.seconds))
         resume = resume or found
     engine = model if isinstance(model, FrameStylizer) else open_model(model, options, device)[0]
     planner = None
@@ -156,12 +161,19 @@ def iter_apply_model_video(
         stabilizer = Stabilizer(planner, options.stabilize_strength, device) if planner is not None else None
         prior: FramePrior = stabilizer or IndependentFrames()
         work: FrameWork = NetworkWork(engine, job.size, options.frames_per_batch(device, job.size), source, stabilizer)
-        frames = job.frames()
+        frames, total = job.frames(), job.total
+        if timeline.loop:
+            frames, total, sink = wrap_clip(job.frames, sink, carried=stabilizer is not None)
         steers = [keyed_style(engine, keys)] if keys is not None else []
-        if timeline.alpha_at or offsets is not None:
+        mixing = offsets is not None and any(r.target == "mix" for r in offsets.reactions)
+        if mixing:
+            steers.append(reactive_mix(engine, offsets, keys))
+        if timeline.alpha_at or (offsets is not None and any(r.target == "alpha" for r in offsets.reactions)):
             alpha = timeline.alpha() if timeline.alpha_at else Schedule.constant(options.alpha)
             steers.append(keyed_alpha(engine, alpha, offsets))
         if steers:
             frames, work = numbered(frames), Steered(work, steer_all(steers), job.total, float(job.info.fps))
-        yield from iter_video(frames, work, sink, prior, job.total, resume)
+        yield from iter_video(frames, work, sink, prior, total, resume)
+    if isinstance(sink, WrapSink):
+        yield sink.closure
     return Path(target)

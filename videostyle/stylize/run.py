@@ -24,7 +24,7 @@ from ..optim import Step
 from ..progress import FrameProgress, LoopClosure, drain
 from ..resize import fit_size, resize
 from ..timeline import Steered, TimelineOptions, numbered
-from ..timeline.loop import WrapFrames, WrapSink
+from ..timeline.loop import WrapSink, wrap_clip
 from ..timeline.react import ReactOptions, video_offsets
 from ..video import (
     FramePrior,
@@ -173,8 +173,7 @@ def iter_stylize_video(
         if timeline.keyed or offsets is not None:
             frames, work = numbered(frames), Steered(work, style_steer(stylizer, timeline, offsets, transition), job.total, float(job.info.fps))
         if timeline.loop:
-            wrap = WrapFrames(job.frames)
-            frames, total, sink = iter(wrap), wrap.total, WrapSink(sink, wrap.count, wrap.overlap)
+            frames, total, sink = wrap_clip(job.frames, sink)
         with ahead or nullcontext():
             yield from iter_video(frames, work, sink, WithGenerator(level, stylizer.generator), total, resume)
         if isinstance(sink, WrapSink):

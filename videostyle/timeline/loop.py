@@ -10,7 +10,9 @@ pre-roll, never written), then the whole clip, so the first frame is carried fro
 other step. ``WrapSink`` keeps the pre-rolled results and eases the clip's last ``overlap`` frames into
 them, all the way on the last frame, which so becomes the very frame the first was carried from. Both
 pictures of a blend are renders of the same source frame, so the fade moves with the picture. The
-written clip has the source's frames and timestamps; nothing is ping-ponged.
+written clip has the source's frames and timestamps; nothing is ping-ponged. A clip whose frames are
+made each on its own (a network without --stabilize) has nothing carried: it gets no pre-roll, as
+its end would be rendered again the same, and wraps as its source does; the closure is still measured.
 """
 
 from __future__ import annotations
@@ -56,9 +58,10 @@ def ease_into(rgb: np.ndarray, target: np.ndarray, t: float) -> np.ndarray:
 class WrapFrames:
     """The clip's last ``overlap`` frames, then all its frames; ``decode`` opens the clip afresh each time.
 
-    The clip is decoded once up front to count it (keeping only its last ``MAX_OVERLAP`` frames)."""
+    The clip is decoded once up front to count it (keeping only its last ``MAX_OVERLAP`` frames).
+    ``carried`` False: frames are rendered each on their own, so nothing is pre-rolled (``overlap`` 0)."""
 
-    def __init__(self, decode: Callable[[], Iterator[Frame]]) -> None:
+    def __init__(self, decode: Callable[[], Iterator[Frame]], carried: bool = True) -> None:
         self.decode = decode
         tail: deque[Frame] = deque(maxlen=MAX_OVERLAP)
         self.count = 0
@@ -67,8 +70,8 @@ class WrapFrames:
             self.count += 1
         if self.count < 2:
             raise InputError("--loop needs a clip of at least two frames")
-        self.overlap = loop_overlap(self.count)
-        self.preroll = list(tail)[-self.overlap :]
+        self.overlap = loop_overlap(self.count) if carried else 0
+        self.preroll = list(tail)[len(tail) - self.overlap :]
 
     @property
     def total(self) -> int:
@@ -77,6 +80,12 @@ class WrapFrames:
     def __iter__(self) -> Iterator[Frame]:
         yield from self.preroll
         yield from self.decode()
+
+
+def wrap_clip(decode: Callable[[], Iterator[Frame]], sink: FrameSink, carried: bool = True) -> tuple[Iterator[Frame], int, WrapSink]:
+    """The frames to render (pre-roll first), their count, and the sink that writes the clip as a loop."""
+    wrap = WrapFrames(decode, carried)
+    return iter(wrap), wrap.total, WrapSink(sink, wrap.count, wrap.overlap)
 
 
 @dataclass

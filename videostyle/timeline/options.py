@@ -72,7 +72,7 @@ class TimelineOptions:
     ease: str = option("linear", "Video: how keyframed values move between keyframes.", choices=EASE_NAMES)
     loop: bool = option(
         False, "Video: make the clip loop: its first frame carried from its end, the end eased into it "
-        "(prints the loop-closure change; not resumable).", engines=("optimization",),
+        "(prints the loop-closure change; not resumable). With --model, carried only with --stabilize.",
     )
 
     def __post_init__(self) -> None:
@@ -108,7 +108,7 @@ class ReactOptions:
 
     react: tuple[str, ...] = option(
         (), "Move a parameter with the music: TARGET=FEATURE[:SCALE], e.g. zoom=onset:0.05 or strength=loudness; "
-        "TARGET zoom, rotate, step (dream), strength (stylize without --model) or alpha (--model with -s), FEATURE loudness or onset "
+        "TARGET zoom, rotate, step (dream), strength (stylize without --model), alpha (--model with -s) or mix (a multi-style --model between two styles), FEATURE loudness or onset "
         "(or .low/.mid/.high of either); repeatable.", repeat=True, metavar="TARGET=FEATURE[:SCALE]",
     )
     audio: Path | None = option(

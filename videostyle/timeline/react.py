@@ -25,6 +25,7 @@ TARGETS: dict[str, str] = {
     "step": "relative change of the dream step size: step x (1 + value)",
     "strength": "added to the style strength (the optimizing engine)",
     "alpha": "added to --alpha, kept in 0..1 (networks that take any style)",
+    "mix": "weight moved from the first to the second of two styles of a multi-style network (--style-mix, --style-at numbers)",
 }
 
 
