@@ -85,17 +85,24 @@ def test_a_stopped_head_cancels_its_ray_chunk_tasks(local_ray, inputs, monkeypat
     monkeypatch.chdir(inputs)  # the fake CLI blocks there on the marker file, and logs its starts
     (inputs / "block").touch()
 
+    rendering = threading.Event()
+
     def stop_when_both_run() -> None:
         deadline = time.monotonic() + 60
         while len(calls(inputs)) < 2 and time.monotonic() < deadline:
             time.sleep(0.05)
-        _thread.interrupt_main()  # as Ctrl-C does
+        if rendering.is_set():  # never into pytest itself once the render has ended some other way
+            _thread.interrupt_main()  # as Ctrl-C does
 
+    rendering.set()
     threading.Thread(target=stop_when_both_run, daemon=True).start()
     try:
         with pytest.raises(KeyboardInterrupt):
-            for _ in iter_render_chunks(argv, source, target, OutputOptions(work_dir=inputs / "work"), workers=2, executor="ray", program=FAKE):
-                pass
+            try:
+                for _ in iter_render_chunks(argv, source, target, OutputOptions(work_dir=inputs / "work"), workers=2, executor="ray", program=FAKE):
+                    pass
+            finally:
+                rendering.clear()
         assert len(calls(inputs)) == 2
         deadline = time.monotonic() + 30
         while ray.available_resources().get("CPU", 0) < 2 and time.monotonic() < deadline:

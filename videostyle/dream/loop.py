@@ -15,33 +15,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from statistics import median
-from types import TracebackType
-from typing import Any
 
 import numpy as np
 
 from ..media import Frame
-from ..progress import LoopClosure
-from ..timeline.loop import ease_into, frame_change, loop_overlap, smooth
-from ..video import FrameSink
+from ..timeline.loop import MeasuredSink, ease_into, frame_change, loop_overlap, smooth
 
 __all__ = ["LoopSink", "frame_change", "loop_overlap"]
 
 
 @dataclass
-class LoopSink:
+class LoopSink(MeasuredSink):
     """Takes the ``warmup + overlap + frames`` dream frames in order and writes the ``frames`` of the loop
     to ``sink`` (timestamps from 0); ``closure`` is measured as they go."""
 
-    sink: FrameSink
     frames: int
     overlap: int
     warmup: int = 0
     held: list[np.ndarray] = field(default_factory=list)
-    changes: list[float] = field(default_factory=list)
-    first: np.ndarray | None = None
-    last: np.ndarray | None = None
     seen: int = 0
     written: int = 0
     fade: int = 1
@@ -81,29 +72,8 @@ class LoopSink:
         if position >= self.frames - self.fade:
             early = position - (self.frames - self.fade)  # fades into held-back frame ``early``
             rgb = ease_into(rgb, self.held[early], smooth((early + 1) / self.fade))
-        if self.last is not None:
-            self.changes.append(frame_change(self.last, rgb))
-        self.first = rgb if self.first is None else self.first
-        self.last = rgb
-        self.sink.write(Frame(rgb, position, time_base))
+        self.pass_on(Frame(rgb, position, time_base))
 
     @property
     def total(self) -> int:
         return self.warmup + self.overlap + self.frames
-
-    @property
-    def closure(self) -> LoopClosure:
-        assert self.first is not None and self.last is not None
-        return LoopClosure(frame_change(self.last, self.first), median(self.changes) if self.changes else 0.0)
-
-    def close(self) -> None:
-        self.sink.close()
-
-    def __enter__(self) -> Any:
-        self.sink.__enter__()
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> Any:
-        return self.sink.__exit__(exc_type, exc, tb)

@@ -89,34 +89,21 @@ def wrap_clip(decode: Callable[[], Iterator[Frame]], sink: FrameSink, carried: b
 
 
 @dataclass
-class WrapSink:
-    """Takes the ``overlap`` pre-rolled results and then the clip's ``count`` frames (see WrapFrames);
-    writes the clip to ``sink`` with its last ``overlap`` frames eased into the pre-rolled ones, and
-    measures the ``closure`` as it goes."""
+class MeasuredSink:
+    """Hands frames on to ``sink`` and measures every step, so ``closure`` can set the wrap (last frame to
+    first) beside the clip's median step. The loops of both engines write through one of these."""
 
     sink: FrameSink
-    count: int
-    overlap: int
-    ending: list[np.ndarray] = field(default_factory=list)
-    changes: list[float] = field(default_factory=list)
-    first: np.ndarray | None = None
-    last: np.ndarray | None = None
-    written: int = 0
+    changes: list[float] = field(default_factory=list, kw_only=True)
+    first: np.ndarray | None = field(default=None, kw_only=True)
+    last: np.ndarray | None = field(default=None, kw_only=True)
 
-    def write(self, frame: Frame) -> None:
-        if len(self.ending) < self.overlap:
-            self.ending.append(frame.rgb)
-            return
-        position, self.written = self.written, self.written + 1
-        rgb = frame.rgb
-        early = position - (self.count - self.overlap)
-        if early >= 0:
-            rgb = ease_into(rgb, self.ending[early], smooth((early + 1) / self.overlap))
+    def pass_on(self, frame: Frame) -> None:
         if self.last is not None:
-            self.changes.append(frame_change(self.last, rgb))
-        self.first = rgb if self.first is None else self.first
-        self.last = rgb
-        self.sink.write(replace(frame, rgb=rgb))
+            self.changes.append(frame_change(self.last, frame.rgb))
+        self.first = frame.rgb if self.first is None else self.first
+        self.last = frame.rgb
+        self.sink.write(frame)
 
     @property
     def closure(self) -> LoopClosure:
@@ -134,3 +121,26 @@ class WrapSink:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> Any:
         return self.sink.__exit__(exc_type, exc, tb)
+
+
+@dataclass
+class WrapSink(MeasuredSink):
+    """Takes the ``overlap`` pre-rolled results and then the clip's ``count`` frames (see WrapFrames);
+    writes the clip to ``sink`` with its last ``overlap`` frames eased into the pre-rolled ones, and
+    measures the ``closure`` as it goes."""
+
+    count: int
+    overlap: int
+    ending: list[np.ndarray] = field(default_factory=list)
+    written: int = 0
+
+    def write(self, frame: Frame) -> None:
+        if len(self.ending) < self.overlap:
+            self.ending.append(frame.rgb)
+            return
+        position, self.written = self.written, self.written + 1
+        rgb = frame.rgb
+        early = position - (self.count - self.overlap)
+        if early >= 0:
+            rgb = ease_into(rgb, self.ending[early], smooth((early + 1) / self.overlap))
+        self.pass_on(replace(frame, rgb=rgb))
