@@ -44,3 +44,18 @@ def test_a_missing_keyed_style_is_found_before_the_first_job_starts(tmp_path):
     folder = make_inputs(tmp_path / "in")
     with pytest.raises(ManifestError, match="green.png does not exist"):
         prepare(write_jobs(folder / "jobs.toml", _jobs(), DEFAULTS))
+
+
+def test_a_zoom_loop_in_a_manifest_runs_whole(tmp_path):
+    """A loop renders in one chain and refuses --work-dir, so the batch does not make it resumable."""
+    folder = make_inputs(tmp_path / "in")
+    job = {"command": "dream", "input": "style.png", "output": "out/loop.mp4", "loop": True, "frames": 8,
+           "octaves": 1, "steps": 1, "zoom": "1.05"}
+    path = write_jobs(folder / "jobs.toml", [job], DEFAULTS | {"steps": 1})
+    _, _, plans = prepare(path)
+    assert not plans[0].resumable
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["batch", str(path)])
+    assert code == 0, err.getvalue()
+    assert probe_video(folder / "out" / "loop.mp4").frame_count == 8

@@ -98,7 +98,8 @@ def plan_job(job: Job, base: Path, outdir: Path, grammar: Grammar) -> Plan:
         output=output,
         frames=_estimate_frames(job, source, ctx.params),
         device=str(ctx.params.get("device", "auto")),
-        resumable=kind_out == "video" and grammar.accepts(job.command, WORK_DIR_OPTION),
+        # a loop renders its clip in one chain and refuses --work-dir: it reruns whole
+        resumable=kind_out == "video" and grammar.accepts(job.command, WORK_DIR_OPTION) and not ctx.params.get("loop"),
         identity=job_identity(job.command, argv, files=read),
     )
 
