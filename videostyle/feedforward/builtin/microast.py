@@ -132,6 +132,8 @@ class MicroASTNetwork(nn.Module):
     a [0, 1] scale (samples/photo.jpg), so it is not used.
     """
 
+    AUTOCAST_ONLY = True  # its AdaIN statistics run in fp32 inside a half network: autocast casts around them
+
     def __init__(self, alpha: float = 1.0) -> None:
         super().__init__()
         self.content = Encoder()
