@@ -40,12 +40,13 @@ def test_the_layer_takes_it_only_for_half_inference_on_a_gpu():
         assert not takes_half_norm(torch.randn(2, 8, 6, 6).bfloat16())  # the CPU's own bf16 group_norm is far faster
 
 
+@pytest.mark.parametrize("channels", [4, 16])  # 8 or fewer: normalized in NCHW (the CPU's fast kernel there)
 @pytest.mark.parametrize("styles", [torch.tensor([[0.5, 0.5]]), torch.tensor([[0.5, 0.5], [1.0, 0.0]])])
-def test_the_cpu_layer_keeps_bf16_channels_last(styles: torch.Tensor) -> None:
-    layer = ConditionalInstanceNorm(8, 2)
+def test_the_cpu_layer_keeps_bf16_channels_last(styles: torch.Tensor, channels: int) -> None:
+    layer = ConditionalInstanceNorm(channels, 2)
     with torch.no_grad():
         layer.weight.uniform_(0.5, 1.5), layer.bias.uniform_(-0.5, 0.5)
-        x = torch.randn(2, 8, 6, 6)
+        x = torch.randn(2, channels, 6, 6)
         out = layer(x.bfloat16().contiguous(memory_format=torch.channels_last), styles)
         exact = layer(x, styles)
     assert out.dtype == torch.bfloat16 and out.is_contiguous(memory_format=torch.channels_last)
