@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable, Iterator
 from fractions import Fraction
 from pathlib import Path
@@ -11,6 +12,18 @@ import av
 import numpy as np
 import pytest
 import torch
+
+@pytest.fixture(autouse=True, scope="session")
+def own_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Converted weights go to a folder of this run, not the user's cache (children inherit it)."""
+    before = os.environ.get("VIDEOSTYLE_CACHE")
+    os.environ["VIDEOSTYLE_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if before is None:
+        os.environ.pop("VIDEOSTYLE_CACHE", None)
+    else:
+        os.environ["VIDEOSTYLE_CACHE"] = before
+
 
 @pytest.fixture(autouse=True)
 def one_thread() -> Iterator[None]:

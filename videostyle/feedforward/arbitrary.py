@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 
 import torch
 
-from ..backbones import load_backbone
 from ..errors import OptionError, UsageError
 from ..media import read_image
 from .adain.network import AdaINNetwork
@@ -42,6 +41,8 @@ NUMBERS_NEED_MULTISTYLE = "--style-at: this model takes style images (TIME:FILE)
 
 def adain_stylizer(model: str | os.PathLike, options: InferenceOptions, device: torch.device) -> FrameStylizer:
     """An AdaIN decoder file with the encoder it names, styled by the ``-s`` images."""
+    from ..backbones import load_backbone  # here: the backbone registry imports torchvision's models (~1 s)
+
     decoder, info = load_decoder(model, device)
     encoder = load_backbone(info.backbone, device)
     network = AdaINNetwork(encoder, info.layer, decoder, options.alpha)

@@ -12,15 +12,21 @@ from ..registry import Registry
 from .dis import DisFlow
 from .estimator import DEFAULT_PRESET, FLOW_PRESETS, FlowEstimator
 from .farneback import FarnebackFlow
-from .raft import RaftFlow
 
 FlowFactory = Callable[[str, torch.device, str | os.PathLike | None], FlowEstimator]
 """(preset, device, weights) -> estimator."""
 
+
+def _raft(preset: str, device: torch.device, weights: str | os.PathLike | None) -> FlowEstimator:
+    from .raft import RaftFlow  # here: torchvision's model zoo takes about 1 s to import, a run without RAFT skips it
+
+    return RaftFlow(preset, device, weights)
+
+
 FLOW_FACTORIES: Registry[FlowFactory] = Registry("flow method")
 FLOW_FACTORIES.register("dis", lambda preset, device, weights: DisFlow(preset))
 FLOW_FACTORIES.register("farneback", lambda preset, device, weights: FarnebackFlow(preset))
-FLOW_FACTORIES.register("raft", RaftFlow)
+FLOW_FACTORIES.register("raft", _raft)
 FLOW_METHODS: tuple[str, ...] = FLOW_FACTORIES.names()
 
 

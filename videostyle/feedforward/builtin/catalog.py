@@ -17,6 +17,7 @@ from .magenta import (
     STYLES_26, ArbitraryNetwork, MagentaTransformer, StylePredictor, arbitrary_network, load_arbitrary,
     load_multistyle, load_predictor, multistyle_network,
 )
+from .converted import converted
 from .onnx_weights import INSTALL_HINT, read_graph
 
 from .names import ANY_STYLE, ARBITRARY, MICROAST, PREFIX, STYLE_NAMES_26, builtin_names, is_builtin  # noqa: F401 - the catalog's names
@@ -62,13 +63,17 @@ def builtin_available() -> bool:
 
 
 def load_multistyle_network() -> MagentaTransformer:
-    floats, _ = read_graph(models_dir() / _FILES["multistyle"])
-    return load_multistyle(multistyle_network(), floats)
+    source = models_dir() / _FILES["multistyle"]
+    return converted("multistyle", [source], multistyle_network, lambda network: load_multistyle(network, read_graph(source)[0]))
 
 
 def load_arbitrary_network(alpha: float = 1.0) -> ArbitraryNetwork:
     folder = models_dir()
-    _, predict = read_graph(folder / _FILES["predict"])
-    _, transform = read_graph(folder / _FILES["transform"])
-    predictor = load_predictor(StylePredictor(), predict)
-    return ArbitraryNetwork(predictor, load_arbitrary(arbitrary_network(), transform), alpha).eval()
+    predict, transform = folder / _FILES["predict"], folder / _FILES["transform"]
+
+    def fill(network: ArbitraryNetwork) -> ArbitraryNetwork:
+        load_predictor(network.predictor, read_graph(predict)[1])
+        load_arbitrary(network.transformer, read_graph(transform)[1])
+        return network
+
+    return converted("arbitrary", [predict, transform], lambda: ArbitraryNetwork(StylePredictor(), arbitrary_network(), alpha), fill)
