@@ -32,11 +32,11 @@ class FrameStylizer:
         # channels_last on the CPU too: oneDNN's convolutions then skip their layout reorders (the
         # any-style networks measured about 20% less CPU time per frame, the 26-style one the same)
         self.memory_format = torch.channels_last
-        # On the CPU, a half network runs in its own dtype instead of under autocast where it can: CPU
-        # autocast keeps group_norm in fp32, so every norm wrote an fp32 copy of the activation that the
-        # next pad and convolution cast back (2.2x the time of the bf16 network, same output). A
-        # network whose parts must stay fp32 says so (``AUTOCAST_ONLY``); the caller's network is not cast.
-        self.autocast = self.dtype != torch.float32 and (device.type != "cpu" or getattr(network, "AUTOCAST_ONLY", False))
+        # On the CPU, a half network runs in its own dtype (a cast copy: the caller's network is not
+        # touched) instead of under autocast: CPU autocast keeps group_norm in fp32, so every norm wrote
+        # an fp32 copy of the activation that the next pad and convolution cast back (2.2x the time of
+        # the bf16 network, same output). Parts that need fp32 (MicroAST's AdaIN) cast for themselves.
+        self.autocast = self.dtype != torch.float32 and device.type != "cpu"
         if self.dtype != torch.float32 and not self.autocast:
             network = copy.deepcopy(network).to(self.dtype)
         self.network = network.eval().requires_grad_(False).to(device, memory_format=self.memory_format)

@@ -91,10 +91,11 @@ def mean_std(x: torch.Tensor) -> torch.Tensor:
 
 
 def _adain(x: torch.Tensor, stats: torch.Tensor) -> torch.Tensor:
-    """Statistics and the shift in fp32 even under bf16 autocast: bf16's 8-bit mantissa moved colors visibly."""
-    x = x.float()
+    """Statistics and the shift in fp32 even in a bf16 network (bf16's 8-bit mantissa moved colors
+    visibly); the result in ``x``'s dtype, as the next layer takes it."""
+    dtype, x = x.dtype, x.float()
     (mean, std), (style_mean, style_std) = mean_std(x)[:, :, None, None].chunk(2, dim=1), stats[:, :, None, None].float().chunk(2, dim=1)
-    return torch.addcmul(style_mean, x - mean, style_std / std)
+    return torch.addcmul(style_mean, x - mean, style_std / std).to(dtype)
 
 
 class Decoder(nn.Module):
@@ -131,8 +132,6 @@ class MicroASTNetwork(nn.Module):
     their decoder never saw such mixtures in training, and at alpha 0.6 its output reached 11.8 on
     a [0, 1] scale (samples/photo.jpg), so it is not used.
     """
-
-    AUTOCAST_ONLY = True  # its AdaIN statistics run in fp32 inside a half network: autocast casts around them
 
     def __init__(self, alpha: float = 1.0) -> None:
         super().__init__()
