@@ -32,3 +32,12 @@ def test_pan_is_not_a_cut_but_a_change_of_picture_is(texture):
     forward, backward = flow.both(other, a)
     assert is_scene_cut(a, other, consistency_weights(forward, backward))
     assert is_scene_cut(a, other)
+
+
+def test_histograms_count_as_histc_does() -> None:
+    from videostyle.flow.scene_cut import histograms
+
+    image = torch.rand(2, 3, 17, 23)
+    image[0, 1, 0, :4] = torch.tensor([0.0, 1.0, 0.5, 31 / 32])  # the ends and bin edges
+    expected = torch.stack([torch.histc(image[:, c], bins=32, min=0, max=1) for c in range(3)])
+    assert torch.equal(histograms(image), expected)

@@ -15,15 +15,20 @@ MAX_HISTOGRAM_DISTANCE = 0.25
 """A cut when the Hellinger distance of the color histograms is above this (0 same, 1 disjoint)."""
 
 
+def histograms(image: torch.Tensor, bins: int = 32) -> torch.Tensor:
+    """(N,3,H,W) in [0,1] -> (3, bins) pixel counts per channel, in one ``bincount`` (``histc`` per
+    channel cost 4 ms of a stabilized 384x216 frame on the CPU)."""
+    channels = image.transpose(0, 1).reshape(3, -1).float()
+    index = (channels.clamp(0, 1) * bins).long().clamp_(max=bins - 1)
+    index += torch.arange(0, 3 * bins, bins, device=image.device)[:, None]
+    return torch.bincount(index.flatten(), minlength=3 * bins).view(3, bins).float()
+
+
 def histogram_distance(a: torch.Tensor, b: torch.Tensor, bins: int = 32) -> float:
     """Mean over R, G, B of the Hellinger distance between the two images' histograms, in [0, 1]."""
-    total = 0.0
-    for channel in range(3):
-        ha = torch.histc(a[:, channel].float(), bins=bins, min=0, max=1)
-        hb = torch.histc(b[:, channel].float(), bins=bins, min=0, max=1)
-        overlap = (ha / ha.sum().clamp_min(1) * hb / hb.sum().clamp_min(1)).sqrt().sum()
-        total += float((1 - overlap).clamp_min(0).sqrt())
-    return total / 3
+    ha, hb = histograms(a, bins), histograms(b, bins)
+    overlap = (ha / ha.sum(1, keepdim=True).clamp_min(1) * hb / hb.sum(1, keepdim=True).clamp_min(1)).sqrt().sum(1)
+    return float((1 - overlap).clamp_min(0).sqrt().mean())
 
 
 def is_scene_cut(
