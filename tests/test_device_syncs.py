@@ -21,7 +21,7 @@ from videostyle.feedforward.inference import FrameStylizer
 from videostyle.feedforward.johnson.network import NetworkConfig, StyleNetwork, style_weights
 from videostyle.feedforward.pipeline import NetworkWork
 from videostyle.feedforward.stabilize import FlowPlanner, Stabilizer
-from videostyle.flow import FlowOptions
+from videostyle.flow import Carry, FlowOptions
 from videostyle.media import Frame
 from videostyle.stylize.options import StyleOptions
 from videostyle.stylize.stylizer import Stylizer
@@ -185,3 +185,24 @@ def test_a_feed_forward_batch_costs_a_fixed_few_copies(stabilize):
     finally:
         if stabilize:
             work.stabilizer.planner.pool.shutdown()
+
+
+def test_a_flow_pair_crosses_in_one_copy_packed_on_the_flow_thread(monkeypatch):
+    """Carry.to: one copy per pair; where CUDA is present the pair is packed (and page-locked) when it is
+    made, on the thread that made it, so the consumer's upload does nothing but copy."""
+    g = torch.Generator().manual_seed(0)
+    forward, backward = torch.randn(1, 2, 12, 16, generator=g), torch.randn(1, 2, 12, 16, generator=g)
+    plain = Carry.from_flows(forward, backward)
+    assert plain.packed is None  # no CUDA here: the CPU path is as it was
+    moved = traffic(lambda: plain.to(META))
+    assert len(moved.copies) == 1 and moved.reads == 0
+
+    pinned: list[torch.Tensor] = []
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.Tensor, "pin_memory", lambda t: pinned.append(t.clone()) or pinned[-1])
+    staged = Carry.from_flows(forward, backward)
+    assert staged.packed is pinned[0] and torch.equal(staged.packed, plain.pack())
+    with Launches() as launches, DeviceTraffic() as moved:
+        on_device = staged.to(META)
+    assert len(moved.copies) == 1 and launches.count == 2  # the copy, and the mask back to bool
+    assert on_device.flow.shape == forward.shape and on_device.occluded.dtype == torch.bool
