@@ -115,7 +115,7 @@ def test_an_optimization_step_copies_and_waits_for_nothing(backbone_on_meta):
 
 STEP_LAUNCHES = 405
 """Kernel launches per step of the default stylize loop at the test's size (issue 24): 553 before Adam ran
-multi-tensor and the losses were composed (400 since, about 225 of them the backbone's forward and
+multi-tensor and the losses were composed (399 since, about 225 of them the backbone's forward and
 backward). An optimization step on a large GPU is launch-bound at video sizes: this must not creep back."""
 
 
