@@ -22,8 +22,9 @@ TVOperator = Literal["naive", "sobel", "sobel_squish"]
 
 
 class ConvGradients:
-    """dx and dy of an NCHW image per channel from a (k, k) x kernel and its transpose for y, as one grouped convolution (one kernel
-    launch each way, against a subtraction per direction and a slice backward per operand)."""
+    """dx and dy of an NCHW image per channel from a (k, k) x kernel and its transpose for y, as one
+    grouped convolution (one kernel launch each way, against a subtraction per direction and a slice
+    backward per operand)."""
 
     def __init__(self, kernel: torch.Tensor) -> None:
         self.kernels = torch.stack([kernel, kernel.t()]).unsqueeze(1)  # (2, 1, k, k)

@@ -28,6 +28,8 @@ def _adam(params: list[torch.nn.Parameter], lr: float, _: float) -> torch.optim.
     of the 4-level pyramid's Adam step against 1, on a GPU that is launch-bound at video sizes."""
     fused = bool(params) and all(p.device.type in FUSED_DEVICES for p in params)
     return torch.optim.Adam(params, lr=lr, fused=fused or None, foreach=None if fused else True)
+
+
 OPTIMIZER_FACTORIES.register(
     "lbfgs", lambda params, lr, _: torch.optim.LBFGS(params, lr=lr, max_iter=1, history_size=50, line_search_fn="strong_wolfe")
 )
