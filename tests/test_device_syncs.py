@@ -21,7 +21,7 @@ from videostyle.feedforward.inference import FrameStylizer
 from videostyle.feedforward.johnson.network import NetworkConfig, StyleNetwork, style_weights
 from videostyle.feedforward.pipeline import NetworkWork
 from videostyle.feedforward.stabilize import FlowPlanner, Stabilizer
-from videostyle.flow import FlowOptions
+from videostyle.flow import Carry, FlowOptions
 from videostyle.media import Frame
 from videostyle.stylize.options import StyleOptions
 from videostyle.stylize.stylizer import Stylizer
@@ -61,6 +61,22 @@ class DeviceTraffic(TorchDispatchMode):
         return crosses
 
 
+class Launches(TorchDispatchMode):
+    """Counts the operators that would launch a kernel on a GPU: every one but views, allocations,
+    detaches, profiler marks and scalar reads."""
+
+    QUIET = ("empty", "detach", "profiler", "_local_scalar_dense")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):  # type: ignore[no-untyped-def]
+        if not (func.is_view or any(name in str(func) for name in self.QUIET)):
+            self.count += 1
+        return func(*args, **(kwargs or {}))
+
+
 def traffic(run) -> DeviceTraffic:  # type: ignore[no-untyped-def]
     with DeviceTraffic() as mode:
         run()
@@ -95,6 +111,28 @@ def test_an_optimization_step_copies_and_waits_for_nothing(backbone_on_meta):
     few, more = run(2), run(6)
     assert len(more.copies) == len(few.copies) and more.reads == few.reads, (few.copies, more.copies)
     assert few.reads == 0
+
+
+STEP_LAUNCHES = 405
+"""Kernel launches per step of the default stylize loop at the test's size (issue 24): 553 before Adam ran
+multi-tensor and the losses were composed (399 since, about 225 of them the backbone's forward and
+backward). An optimization step on a large GPU is launch-bound at video sizes: this must not creep back."""
+
+
+def test_an_optimization_step_launches_few_kernels(backbone_on_meta):
+    style = torch.rand(1, 3, 48, 48).to(META)
+    content = torch.rand(1, 3, 40, 48).to(META)
+    stylizer = Stylizer([style], StyleOptions(scales=1), META, backbone=backbone_on_meta)
+
+    def launches(steps: int) -> int:
+        with Launches() as mode:
+            for _ in stylizer.run(content, steps=steps):
+                pass
+        return mode.count
+
+    launches(1)
+    per_step = (launches(6) - launches(2)) / 4
+    assert 300 < per_step <= STEP_LAUNCHES, per_step
 
 
 def test_a_dream_step_copies_and_waits_for_nothing(backbone_on_meta):
@@ -147,3 +185,24 @@ def test_a_feed_forward_batch_costs_a_fixed_few_copies(stabilize):
     finally:
         if stabilize:
             work.stabilizer.planner.pool.shutdown()
+
+
+def test_a_flow_pair_crosses_in_one_copy_packed_on_the_flow_thread(monkeypatch):
+    """Carry.to: one copy per pair; where CUDA is present the pair is packed (and page-locked) when it is
+    made, on the thread that made it, so the consumer's upload does nothing but copy."""
+    g = torch.Generator().manual_seed(0)
+    forward, backward = torch.randn(1, 2, 12, 16, generator=g), torch.randn(1, 2, 12, 16, generator=g)
+    plain = Carry.from_flows(forward, backward)
+    assert plain.packed is None  # no CUDA here: the CPU path is as it was
+    moved = traffic(lambda: plain.to(META))
+    assert len(moved.copies) == 1 and moved.reads == 0
+
+    pinned: list[torch.Tensor] = []
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.Tensor, "pin_memory", lambda t: pinned.append(t.clone()) or pinned[-1])
+    staged = Carry.from_flows(forward, backward)
+    assert staged.packed is pinned[0] and torch.equal(staged.packed, plain.pack())
+    with Launches() as launches, DeviceTraffic() as moved:
+        on_device = staged.to(META)
+    assert len(moved.copies) == 1 and launches.count == 2  # the copy, and the mask back to bool
+    assert on_device.flow.shape == forward.shape and on_device.occluded.dtype == torch.bool

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import torch
 
+import videostyle
 from videostyle import load_backbone
 from videostyle.dream import DreamOptions
 from videostyle.dream.dreamer import Dreamer
@@ -12,6 +15,7 @@ from videostyle.errors import OptionError
 from videostyle.feedforward import TrainOptions
 from videostyle.feedforward.inference import InferenceOptions
 from videostyle.objectives import gram
+from videostyle.optim.loop import evaluate
 from videostyle.precision import compute_dtype
 from videostyle.stylize import StyleOptions
 from videostyle.stylize.stylizer import Stylizer
@@ -88,3 +92,14 @@ def test_compile_goes_through_torch_compile(backbone, monkeypatch):
     assert stylizer.backbone.compiled and len(compiled) == 1
     feats = stylizer.backbone(torch.rand(1, 3, 32, 32), ["block2"])
     assert feats["block2"].dtype == torch.float32
+    for _ in stylizer.run(torch.rand(1, 3, 32, 32), steps=1):
+        pass
+    assert compiled[1:] == [evaluate]  # the step's whole loss, forward and backward, not the backbone alone
+
+
+def test_only_compiling_calls_torch_compile():
+    """One module decides what --compile compiles (the bench/compile_check.py script runs it for real:
+    inductor's first compile takes 25-50 s on a 2-core CPU, too long for a test)."""
+    package = Path(videostyle.__file__).parent
+    callers = [p.relative_to(package).as_posix() for p in package.rglob("*.py") if "torch.compile(" in p.read_text()]
+    assert callers == ["compiling.py"]

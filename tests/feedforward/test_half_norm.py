@@ -32,12 +32,46 @@ def test_equals_group_norm_within_the_half_dtypes_rounding(dtype, rows):
     assert torch.allclose(got.float(), expected, rtol=tolerance, atol=tolerance * expected.abs().max().item())
 
 
-def test_the_layer_takes_it_only_for_half_inference_on_a_gpu():
+def test_the_layer_takes_it_only_for_half_activations_on_a_gpu():
     x = torch.empty(2, 8, 6, 6, device="meta")  # meta stands in for CUDA
-    assert not takes_half_norm(x) and not takes_half_norm(x.half())  # grad mode on: group_norm, which records gradients
-    with torch.no_grad():
-        assert takes_half_norm(x.bfloat16()) and not takes_half_norm(x)
-        assert not takes_half_norm(torch.randn(2, 8, 6, 6).bfloat16())  # the CPU's own bf16 group_norm is far faster
+    assert takes_half_norm(x.half()) and takes_half_norm(x.bfloat16()) and not takes_half_norm(x)
+    assert not takes_half_norm(torch.randn(2, 8, 6, 6).bfloat16())  # the CPU's own bf16 group_norm is far faster
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_training_through_it_matches_fp32_group_norm(rows):
+    """bf16 training on CUDA normalizes here too: values and gradients (input, style rows) as fp32's."""
+    g = torch.Generator().manual_seed(1)
+    x = torch.randn(3, 16, 9, 13, generator=g) * 4 + 2
+    style = torch.softmax(torch.randn(rows, 4, generator=g), dim=1)
+    weight, bias = torch.randn(4, 16, generator=g), torch.randn(4, 16, generator=g)
+    upstream = torch.randn(3, 16, 9, 13, generator=g)
+
+    def run(norm, x):  # type: ignore[no-untyped-def]
+        x, w, b = (t.clone().requires_grad_(True) for t in (x, weight, bias))
+        out = norm(x, w, b)
+        out.float().backward(upstream)
+        return out.float(), x.grad.float(), w.grad, b.grad
+
+    half = x.bfloat16().contiguous(memory_format=torch.channels_last)
+    got = run(lambda x, w, b: instance_norm_half(x, style, w, b, 1e-5), half)
+    expected = run(lambda x, w, b: reference(x, style, w, b), half.float())
+    assert got[0].dtype == torch.float32 and got[1].shape == x.shape
+    for ours, theirs in zip(got, expected):
+        assert torch.allclose(ours, theirs, rtol=2**-6, atol=2**-6 * theirs.abs().max().item())
+
+
+def test_a_half_training_step_makes_no_fp32_copy_of_the_activation():
+    """On the meta device (for CUDA): forward and backward make only bf16 channels_last full-size tensors."""
+    x = torch.empty(2, 32, 24, 40, device="meta", dtype=torch.bfloat16).contiguous(memory_format=torch.channels_last)
+    x.requires_grad_(True)
+    style = torch.empty(1, 3, device="meta")
+    weight, bias = (torch.empty(3, 32, device="meta", requires_grad=True) for _ in range(2))
+    watch = FullTensors(x.numel())
+    with watch:
+        out = instance_norm_half(x, style, weight, bias, 1e-5)
+        out.backward(torch.empty_like(out))
+    assert watch.made and all(dtype == torch.bfloat16 and last for _, dtype, last in watch.made), watch.made
 
 
 @pytest.mark.parametrize("channels", [4, 16])  # 8 or fewer: normalized in NCHW (the CPU's fast kernel there)

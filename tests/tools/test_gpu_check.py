@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import torch
+
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "bench" / "gpu_check.py"
 
@@ -39,3 +41,39 @@ def test_a_missing_weights_file_stops_it_at_once_with_one_line(tmp_path):
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1 and "--weights" in done.stderr
     assert not list(tmp_path.glob("*.jsonl"))
+
+
+def test_it_prints_its_plan_first_and_does_not_start_a_figure_that_would_overrun_the_budget():
+    """With a clock that moves 200 s a reading and a 450 s budget, the first figure runs and every later
+    one is a failed line saying it was not started."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import gpu_check
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    readings = iter(range(0, 100_000, 200))
+    said: list[str] = []
+    lines: list[dict[str, object]] = []
+    failed = gpu_check.run(
+        torch.device("cpu"), gpu_check.Sizes.quick(), None, None, lines.append, budget_s=450, say=said.append,
+        clock=lambda: float(next(readings)),
+    )
+    assert said[0].startswith("gpu-check plan (450 s budget") and all(name in said[0] for name in gpu_check.FIGURES)
+    assert [line["figure"] for line in lines] == list(gpu_check.FIGURES)
+    assert lines[0]["ok"] is True and lines[0]["wall_s"] == 200 and float(lines[0]["estimate_s"]) > 0  # type: ignore[arg-type]
+    assert all(line["ok"] is False and "budget left" in str(line["error"]) for line in lines[1:])
+    assert failed == len(gpu_check.FIGURES) - 1
+
+
+def test_a_gpu_plan_fits_the_default_budget_and_the_make_target_says_what_to_carry():
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import gpu_check
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    planned = dict(gpu_check.plan(gpu_check.Sizes(), torch.device("cuda")))
+    assert list(planned) == list(gpu_check.FIGURES) and 0 < sum(planned.values()) < 450
+    assert planned["stylize_temporal_video"] == planned["stylize_temporal_video_bf16"] > planned["stylize_image"]
+    carry = _run("--carry")
+    assert carry.returncode == 0 and "PyAV" in carry.stdout and "--weights" in carry.stdout
+    assert "gpu_check.py --carry" in (ROOT / "Makefile").read_text()

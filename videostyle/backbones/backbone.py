@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 import torch
 from torch import nn
 
+from .. import compiling
 from ..errors import OptionError
 from ..precision import autocast
 
@@ -50,9 +51,10 @@ class Backbone(nn.Module):
 
     def configure(self, dtype: torch.dtype = torch.float32, compile: bool = False) -> Backbone:
         """Run the stages under autocast to ``dtype`` and, with ``compile``, through torch.compile (fewer
-        kernel launches: the optimization steps are launch-bound on a large GPU). Returns ``self``."""
+        kernel launches: the optimization steps are launch-bound on a large GPU; see ``compiling``).
+        Returns ``self``."""
         self.dtype = dtype
-        self._compiled = torch.compile(self._run_stages) if compile else None
+        self._compiled = compiling.stages(self._run_stages) if compile else None
         return self
 
     @property

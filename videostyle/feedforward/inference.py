@@ -14,6 +14,7 @@ from contextlib import nullcontext
 import torch
 from torch import nn
 
+from .. import compiling
 from ..resize import resize
 from ..color import join_chroma
 from .inference_options import InferenceOptions
@@ -42,7 +43,7 @@ class FrameStylizer:
         self.network = network.eval().requires_grad_(False).to(device, memory_format=self.memory_format)
         self.style = style.to(device)
         self.compiled = options.compile
-        self._forward = torch.compile(self.network, dynamic=False) if options.compile else self.network
+        self._forward = compiling.network(self.network, options.compile, static=True)
         self._largest_batch = 0  # compiled: a short last batch is padded to this, so nothing recompiles
 
     @torch.inference_mode()

@@ -12,7 +12,7 @@ the same way for every command.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import torch
@@ -52,7 +52,8 @@ class Carry:
     ``tracked`` (float 0/1) is the forward-backward check alone: the warping-error metric (Lai et
     al. define it so) and the scene-cut test use it, so a fade or a flash, where every pixel changes
     but the flow holds, is neither a cut nor taken out of the measure. ``cut``: the answer of
-    ``is_cut``, when it was worked out ahead (see flow.ahead).
+    ``is_cut``, when it was worked out ahead (see flow.ahead). ``packed``: flow and masks in one
+    page-locked tensor, made where a GPU may take the pair (see ``to``).
     """
 
     flow: torch.Tensor
@@ -60,6 +61,7 @@ class Carry:
     reliable: torch.Tensor
     tracked: torch.Tensor
     cut: bool | None = None
+    packed: torch.Tensor | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_flows(cls, forward: torch.Tensor, backward: torch.Tensor, mismatch: torch.Tensor | None = None) -> Carry:
@@ -70,7 +72,10 @@ class Carry:
         if mismatch is not None:
             occluded = occluded | mismatch
         reliable = tracked & ~occluded
-        return cls(forward, occluded, reliable.to(forward.dtype), tracked.to(forward.dtype))
+        pair = cls(forward, occluded, reliable.to(forward.dtype), tracked.to(forward.dtype))
+        if forward.device.type == "cpu" and torch.cuda.is_available():  # made where the flows are (the flow thread)
+            return replace(pair, packed=pair.pack().pin_memory())
+        return pair
 
     def warp(self, earlier: torch.Tensor, mode: str = "bilinear") -> torch.Tensor:
         """``earlier`` (an image on the earlier frame's grid) brought onto the current grid."""
@@ -82,13 +87,36 @@ class Carry:
             return self.cut
         return is_scene_cut(earlier_content, content, self.tracked)
 
+    def pack(self) -> torch.Tensor:
+        """Flow and masks as one (N,5,H,W) tensor, so that moving the pair is one copy."""
+        return torch.cat([self.flow, self.occluded.to(self.flow.dtype), self.reliable, self.tracked], dim=1)
+
     def to(self, device: torch.device) -> Carry:
-        """This pair on ``device``: flow and masks packed into one tensor, so one copy."""
+        """This pair on ``device`` in one copy: to a GPU from the page-locked ``packed`` without blocking,
+        on a side stream (a copy on the compute stream waits for the kernels queued before it, and one
+        from pageable memory blocks the host)."""
         if self.flow.device == device:
             return self
-        masks = (self.occluded.to(self.flow.dtype), self.reliable, self.tracked)
-        flow, occluded, reliable, tracked = torch.cat([self.flow, *masks], dim=1).to(device).split((2, 1, 1, 1), dim=1)
+        packed = self.packed if self.packed is not None else self.pack()
+        moved = upload(packed, device) if device.type == "cuda" else packed.to(device)
+        flow, occluded, reliable, tracked = moved.split((2, 1, 1, 1), dim=1)
         return Carry(flow, occluded.bool(), reliable, tracked, self.cut)
+
+
+_COPY_STREAMS: dict[torch.device, torch.cuda.Stream] = {}
+
+
+def upload(tensor: torch.Tensor, device: torch.device) -> torch.Tensor:
+    """``tensor`` copied to CUDA ``device`` on a side stream (non-blocking from page-locked memory), which
+    the current stream waits for before it uses the copy."""
+    device = torch.device(device.type, device.index if device.index is not None else torch.cuda.current_device())
+    side = _COPY_STREAMS.setdefault(device, torch.cuda.Stream(device))
+    current = torch.cuda.current_stream(device)
+    with torch.cuda.stream(side):
+        moved = tensor.to(device, non_blocking=tensor.is_pinned())
+    current.wait_stream(side)
+    moved.record_stream(current)  # made on the side stream, used on the current one: not freed early
+    return moved
 
 
 def carry(estimator: FlowEstimator, content: torch.Tensor, earlier_content: torch.Tensor) -> Carry:

@@ -9,18 +9,18 @@ the other.
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 
 from ..color import RGB_TO_YIQ
 from ..constants import Constant
 from .base import Features, Objective
-from .tv import total_variation
+from .tv import TV_GRADIENTS
 
-_RGB_TO_IQ = Constant(RGB_TO_YIQ[1:])  # the I and Q rows
-
-
-def chroma(image: torch.Tensor) -> torch.Tensor:
-    """(N,3,H,W) RGB -> (N,2,H,W) I and Q."""
-    return torch.einsum("ij,njhw->nihw", _RGB_TO_IQ.like(image), image)
+_CHROMA_GRADIENTS = Constant(
+    torch.einsum("ic,dkhw->idchw", RGB_TO_YIQ[1:], TV_GRADIENTS["naive"].kernels).reshape(4, 3, 2, 2)
+)
+"""Forward differences dI/dx, dI/dy, dQ/dx, dQ/dy straight from RGB: the chroma (YIQ's I and Q rows) is
+linear in RGB, so is its gradient."""
 
 
 class ChromaTV(Objective):
@@ -29,4 +29,6 @@ class ChromaTV(Objective):
     name = "chroma_tv"
 
     def forward(self, image: torch.Tensor, feats: Features) -> torch.Tensor:
-        return total_variation(chroma(image))
+        """The naive ``total_variation`` of the I and Q channels, in one convolution (four kernel launches
+        in all, against eight for converting to YIQ first)."""
+        return F.conv2d(image, _CHROMA_GRADIENTS.like(image)).pow(2).mean() * 2

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
+from torch import nn
 
 from ..color import RGB_TO_YIQ
 from ..constants import Constant
@@ -24,43 +25,60 @@ STABILIZER = 1e-4
 well under 1 % of the range) the correlation is 1 whatever the image does there."""
 
 
-def gaussian_blur(image: torch.Tensor, sigma: float) -> torch.Tensor:
-    """Separable Gaussian blur of (N,C,H,W), edges replicated."""
-    radius = max(1, round(3 * sigma))
-    x = torch.arange(-radius, radius + 1, dtype=image.dtype, device=image.device)
-    kernel = torch.exp(-(x**2) / (2 * sigma**2))
-    kernel = (kernel / kernel.sum()).repeat(image.shape[1], 1, 1, 1)
-    image = F.conv2d(F.pad(image, (radius, radius, 0, 0), mode="replicate"), kernel, groups=image.shape[1])
-    return F.conv2d(F.pad(image, (0, 0, radius, radius), mode="replicate"), kernel.transpose(-1, -2), groups=image.shape[1])
+class GaussianBlur(nn.Module):
+    """Separable Gaussian blur of (N,C,H,W), edges replicated, its kernels made once (built at every blur
+    they cost eight kernel launches of the term's fifty per optimization step).
+
+    Channels are blurred as separate images of one channel (a view), and both sides are padded at once:
+    a row of the horizontally blurred pad is the blurred edge row, as padding between the passes gives.
+    """
+
+    def __init__(self, sigma: float, like: torch.Tensor) -> None:
+        super().__init__()
+        self.radius = max(1, round(3 * sigma))
+        x = torch.arange(-self.radius, self.radius + 1, dtype=like.dtype, device=like.device)
+        kernel = torch.exp(-(x**2) / (2 * sigma**2))
+        kernel = kernel / kernel.sum()
+        self.register_buffer("across", kernel.view(1, 1, 1, -1))
+        self.register_buffer("down", kernel.view(1, 1, -1, 1))
+
+    def forward(self, image: torch.Tensor) -> torch.Tensor:
+        n, c, h, w = image.shape
+        planes = F.pad(image.reshape(n * c, 1, h, w), (self.radius,) * 4, mode="replicate")
+        return F.conv2d(F.conv2d(planes, self.across), self.down).view(n, c, h, w)
 
 
-def blurred_luma(image: torch.Tensor, sigma: float) -> torch.Tensor:
-    """The luminance blurred by ``sigma`` pixels, on a grid ``int(sigma)`` times coarser than the image's.
+def blurred_luma(image: torch.Tensor, blur: GaussianBlur, stride: int) -> torch.Tensor:
+    """The luminance blurred by ``blur`` on a grid ``stride`` times coarser than the image's.
 
     What is left after the blur has no detail finer than the coarse grid, so the term costs the same at
     every size instead of growing with the blur's width.
     """
-    stride = max(1, int(sigma))
     luma = torch.einsum("c,nchw->nhw", _LUMA.like(image), image)[:, None]
-    return gaussian_blur(F.avg_pool2d(luma, stride, ceil_mode=True) if stride > 1 else luma, sigma / stride)
+    return blur(F.avg_pool2d(luma, stride, ceil_mode=True) if stride > 1 else luma)
 
 
-def deviations(image: torch.Tensor, window: float) -> torch.Tensor:
-    """Each pixel's difference from its local (Gaussian window) mean.
+def deviations(image: torch.Tensor, window: GaussianBlur) -> torch.Tensor:
+    """Each pixel's difference from its local (Gaussian ``window``) mean.
 
     The (co)variances below are windowed means of these, not E[xy] - E[x]E[y]: in float32 that difference
     leaves noise of ~1e-8 on a flat area, as large as a faint subject's variance.
     """
-    return image - gaussian_blur(image, window)
+    return image - window(image)
 
 
-def local_correlation(a: torch.Tensor, db: torch.Tensor, var_b: torch.Tensor, window: float) -> torch.Tensor:
+def local_correlation(a: torch.Tensor, db: torch.Tensor, sd_b: torch.Tensor, window: GaussianBlur) -> torch.Tensor:
     """SSIM's structure term of (N,1,H,W) ``a`` with a fixed target given by its ``deviations`` and their
-    windowed variance, over Gaussian windows of ``window`` pixels."""
+    windowed standard deviation (``target_sd``), over Gaussian ``window``s."""
     da = deviations(a, window)
-    var_a, cov = gaussian_blur(torch.cat([da * da, da * db], dim=1), window).unbind(1)
+    var_a, cov = window(torch.cat([da * da, da * db], dim=1)).unbind(1)
     # a small floor under the image's variance: sqrt has no gradient at 0 (b is the fixed target)
-    return (cov + STABILIZER) / ((var_a + 1e-8).sqrt() * (var_b + 1e-12).sqrt() + STABILIZER)
+    return (cov + STABILIZER) / ((var_a + 1e-8).sqrt() * sd_b + STABILIZER)
+
+
+def target_sd(deviation: torch.Tensor, window: GaussianBlur) -> torch.Tensor:
+    """The windowed standard deviation of a fixed target's ``deviations``, (N,H,W), with a tiny floor."""
+    return (window(deviation * deviation)[:, 0] + 1e-12).sqrt()
 
 
 class LumaStructure(Objective):
@@ -70,11 +88,12 @@ class LumaStructure(Objective):
 
     def __init__(self, content: torch.Tensor, blur: float, window: float) -> None:
         super().__init__()
-        self.blur, self.window = blur, window / max(1, int(blur))  # the window on blurred_luma's grid
-        target = deviations(blurred_luma(content, blur), self.window)
+        self.stride = max(1, int(blur))  # the luminance is blurred on a grid this much coarser, and so is the window
+        self.blur, self.window = GaussianBlur(blur / self.stride, content), GaussianBlur(window / self.stride, content)
+        target = deviations(blurred_luma(content, self.blur, self.stride), self.window)
         self.register_buffer("target", target)
-        self.register_buffer("target_var", gaussian_blur(target * target, self.window)[:, 0])
+        self.register_buffer("target_sd", target_sd(target, self.window))
 
     def forward(self, image: torch.Tensor, feats: Features) -> torch.Tensor:
-        a = blurred_luma(image, self.blur)
-        return 1 - local_correlation(a, self.target, self.target_var, self.window).mean()
+        a = blurred_luma(image, self.blur, self.stride)
+        return 1 - local_correlation(a, self.target, self.target_sd, self.window).mean()

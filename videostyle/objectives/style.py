@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import torch
 
 from .base import Features, Objective
-from .content import relative_mse
+from .content import inverse_energy, squared_error
 
 
 def gram(features: torch.Tensor) -> torch.Tensor:
@@ -45,16 +45,18 @@ class StyleLoss(Objective):
             self.layer_weights.update(layer_weights)
         for i, layer in enumerate(self.layers):
             self.register_buffer(f"target{i}", targets[layer].detach())
+        # each layer's weight over its target's energy, so that the loss is one dot product of squared errors
+        scales = [self.layer_weights[layer] * inverse_energy(targets[layer].detach()) for layer in self.layers]
+        self.register_buffer("scales", torch.stack(scales) if scales else torch.zeros(0))
 
     @staticmethod
     def statistics(feats: Features, layers: Sequence[str]) -> dict[str, torch.Tensor]:
         return {layer: gram(feats[layer]) for layer in layers}
 
     def loss(self, stats: Mapping[str, torch.Tensor]) -> torch.Tensor:
-        return sum(
-            self.layer_weights[layer] * relative_mse(stats[layer], getattr(self, f"target{i}"))
-            for i, layer in enumerate(self.layers)
-        )  # type: ignore[return-value]
+        """Σ_layers weight · ||G - T||² / ||T||²."""
+        errors = [squared_error(stats[layer], getattr(self, f"target{i}")) for i, layer in enumerate(self.layers)]
+        return torch.stack(errors) @ self.scales
 
     def forward(self, image: torch.Tensor, feats: Features) -> torch.Tensor:
         return self.loss(self.statistics(feats, self.layers))

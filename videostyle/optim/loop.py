@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import torch
 
+from .. import compiling
 from ..backbones import Backbone
 from ..objectives import Objective
 from .params import ImageParam
@@ -42,6 +43,21 @@ class Step:
             return self.param().detach()
 
 
+def evaluate(
+    param: ImageParam,
+    objective: Objective,
+    backbone: Backbone,
+    transform: Callable[[torch.Tensor], torch.Tensor] | None,
+) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+    """One step's loss and its named parts: the image, the features of the layers the objective reads
+    (one forward pass for all its terms), the terms."""
+    image = param()
+    seen = transform(image) if transform is not None else image
+    feats = backbone(seen, objective.layers) if objective.layers else {}
+    parts = objective.breakdown(seen, feats)
+    return torch.stack(list(parts.values())).sum(), parts
+
+
 def optimize(
     param: ImageParam,
     objective: Objective,
@@ -52,17 +68,17 @@ def optimize(
     after_step: Callable[[ImageParam, int], None] | None = None,
     scheduler: torch.optim.lr_scheduler.LRScheduler | None = None,
 ) -> Iterator[Step]:
-    """Minimize ``objective(image, backbone features)`` over ``param`` for ``steps`` steps."""
-    layers = objective.layers
+    """Minimize ``objective(image, backbone features)`` over ``param`` for ``steps`` steps.
+
+    With a compiled backbone the whole loss is compiled where the objective reads its features from the
+    loop's forward pass (see ``compiling``); an objective that runs the backbone itself (tiles) gets the
+    compiled stages only."""
+    loss_of = compiling.step(evaluate, backbone.compiled and bool(objective.layers))
     latest: dict[str, object] = {}
 
     def closure() -> torch.Tensor:
         optimizer.zero_grad(set_to_none=True)
-        image = param()
-        seen = transform(image) if transform is not None else image
-        feats = backbone(seen, layers) if layers else {}
-        parts = objective.breakdown(seen, feats)
-        loss = torch.stack(list(parts.values())).sum()
+        loss, parts = loss_of(param, objective, backbone, transform)
         loss.backward()
         latest["loss"], latest["parts"] = loss.detach(), {k: v.detach() for k, v in parts.items()}
         return loss

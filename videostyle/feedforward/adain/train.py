@@ -18,6 +18,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
+from ... import compiling
 from ...backbones import Backbone, backbone_spec, load_backbone
 from ...errors import OptionError
 from ...precision import autocast, compute_dtype
@@ -69,7 +70,7 @@ def iter_train_adain(
     encoder = full.to(device).truncated([layer, *style_layers]).configure(dtype, options.compile)
     channels, stride = probe_encoder(encoder, layer)
     decoder = Decoder(channels, stride).to(device)
-    forward = torch.compile(decoder) if options.compile else decoder  # shares the weights; `decoder` is saved
+    forward = compiling.network(decoder, options.compile)  # shares the weights; `decoder` is saved
     trainee = Trainee.begin(decoder, options.lr, ckpt, identity, resume)
 
     pairs = options.temporal_weight > 0

@@ -60,7 +60,7 @@ class ConditionalInstanceNorm(nn.Module):
 
     def forward(self, x: torch.Tensor, style: torch.Tensor) -> torch.Tensor:
         """``style``: (N, S) or (1, S) mixing weights, one row per image (rows sum to 1)."""
-        if takes_half_norm(x):  # fp16/bf16 inference on CUDA: in the half dtype and channels_last, see half_norm
+        if takes_half_norm(x):  # fp16/bf16 on CUDA, inference or training: in the half dtype and channels_last, see half_norm
             return instance_norm_half(x, style, self.weight, self.bias, self.eps)
         if _slow_narrow_layout(x):
             return self(x.contiguous(), style).contiguous(memory_format=torch.channels_last)

@@ -17,6 +17,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
+from ... import compiling
 from ...backbones import Backbone, load_backbone
 from ...errors import OptionError
 from ...media import read_image
@@ -62,7 +63,7 @@ def iter_train(
     full = backbone if backbone is not None else load_backbone(options.backbone, device, options.weights, not options.offline)
     dtype = compute_dtype(options.precision, device, gradients=True)
     loss_fn = PerceptualLoss(full.to(device), images, options, dtype)
-    forward = torch.compile(network) if options.compile else network  # shares the weights; `network` is saved
+    forward = compiling.network(network, options.compile)  # shares the weights; `network` is saved
 
     # Seeded from the step reached, so a resumed run continues deterministically too.
     sampler = CropSampler(sources, options.size, seed=options.seed + trainee.start, pairs=options.temporal_weight > 0)
