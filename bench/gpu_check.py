@@ -74,6 +74,7 @@ class Costs:
     frame_per_mp: float = 0.006  # a feed-forward frame with its decode and encode, per megapixel
     flow_per_mp: float = 0.05  # a DIS flow pair on the CPU, per megapixel
     slower_off_gpu: float = 30.0  # the same work on a CPU (the --device cpu --quick dry run)
+    child_start: float = 6.0  # a batch job's child process: imports, CUDA context, the model file
 
     def steps(self, count: int, mp: float) -> float:
         return count * (self.step + self.step_per_mp * mp)
@@ -108,7 +109,9 @@ def estimates(sizes: Sizes, gpu: bool, costs: Costs = Costs()) -> dict[str, floa
     setup, factor = (costs.setup, 1.0) if gpu else (costs.setup_off_gpu, costs.slower_off_gpu)
     planned = {name: setup + seconds * factor for name, seconds in work.items()}
     planned["stylize_image_compiled"] += costs.compile  # a compiler's time, not the device's
-    return {**planned, "batch_two_jobs": 0.0}
+    # two children's start-up (import, CUDA context) and 4x frames of the video size through the network
+    planned["batch_two_jobs"] = 2 * (costs.setup + costs.child_start) + 2 * 4 * sizes.frames * costs.frame_per_mp * video * factor
+    return planned
 
 
 class Skipped(Exception):
@@ -354,7 +357,31 @@ class Check:
         return out
 
     def batch_two_jobs(self) -> dict[str, object]:
-        raise Skipped("a two-job batch with --gpus 1 is left to the batch-layer rewrite")
+        """Two feed-forward jobs through ``videostyle batch`` (children, as a user runs it): on CUDA with
+        ``--gpus 1``, so both run on the one GPU the worker sees; each job's device is checked."""
+        from videostyle.feedforward.johnson.model_file import ModelInfo, save_model
+        from videostyle.feedforward.johnson.network import NetworkConfig, StyleNetwork
+        from videostyle.jobs import run as run_batch
+
+        torch.manual_seed(0)
+        network = StyleNetwork(NetworkConfig(width=self.sizes.width))
+        model = save_model(network, ModelInfo(network.config, ("check",), "none", {}), self.folder / "batch.safetensors", overwrite=True)
+        source = clip(self.folder / "batch_in.mp4", self.sizes.video, self.sizes.frames * 4)
+        device = "cuda" if self.device.type == "cuda" else "cpu"
+        jobs = "".join(
+            f'[[job]]\ncommand = "stylize"\ninput = "{source}"\noutput = "out{i}.mp4"\nmodel = "{model}"\ndevice = "{device}"\n'
+            + ("stabilize = true\n" if i else "")
+            for i in range(2)
+        )
+        manifest = self.folder / "jobs.toml"
+        manifest.write_text(jobs)
+        start = self.clock()
+        results = run_batch(manifest, self.folder / "batch_out", gpus=1 if device == "cuda" else 0)
+        seconds = self.clock() - start
+        failed = [f"{r.job}: {r.state} {r.error or ''}".strip() for r in results if r.state != "done"]
+        if failed:
+            raise RuntimeError("; ".join(failed))
+        return {"jobs": len(results), "gpus": 1 if device == "cuda" else 0, "s": seconds, "frames": [r.frames for r in results]}
 
 
 FIGURES = (

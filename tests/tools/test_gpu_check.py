@@ -30,7 +30,8 @@ def test_the_quick_cpu_run_writes_one_line_per_figure(tmp_path):
     assert [line["figure"] for line in lines] == list(FIGURES)
     assert all(line["device"] == "cpu" and line["quick"] for line in lines)
     ran = {line["figure"]: line for line in lines if line["ok"]}
-    assert {"stylize_image", "stylize_image_bf16", "ff_trained", "dream_zoom", "tiled_still", "flow_dis_vs_raft"} <= set(ran)
+    assert {"stylize_image", "stylize_image_bf16", "ff_trained", "dream_zoom", "tiled_still", "flow_dis_vs_raft", "batch_two_jobs"} <= set(ran)
+    assert ran["batch_two_jobs"]["jobs"] == 2 and ran["batch_two_jobs"]["frames"] == [8, 8]
     assert all(line["skipped"] for line in lines if line["ok"] is None)
     assert ran["stylize_image"]["ms_per_step"] > 0 and ran["ff_trained"]["fps_stabilize"] > 0
     assert ran["stylize_image_bf16"]["precision"] == "bf16" and ran["stylize_image_bf16"]["ms_per_step"] > 0
