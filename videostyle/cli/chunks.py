@@ -26,8 +26,8 @@ from ..video.options import OutputOptions, SplitOptions
 from ..progress import PROGRESS_ENV, FrameProgress
 from .render import JsonProgress, PlainProgress, ProgressView, RateColumn, stderr
 
-HEAD_ONLY = ("workers", "gpus", "work_dir", "quiet", "chunk", "preroll", "executor", "ray_address")
-"""Options the head keeps to itself; it gives each child --work-dir, --chunk and --preroll."""
+HEAD_ONLY = ("workers", "gpus", "work_dir", "quiet", "chunk", "preroll", "fade", "executor", "ray_address")
+"""Options the head keeps to itself; it gives each child --work-dir, --chunk, --preroll and --fade."""
 
 
 def render_chunked(context: typer.Context, command: str, source: Path, target: Path, output: OutputOptions,
