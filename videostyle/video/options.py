@@ -11,7 +11,7 @@ from ..errors import OptionError
 from ..names import CODEC_NAMES
 from ..spec import Media, Spec, check, option
 
-DEFAULT_PREROLL = 8
+DEFAULT_PREROLL = 16
 """Frames a chunk runs before its first frame (see bench/bench_seams.py for the measured choice)."""
 
 
