@@ -189,7 +189,8 @@ def test_a_head_under_a_batch_says_how_many_chunks_are_done(capsys):
     from videostyle.progress import FrameProgress
 
     view = ChunkedJsonProgress("stylize in.mp4")
-    for event in (ChunksPlanned(((0, 48), (48, None))), FrameProgress(10, 72), ChunkFinished(1, 2.0, 1, None, False),
+    for event in (ChunksPlanned(((0, 48), (48, None))), ChunkProgress(0, 0, 48, 3, 48, 1.0, "w0"), FrameProgress(10, 72),
+                  ChunkProgress(1, 48, None, 5, 24, 1.0, "w1"), ChunkFinished(1, 2.0, 1, None, False),
                   ChunkFinished(0, 2.0, 1, "killed by signal 9", True)):
         view.update(event)
     lines = [json.loads(line) for line in capsys.readouterr().err.splitlines()]

@@ -87,7 +87,7 @@ class ChunkedJsonProgress(JsonProgress):
     def __init__(self, label: str) -> None:
         super().__init__(label)
         self.chunks = [0, 0]
-        self.last: FrameProgress | None = None
+        self.latest: FrameProgress | None = None  # not ``last``: JsonProgress keeps its throttle time there
 
     def _emit(self, **fields: object) -> None:
         super()._emit(**fields, **({"chunks": self.chunks} if "done" in fields else {}))
@@ -97,11 +97,11 @@ class ChunkedJsonProgress(JsonProgress):
             self.chunks = [0, len(event.chunks)]
         elif isinstance(event, ChunkFinished):
             self.chunks[0] += event.error is None
-            if self.last is not None:
-                super().update(self.last)
+            if self.latest is not None:
+                super().update(self.latest)
         else:
             if isinstance(event, FrameProgress) and event.step is None:
-                self.last = event
+                self.latest = event
             super().update(event)
 
 
