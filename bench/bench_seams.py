@@ -1,7 +1,7 @@
 """Seams of a video rendered in chunks, against the preroll K; and 1 vs 2 workers on the same job.
 
     python bench/bench_seams.py [--size 96] [--steps 20] [--prerolls 0,4,8,16,32] [--after 8] [--skip-scaling]
-        [--only-seams | --only-cuts | --only-encoder | --only-scaling]
+        [--only-seams | --only-cuts | --only-encoder | --only-scaling | --only-files]
 
 Seams: for each clip (samples/clip.mp4, and a pan over samples/photo.jpg with a slow zoom, i.e. camera
 motion) and engine (the optimizing engine; builtin:19 with --stabilize), one uninterrupted render of the
@@ -47,6 +47,7 @@ from videostyle.resize import resize
 from videostyle.stylize import StyleOptions, iter_stylize_video
 from videostyle.video import FrameList, OutputOptions, ResumePoint
 from videostyle.video.crossfade import fade_weight
+from videostyle.video.options import DEFAULT_PREROLL
 
 ROOT = Path(__file__).resolve().parents[1]
 CLIP = ROOT / "samples" / "clip.mp4"
@@ -237,6 +238,24 @@ def segment_seams(args: argparse.Namespace, folder: Path) -> Path:
     return target
 
 
+def file_seams(args: argparse.Namespace, folder: Path) -> None:
+    """The written files of the CLI with --workers 1 and 2 (optimizing engine, sample clip, the default preroll
+    and fade): the pair across the chunk boundary (frame 48) and the worst pair of the fade before it, over
+    the median pair around them, and the least sharpness of a faded frame against the 1-worker frame's."""
+    videos, fade = {}, DEFAULT_PREROLL
+    for workers in (1, 2):
+        target = folder / f"files-{workers}.mp4"
+        timed(cli(target, args, "--workers", str(workers), "--work-dir", str(folder / f"files-work{workers}")))
+        with av.open(str(target)) as container:
+            videos[workers] = [frame.to_ndarray(format="rgb24").astype(np.float32) / 255 for frame in container.decode(video=0)]
+    print(f"\nwritten files, chunk boundary 48, fade {48 - fade}-47 ({len(videos[1])} and {len(videos[2])} frames):")
+    for workers, video in videos.items():
+        errors = pair_errors(CLIP, video)
+        inside = statistics.median(errors[47 - fade - 4 : 47 + 4])
+        print(f"{workers} worker(s): seam {errors[47] / inside:.2f}, worst pair of the fade {max(errors[47 - fade : 48]) / inside:.2f}")
+    print(f"least sharpness in the fade: {min(sharpness_of(videos[2][t]) / sharpness_of(videos[1][t]) for t in range(48 - fade, 48)):.2f}")
+
+
 def scaling(args: argparse.Namespace, folder: Path) -> None:
     """--workers 1 vs 2 on the sample clip, and the costs the efficiency model needs."""
     one_s, one_lines = timed(cli(folder / "w1.mp4", args, "--work-dir", str(folder / "work1")))
@@ -260,10 +279,14 @@ def main() -> None:
     parser.add_argument("--only-encoder", action="store_true", help="just the segment keyframe measurement")
     parser.add_argument("--only-seams", action="store_true", help="just the seam table")
     parser.add_argument("--only-scaling", action="store_true", help="just 1 vs 2 workers")
+    parser.add_argument("--only-files", action="store_true", help="just the seam and fade on written files, 1 vs 2 workers")
     args = parser.parse_args()
     torch.manual_seed(0)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
+        if args.only_files:
+            file_seams(args, folder)
+            return
         if args.only_scaling:
             scaling(args, folder)
             return

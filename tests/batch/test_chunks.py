@@ -37,6 +37,7 @@ def test_chunks_are_cut_on_segment_boundaries_one_per_worker():
     assert chunk_argv(["stylize", "-s", "a.png", "--", "in.mp4"], (50, None), Path("w"), 8) == [
         "stylize", "--work-dir", "w", "--chunk", "50:", "--preroll", "8", "-s", "a.png", "--", "in.mp4"
     ]
+    assert chunk_argv(["stylize", "in.mp4"], (0, 50), Path("w"), 0, fade=16)[-3:] == ["--fade", "16", "in.mp4"]
 
 
 def test_a_boundary_moves_to_the_segment_after_a_scene_cut_and_warms_up_from_the_cut():
