@@ -29,7 +29,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from fractions import Fraction
 from pathlib import Path
 
 import av
@@ -119,8 +118,9 @@ def faded(reference: list[np.ndarray], warm: list[np.ndarray], cut: int) -> list
 def seams(args: argparse.Namespace, clips: dict[str, Path]) -> None:
     """Per clip and engine: the seam (pair c-1, c) over the median pair around it inside the chunks, per cut
     and on average; for the optimizing engine, also with the cross-fade (as the head plans it) the seam,
-    the worst pair of the fade window (pairs c-K-1 .. c-1) against the same median of the uninterrupted
-    render, and the least sharpness of a faded frame against the uninterrupted frame's."""
+    the worst pair of the fade window (pairs c-K-1 .. c-1) against the median pair of the uninterrupted
+    render around it (in brackets: the uninterrupted render's worst pair there, which varies by nature
+    too), and the least sharpness of a faded frame against the uninterrupted frame's."""
     prerolls = [int(k) for k in args.prerolls.split(",")]
     print("| clip | engine | K | seam / median inside, per cut (24, 48, 72) | mean | faded: seam | worst pair in fade (1 worker) | least sharpness |")
     print("|---|---|---|---|---|---|---|---|")

@@ -3,14 +3,14 @@
 The optimizing engine's frames carry their texture forward: each warm frame starts from the warped
 previous result and is held to it, so the brush strokes of a long shot sit where the shot's first
 frame put them. A chunk that starts inside a shot warms up from a cold frame and finds strokes of
-its own; no preroll length brings back the others (bench/bench_seams.py: the difference between
-the two renders stays at about 0.075 mean absolute after 32 warm frames, 93 % of it finer than
-8 px; colour and style loss differ little). So the chunk before runs the next chunk's warm-up itself:
-over the last ``fade`` frames a second track starts cold on the same frame the next chunk's warm-up
-starts on, with a prior and flows of its own, and makes the frames that warm-up makes (bit for bit
+its own, and no preroll length brings back the others (bench/bench_seam_cause.py: after 32 warm
+frames the two renders still differ by 0.074 mean absolute, 93 % of it finer than 8 px, while
+colour, sharpness and style loss differ little). So the chunk before runs the next chunk's warm-up
+itself: over its last ``fade`` frames a second track starts cold on the frame where the next
+chunk's warm-up starts, with a prior of its own, and makes the frames that warm-up makes (the same
 on the CPU), and the written frame moves from this chunk's own result to the second track's by
-``(j + 1) / (fade + 1)``. The next chunk's first frame continues the second track, so each pair in
-the window differs by about ``1 / (fade + 1)`` of the difference instead of all of it at once.
+``(j + 1) / (fade + 1)``. The next chunk's first frame continues the second track, so each pair of
+the window takes ``1 / (fade + 1)`` of the difference instead of one pair taking all of it.
 """
 
 from __future__ import annotations
@@ -47,9 +47,8 @@ class CrossFade(FrameWork):
     starts cold at ``start``, the written frame blended from one to the other (see ``fade_weight``).
 
     One frame at a time (``work.batch`` 1). ``first`` is the index of the first frame ``run`` gets (a
-    resumed job's ``frames_done``); the
-    window must not start before it (the second track's state is not saved: the head keeps the
-    window inside the chunk's last segment, where every resume starts earlier).
+    resumed job's ``frames_done``); the window must not start before it (the second track's state is
+    not saved: the head keeps the window inside the chunk's last segment, and resumes start earlier).
     """
 
     def __init__(
