@@ -1,6 +1,7 @@
 """Seams of a video rendered in chunks, against the preroll K; and 1 vs 2 workers on the same job.
 
     python bench/bench_seams.py [--size 96] [--steps 20] [--prerolls 0,4,8,16,32] [--after 8] [--skip-scaling]
+        [--only-seams | --only-cuts | --only-encoder | --only-scaling | --only-files]
 
 Seams: for each clip (samples/clip.mp4, and a pan over samples/photo.jpg with a slow zoom, i.e. camera
 motion) and engine (the optimizing engine; builtin:19 with --stabilize), one uninterrupted render of the
@@ -28,7 +29,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from fractions import Fraction
 from pathlib import Path
 
 import av
@@ -45,6 +45,8 @@ from videostyle.progress import drain
 from videostyle.resize import resize
 from videostyle.stylize import StyleOptions, iter_stylize_video
 from videostyle.video import FrameList, OutputOptions, ResumePoint
+from videostyle.video.crossfade import fade_weight
+from videostyle.video.options import DEFAULT_PREROLL
 
 ROOT = Path(__file__).resolve().parents[1]
 CLIP = ROOT / "samples" / "clip.mp4"
@@ -106,24 +108,54 @@ def seam_ratio(errors: list[float], seam: int) -> float:
     return errors[seam] / statistics.median(e for t, e in enumerate(errors) if t != seam)
 
 
+def faded(reference: list[np.ndarray], warm: list[np.ndarray], cut: int) -> list[np.ndarray]:
+    """The reference's frames before ``cut`` with its last ``len(warm)`` cross-faded into the next chunk's
+    warm-up frames ``warm``, as the chunk before makes them (video.crossfade)."""
+    k = len(warm)
+    return reference[: cut - k] + [a + fade_weight(j, k) * (b - a) for j, (a, b) in enumerate(zip(reference[cut - k : cut], warm))]
+
+
 def seams(args: argparse.Namespace, clips: dict[str, Path]) -> None:
+    """Per clip and engine: the seam (pair c-1, c) over the median pair around it inside the chunks, per cut
+    and on average; for the optimizing engine, also with the cross-fade (as the head plans it) the seam,
+    the worst pair of the fade window (pairs c-K-1 .. c-1) against the median pair of the uninterrupted
+    render around it (in brackets: the uninterrupted render's worst pair there, which varies by nature
+    too), and the least sharpness of a faded frame against the uninterrupted frame's."""
     prerolls = [int(k) for k in args.prerolls.split(",")]
-    print("| clip | engine | K | seam / median inside, per cut (24, 48, 72) | mean |")
-    print("|---|---|---|---|---|")
+    print("| clip | engine | K | seam / median inside, per cut (24, 48, 72) | mean | faded: seam | worst pair in fade (1 worker) | least sharpness |")
+    print("|---|---|---|---|---|---|---|---|")
     for name, clip in clips.items():
         for engine in ("optimization", "stabilize"):
             total = max(CUTS) + args.after
             reference = render(engine, clip, args, total)
             whole = pair_errors(clip, reference)
             ratios = [seam_ratio(whole[c - args.after - 1 : c + args.after - 1], args.after) for c in CUTS]
-            print(f"| {name} | {engine} | 1 worker | {', '.join(f'{r:.2f}' for r in ratios)} | {statistics.mean(ratios):.2f} |", flush=True)
+            print(f"| {name} | {engine} | 1 worker | {', '.join(f'{r:.2f}' for r in ratios)} | {statistics.mean(ratios):.2f} | | | |", flush=True)
             for k in prerolls:
-                ratios = []
+                ratios, fade_seams, worst, softest = [], [], [], []
                 for c in CUTS:
-                    chunk = render(engine, clip, args, c + args.after, start=max(0, c - k))[c - max(0, c - k):]
-                    joined = reference[:c] + chunk
-                    ratios.append(seam_ratio(pair_errors(clip, joined)[c - args.after - 1 :], args.after))
-                print(f"| {name} | {engine} | {k} | {', '.join(f'{r:.2f}' for r in ratios)} | {statistics.mean(ratios):.2f} |", flush=True)
+                    chunk = render(engine, clip, args, c + args.after, start=max(0, c - k))
+                    warm, after = chunk[: c - max(0, c - k)], chunk[c - max(0, c - k) :]
+                    ratios.append(seam_ratio(pair_errors(clip, reference[:c] + after)[c - args.after - 1 :], args.after))
+                    if engine != "optimization" or not k:
+                        continue
+                    errors = pair_errors(clip, faded(reference, warm, c) + after)
+                    fade_seams.append(seam_ratio(errors[c - args.after - 1 :], args.after))
+                    first = c - len(warm)  # the fade's first frame (0 where the preroll reaches the clip's start)
+                    inside = statistics.median(whole[max(0, first - 1 - args.after) : c + args.after - 1])
+                    worst.append((max(errors[max(0, first - 1) : c]) / inside, max(whole[max(0, first - 1) : c]) / inside))
+                    mixed = faded(reference, warm, c)[first:]
+                    softest.append(min(sharpness_of(m) / sharpness_of(r) for m, r in zip(mixed, reference[first:c])))
+                fade = (f"{statistics.mean(fade_seams):.2f} | {statistics.mean(w for w, _ in worst):.2f} "
+                        f"({statistics.mean(o for _, o in worst):.2f}) | {min(softest):.2f}" if fade_seams else " | | ")
+                print(f"| {name} | {engine} | {k} | {', '.join(f'{r:.2f}' for r in ratios)} | {statistics.mean(ratios):.2f} | {fade} |", flush=True)
+
+
+def sharpness_of(rgb: np.ndarray) -> float:
+    """Mean gradient magnitude of the luminance (as bench_drift's sharpness)."""
+    grey = rgb.astype(np.float32) @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
+    dy, dx = np.diff(grey, axis=0)[:, :-1], np.diff(grey, axis=1)[:-1, :]
+    return float(np.sqrt(dx * dx + dy * dy).mean())
 
 
 def cut_seams(args: argparse.Namespace, folder: Path) -> None:
@@ -140,7 +172,16 @@ def cut_seams(args: argparse.Namespace, folder: Path) -> None:
     print(flush=True)
 
 
-X264_VARIANTS = ("mbtree=0", "mbtree=0:ipratio=1.0", "mbtree=0:ipratio=1.0:qcomp=1.0")
+X264_VARIANTS = (
+    "mbtree=0", "mbtree=0:ipratio=1.0", "mbtree=0:ipratio=1.0:qcomp=1.0",
+    "mbtree=0:scenecut=0", "mbtree=0:aq-mode=0", "mbtree=0:qpmin=10", "mbtree=0:ipratio=1.2",
+    "mbtree=0:zones=0,0,q=12", "mbtree=0:zones=0,0,b=2.0", "mbtree=0:qcomp=0.8",
+    "mbtree=0:psy-rd=1,0.15:deblock=-1,-1",  # --tune film
+    "mbtree=0:aq-strength=0.5:deblock=-2,-2:ipratio=1.1:pbratio=1.1:psy-rd=1,0.25:qcomp=0.8:dct-decimate=0",  # --tune grain
+    "mbtree=1", "mbtree=0:keyint=24:min-keyint=24",
+)
+"""x264 settings the segment keyframe was measured with (the --tune rows spell out x264's tune presets:
+a tune is not an x264-params key). Only mbtree=0 is the writer's; the rest are for the table."""
 
 
 def encoder_seams(args: argparse.Namespace, folder: Path) -> None:
@@ -197,6 +238,24 @@ def segment_seams(args: argparse.Namespace, folder: Path) -> Path:
     return target
 
 
+def file_seams(args: argparse.Namespace, folder: Path) -> None:
+    """The written files of the CLI with --workers 1 and 2 (optimizing engine, sample clip, the default preroll
+    and fade): the pair across the chunk boundary (frame 48) and the worst pair of the fade before it, over
+    the median pair around them, and the least sharpness of a faded frame against the 1-worker frame's."""
+    videos, fade = {}, DEFAULT_PREROLL
+    for workers in (1, 2):
+        target = folder / f"files-{workers}.mp4"
+        timed(cli(target, args, "--workers", str(workers), "--work-dir", str(folder / f"files-work{workers}")))
+        with av.open(str(target)) as container:
+            videos[workers] = [frame.to_ndarray(format="rgb24").astype(np.float32) / 255 for frame in container.decode(video=0)]
+    print(f"\nwritten files, chunk boundary 48, fade {48 - fade}-47 ({len(videos[1])} and {len(videos[2])} frames):")
+    for workers, video in videos.items():
+        errors = pair_errors(CLIP, video)
+        inside = statistics.median(errors[47 - fade - 4 : 47 + 4])
+        print(f"{workers} worker(s): seam {errors[47] / inside:.2f}, worst pair of the fade {max(errors[47 - fade : 48]) / inside:.2f}")
+    print(f"least sharpness in the fade: {min(sharpness_of(videos[2][t]) / sharpness_of(videos[1][t]) for t in range(48 - fade, 48)):.2f}")
+
+
 def scaling(args: argparse.Namespace, folder: Path) -> None:
     """--workers 1 vs 2 on the sample clip, and the costs the efficiency model needs."""
     one_s, one_lines = timed(cli(folder / "w1.mp4", args, "--work-dir", str(folder / "work1")))
@@ -218,15 +277,26 @@ def main() -> None:
     parser.add_argument("--skip-scaling", action="store_true")
     parser.add_argument("--only-cuts", action="store_true", help="just the scene-cut measurement")
     parser.add_argument("--only-encoder", action="store_true", help="just the segment keyframe measurement")
+    parser.add_argument("--only-seams", action="store_true", help="just the seam table")
+    parser.add_argument("--only-scaling", action="store_true", help="just 1 vs 2 workers")
+    parser.add_argument("--only-files", action="store_true", help="just the seam and fade on written files, 1 vs 2 workers")
     args = parser.parse_args()
     torch.manual_seed(0)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
+        if args.only_files:
+            file_seams(args, folder)
+            return
+        if args.only_scaling:
+            scaling(args, folder)
+            return
         if args.only_encoder:
             encoder_seams(args, folder)
             return
         if not args.only_cuts:
             seams(args, {"sample": CLIP, "pan": pan_clip(folder / "pan.mp4")})
+        if args.only_seams:
+            return
         cut_seams(args, folder)
         if args.only_cuts:
             return

@@ -37,6 +37,7 @@ def test_chunks_are_cut_on_segment_boundaries_one_per_worker():
     assert chunk_argv(["stylize", "-s", "a.png", "--", "in.mp4"], (50, None), Path("w"), 8) == [
         "stylize", "--work-dir", "w", "--chunk", "50:", "--preroll", "8", "-s", "a.png", "--", "in.mp4"
     ]
+    assert chunk_argv(["stylize", "in.mp4"], (0, 50), Path("w"), 0, fade=16)[-3:] == ["--fade", "16", "in.mp4"]
 
 
 def test_a_boundary_moves_to_the_segment_after_a_scene_cut_and_warms_up_from_the_cut():
@@ -189,7 +190,8 @@ def test_a_head_under_a_batch_says_how_many_chunks_are_done(capsys):
     from videostyle.progress import FrameProgress
 
     view = ChunkedJsonProgress("stylize in.mp4")
-    for event in (ChunksPlanned(((0, 48), (48, None))), FrameProgress(10, 72), ChunkFinished(1, 2.0, 1, None, False),
+    for event in (ChunksPlanned(((0, 48), (48, None))), ChunkProgress(0, 0, 48, 3, 48, 1.0, "w0"), FrameProgress(10, 72),
+                  ChunkProgress(1, 48, None, 5, 24, 1.0, "w1"), ChunkFinished(1, 2.0, 1, None, False),
                   ChunkFinished(0, 2.0, 1, "killed by signal 9", True)):
         view.update(event)
     lines = [json.loads(line) for line in capsys.readouterr().err.splitlines()]

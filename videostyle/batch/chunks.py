@@ -37,7 +37,7 @@ from .runner import Outcome, run_child, terminate_children, unmasked_device
 Chunk = tuple[int, int | None]
 DEFAULT_WORK = ".videostyle-work"
 """Work folder beside the output when the caller names none (it must outlive the head for resume)."""
-CHUNK_OPTION, PREROLL_OPTION, WORK_DIR_OPTION = "--chunk", "--preroll", "--work-dir"
+CHUNK_OPTION, PREROLL_OPTION, WORK_DIR_OPTION, FADE_OPTION = "--chunk", "--preroll", "--work-dir", "--fade"
 
 
 @dataclass(frozen=True)
@@ -100,18 +100,28 @@ def preroll_of(chunk: Chunk, cuts: Sequence[int], per_segment: int, preroll: int
     return preroll if cut is None else chunk[0] - cut
 
 
+def fade_of(chunks: Sequence[Chunk], number: int, cuts: Sequence[int], per_segment: int, preroll: int) -> int:
+    """Frames at the end of chunk ``number`` cross-faded into the next chunk's warm-up (see
+    video.crossfade): its ``preroll`` when the next chunk warms up inside a shot, none before a scene
+    cut (the warm-up from the cut makes the very frames of this chunk) or after the last chunk.
+    At most a segment, so that every resume of the chunk starts before the fade."""
+    if number + 1 >= len(chunks) or _cut_before(chunks[number + 1][0], cuts, per_segment) is not None:
+        return 0
+    return min(preroll, per_segment)
+
+
 def _cut_before(frame: int, cuts: Sequence[int], per_segment: int) -> int | None:
     """The last scene cut in ``(frame - per_segment, frame]``, if any."""
     return max((c for c in cuts if frame - per_segment < c <= frame), default=None)
 
 
-def chunk_argv(argv: Sequence[str], chunk: Chunk, root: Path, preroll: int, masked: bool = False) -> list[str]:
+def chunk_argv(argv: Sequence[str], chunk: Chunk, root: Path, preroll: int, masked: bool = False, fade: int = 0) -> list[str]:
     """The job's ``argv`` (command first) with the chunk's options, before any positional argument;
     ``masked``: the child sees only its worker's GPU (see runner.unmasked_device)."""
     command, *rest = unmasked_device(argv) if masked else argv
     first, end = chunk
     extra = [WORK_DIR_OPTION, str(root), CHUNK_OPTION, f"{first}:{'' if end is None else end}", PREROLL_OPTION, str(preroll)]
-    return [command, *extra, *rest]
+    return [command, *extra, *([FADE_OPTION, str(fade)] if fade else []), *rest]
 
 
 def iter_render_chunks(
@@ -148,6 +158,7 @@ def iter_render_chunks(
     cuts = scene_cuts(read_frames(source, output.start, output.duration)) if max(workers, len(gpus)) > 1 else []
     chunks = plan_chunks(job.frames_done, total, job.per_segment, max(workers, len(gpus)), cuts)
     prerolls = [preroll_of(chunk, cuts, job.per_segment, output.preroll) for chunk in chunks]
+    fades = [fade_of(chunks, number, cuts, job.per_segment, output.preroll) for number in range(len(chunks))]
     _remove_stale(job, chunks)
     with job:
         yield ChunksPlanned(tuple(chunks))
@@ -159,7 +170,7 @@ def iter_render_chunks(
             tasks = RayChunks(ray_address)
             run, stop, gpus = tasks, tasks.cancel, ()  # Ray grants the GPUs
         masked = bool(gpus) or executor == "ray"  # each child sees its own GPU only, as cuda:0
-        yield from _run_pool(argv, chunks, root, prerolls, job, total, gpus or [""] * workers, retries, partial(run, program=program), stop, masked)
+        yield from _run_pool(argv, chunks, root, prerolls, fades, job, total, gpus or [""] * workers, retries, partial(run, program=program), stop, masked)
         for chunk in chunks:
             job.adopt(chunk_writer(target, replace(output, chunk=chunk), info, source))
     if root.name == DEFAULT_WORK:  # the folder this function made: gone once empty
@@ -181,6 +192,7 @@ def _run_pool(
     chunks: list[Chunk],
     root: Path,
     prerolls: list[int],
+    fades: list[int],
     job: SegmentedVideoWriter,
     total: int | None,
     slots: Sequence[str],
@@ -217,7 +229,7 @@ def _run_pool(
                 ChunkProgress(number, first, end, max(0, done - first), _span(first, end, total), fps, worker)
             )
             outcome = run(
-                chunk_argv(argv, chunks[number], root, prerolls[number], masked), Path.cwd(), log,
+                chunk_argv(argv, chunks[number], root, prerolls[number], masked, fades[number]), Path.cwd(), log,
                 {"CUDA_VISIBLE_DEVICES": gpu} if gpu else None, report,
             )
             retry = not outcome.ok and outcome.transient and attempt <= retries
@@ -268,4 +280,4 @@ def _span(first: int, end: int | None, total: int | None) -> int | None:
     return None if total is None else max(0, total - first)
 
 
-__all__ = ["ChunkFinished", "ChunkProgress", "ChunksPlanned", "iter_render_chunks", "plan_chunks", "preroll_of"]
+__all__ = ["ChunkFinished", "ChunkProgress", "ChunksPlanned", "fade_of", "iter_render_chunks", "plan_chunks", "preroll_of"]

@@ -26,8 +26,8 @@ from ..video.options import OutputOptions, SplitOptions
 from ..progress import PROGRESS_ENV, FrameProgress
 from .render import JsonProgress, PlainProgress, ProgressView, RateColumn, stderr
 
-HEAD_ONLY = ("workers", "gpus", "work_dir", "quiet", "chunk", "preroll", "executor", "ray_address")
-"""Options the head keeps to itself; it gives each child --work-dir, --chunk and --preroll."""
+HEAD_ONLY = ("workers", "gpus", "work_dir", "quiet", "chunk", "preroll", "fade", "executor", "ray_address")
+"""Options the head keeps to itself; it gives each child --work-dir, --chunk, --preroll and --fade."""
 
 
 def render_chunked(context: typer.Context, command: str, source: Path, target: Path, output: OutputOptions,
@@ -87,7 +87,7 @@ class ChunkedJsonProgress(JsonProgress):
     def __init__(self, label: str) -> None:
         super().__init__(label)
         self.chunks = [0, 0]
-        self.last: FrameProgress | None = None
+        self.latest: FrameProgress | None = None  # not ``last``: JsonProgress keeps its throttle time there
 
     def _emit(self, **fields: object) -> None:
         super()._emit(**fields, **({"chunks": self.chunks} if "done" in fields else {}))
@@ -97,11 +97,11 @@ class ChunkedJsonProgress(JsonProgress):
             self.chunks = [0, len(event.chunks)]
         elif isinstance(event, ChunkFinished):
             self.chunks[0] += event.error is None
-            if self.last is not None:
-                super().update(self.last)
+            if self.latest is not None:
+                super().update(self.latest)
         else:
             if isinstance(event, FrameProgress) and event.step is None:
-                self.last = event
+                self.latest = event
             super().update(event)
 
 

@@ -38,8 +38,11 @@ from ..video import (
     open_video,
     video_identity,
 )
+from ..video.crossfade import fade_window
+from ..video.driver import FrameWork
 from ..video.backdrop import BackgroundOptions, iter_over_backdrop, with_base
 from ..video.still_job import open_still, write_still_result
+from .fade import SharedFlows, fade_into_next
 from .inits import INIT_STARTS
 from .multipass import iter_multipass
 from .options import StyleOptions
@@ -167,8 +170,14 @@ def iter_stylize_video(
     else:
         ahead = flows_ahead(temporal, device) if temporal.temporal and prior is None else None
         transition = StyleTransition(stylizer, timeline)
-        level = StyleLevel(prior or make_prior(options, temporal, device, ahead, transition))
-        work = StylizeWork(stylizer, job.size, temporal, level=level, ahead=ahead)
+        first = resume.frames_done if resume else 0
+        window = fade_window(output.chunk, output.fade, first) if ahead is not None else None
+        shared = SharedFlows(ahead) if ahead is not None and window is not None else None
+        level = StyleLevel(prior or make_prior(options, temporal, device, shared or ahead, transition))
+        own = StylizeWork(stylizer, job.size, temporal, level=level, ahead=ahead)
+        work: FrameWork = own
+        if shared is not None and window is not None:  # a chunk fading into the next one's warm-up
+            work = fade_into_next(own, make_prior(options, temporal, device, shared.follower(), transition), window, first)
         frames, total = job.frames(), job.total
         if timeline.keyed or offsets is not None:
             frames, work = numbered(frames), Steered(work, style_steer(stylizer, timeline, offsets, transition), job.total, float(job.info.fps))

@@ -11,7 +11,7 @@ from ..errors import OptionError
 from ..names import CODEC_NAMES
 from ..spec import Media, Spec, check, option
 
-DEFAULT_PREROLL = 8
+DEFAULT_PREROLL = 16
 """Frames a chunk runs before its first frame (see bench/bench_seams.py for the measured choice)."""
 
 
@@ -54,7 +54,8 @@ class OutputOptions:
 
     ``chunk`` = (first, end) renders only frames [first, end) of the job (end None: to the last frame)
     into the work folder, for a head process to join (see batch.chunks); ``preroll`` frames before
-    ``first`` are computed, not written, to build the temporal state the chunk starts from.
+    ``first`` are computed, not written, to build the temporal state the chunk starts from; ``fade``
+    > 0 cross-fades the chunk's last frames into the next chunk's warm-up (see video.crossfade).
 
     Image sequences (see media.sequences): ``fps`` is an input sequence's frame rate (default 24);
     ``start_number`` the first frame number read from an input sequence, or given to an output
@@ -83,6 +84,10 @@ class OutputOptions:
     preroll: int = option(
         DEFAULT_PREROLL, "Video, --workers: frames run before each chunk to build its temporal state, then dropped.",
         lo=0, hi=10_000, media="video-out",
+    )
+    fade: int = option(
+        0, "Video, --chunk: cross-fade the last N frames into the next chunk's warm-up (the head sets it).",
+        lo=0, hi=10_000, hidden=True, media="video-out",
     )
     fps: Fraction | None = option(None, spec=FPS)
     start_number: int | None = option(

@@ -95,7 +95,8 @@ def video_identity(kind: str, source: str | os.PathLike, output: OutputOptions, 
     shape the frames, and the content of ``source``, the mask and ``files`` (style images, models,
     guides). A sequence counts by every frame file it reads, so a frame changed, added or removed
     between two runs makes them different jobs."""
-    shape = replace(output, overwrite=False, work_dir=None, chunk=None, preroll=output.preroll if output.chunk else 0)
+    shape = replace(output, overwrite=False, work_dir=None, chunk=None, preroll=output.preroll if output.chunk else 0,
+                    fade=output.fade if output.chunk else 0)
     mask = output.mask if output.mask is not None and str(output.mask) != ALPHA else None
     read = [*_files_of(source, output.start_number), *(_files_of(mask, None) if mask is not None else [])]
     read += _files_of(output.backdrop, None) if output.backdrop is not None else []
