@@ -53,8 +53,8 @@ class StyleOptions:
     )
     color_init: bool = option(True, "Start from the content recolored to the style's palette (stills, first frame).")
     palette: str = option(
-        "tones", "How --color-init recolors: tones (keeps the content's light and dark order) or linear "
-        "(RGB mean and covariance, the old start).", choices=PALETTE_NAMES,
+        "mixed", "How --color-init recolors: tones (keeps the content's light and dark order), linear "
+        "(RGB mean and covariance, the old start) or mixed (half each: the subject and the texture).", choices=PALETTE_NAMES,
     )
     parameterization: str = option("pyramid", "What the optimizer moves.", choices=PARAMETERIZATIONS, cli=False)
     tile: int = option(
