@@ -50,5 +50,5 @@ def test_the_choice_tuples_are_the_registries_names_with_their_old_values():
     assert PARAMETERIZATIONS == PARAMETERIZATION_FACTORIES.names() == ("pyramid", "pixels")
     assert TV_OPERATORS == TV_GRADIENTS.names() == ("naive", "sobel", "sobel_squish")
     assert PICTURE_PARAMS.names() == ("pixels", "fourier")
-    assert tuple(PALETTES) == ("tones", "linear")
+    assert tuple(PALETTES) == ("mixed", "tones", "linear")
     assert tuple(BACKBONES) == ("efficientnet-lite0", "vgg19", "vgg16")

@@ -16,7 +16,7 @@ PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 GRADIENT_PRECISIONS = ("auto", "fp32", "bf16")
 OPTIMIZER_NAMES = ("adam", "lbfgs", "normalized", "sgd", "rmsprop")
 STYLE_LOSS_NAMES = ("gram", "meancov", "smoothed", "sliced")
-PALETTE_NAMES = ("tones", "linear")
+PALETTE_NAMES = ("mixed", "tones", "linear")
 INITS = ("warped", "content", "noise", "previous")
 """warped: a video frame starts from the previous result warped by optical flow (the first frame, and
 images, from the content); previous: from the previous result as is; content, noise: every frame afresh."""

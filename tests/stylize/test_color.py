@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from videostyle.color import PALETTES, carry_moments, match_color, match_tones, rgb_to_yiq
+from videostyle.color import PALETTES, carry_moments, match_color, match_mixed, match_tones, rgb_to_yiq
 
 
 def _luma(image: torch.Tensor) -> torch.Tensor:
@@ -57,8 +57,17 @@ def test_tones_blend_several_styles_by_weight(photo, painting, stripes):
     assert torch.allclose(only, match_tones(photo, [painting]), atol=1e-5)
 
 
-def test_palettes_registry_names_both_transfers():
-    assert PALETTES == {"tones": match_tones, "linear": match_color}
+def test_mixed_is_half_tones_half_linear_and_keeps_a_pale_subject(pale_subject, painting):
+    out = match_mixed(pale_subject, [painting])
+    assert torch.allclose(out, (match_tones(pale_subject, [painting]) + match_color(pale_subject, [painting])) / 2, atol=1e-6)
+    y, x = torch.meshgrid(torch.arange(48), torch.arange(64), indexing="ij")
+    disc = (x - 32) ** 2 + (y - 24) ** 2 < 10**2
+    luma = rgb_to_yiq(out)[0, 0]
+    assert luma[disc].mean() - luma[~disc].mean() > 0.15  # half the tones' 0.3; the linear start alone gave 0.05
+
+
+def test_palettes_registry_names_the_transfers():
+    assert PALETTES == {"mixed": match_mixed, "tones": match_tones, "linear": match_color}
 
 
 def test_carry_moments_gives_the_targets_mean_and_spread_with_the_images_layout(photo, painting):

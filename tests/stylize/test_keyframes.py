@@ -52,8 +52,10 @@ def test_with_temporal_coherence_a_keyframed_clip_follows_its_keys(moving_clip, 
     shares = [0.0, 0.104, 0.352, 0.648, 0.896, 1.0, 1.0, 1.0]  # B's share of the blend, eased from frame 0 to 5
     assert towards_b[0] < 0.05 and towards_b[-1] > 0.8
     assert all(x < y for x, y in zip(towards_b[:5], towards_b[1:5]))
-    # no lag: each frame's look is where its keys put it (without carrying the prior: 0.04 of the way at frame 7, 0.87 with)
-    assert max(abs(t - s) for t, s in zip(towards_b, shares)) < 0.15
+    # no lag: each frame's look is where its keys put it (without carrying the prior: 0.04 of the way at frame 7, 0.87 with).
+    # The default mixed palette (issue 25) carries these two-color styles a little less exactly than tones did:
+    # worst frame 0.19 off its share (frame 1 ahead, 0.29 for 0.10; frames 5-7 at 0.82-0.83), tones 0.15.
+    assert max(abs(t - s) for t, s in zip(towards_b, shares)) < 0.2
 
 
 def test_a_keyframed_clip_starts_as_style_a_and_ends_as_style_b(moving_clip, tmp_path, two_styles):
