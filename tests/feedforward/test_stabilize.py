@@ -122,3 +122,10 @@ def test_resize_flow_scales_the_vectors():
     bigger = resize_flow(flow, (30, 40))
     assert bigger.shape == (1, 2, 30, 40)
     torch.testing.assert_close(bigger[0, :, 5, 5], torch.tensor([4.0, -3.0]))
+
+
+def test_the_flow_thread_keeps_to_one_intra_op_thread_and_leaves_the_callers_alone():
+    torch.set_num_threads(2)  # the conftest's fixture puts it back
+    with FlowPlanner(FlowOptions(), (32, 32), torch.device("cpu")) as planner:
+        assert planner.pool.submit(torch.get_num_threads).result() == 1
+    assert torch.get_num_threads() == 2
