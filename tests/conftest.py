@@ -13,6 +13,40 @@ import numpy as np
 import pytest
 import torch
 
+OWN_PROCESS = "VIDEOSTYLE_TEST_OWN_PROCESS"
+"""Set in the child pytest that runs one ``own_process`` test."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "own_process: run this test in a fresh pytest process (Ray's native threads outlive ray.shutdown "
+        "and crashed later tests of the same process: a segfault or an abort, now and then)",
+    )
+
+
+def in_own_process() -> bool:
+    """Whether this process is the child running one ``own_process`` test (fixtures that start Ray ask)."""
+    return os.environ.get(OWN_PROCESS) == "1"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """An ``own_process`` test is run by a child pytest; here it passes when the child passes."""
+    if pyfuncitem.get_closest_marker("own_process") is None or in_own_process():
+        return None
+    import subprocess
+    import sys
+
+    root = pyfuncitem.config.rootpath
+    child = subprocess.run(
+        [sys.executable, "-m", "pytest", pyfuncitem.nodeid, "-q", "-p", "no:cacheprovider"],
+        cwd=root, env={**os.environ, OWN_PROCESS: "1"}, capture_output=True, text=True, timeout=900,
+    )
+    assert child.returncode == 0, f"{pyfuncitem.nodeid} in its own process:\n{child.stdout[-4000:]}\n{child.stderr[-2000:]}"
+    return True
+
+
 @pytest.fixture(autouse=True, scope="session")
 def own_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Converted weights go to a folder of this run, not the user's cache (children inherit it)."""

@@ -166,6 +166,7 @@ def test_a_dream_video_in_two_chunks_has_the_timing_and_audio_of_one(tmp_path, f
     assert streams(tmp_path / "two.mp4") == streams(tmp_path / "one.mp4")
 
 
+@pytest.mark.own_process  # Ray's threads outlive ray.shutdown: not in the suite's own process
 def test_ray_chunks_report_progress_live_and_join_like_local_ones(tmp_path, files, env):
     ray = pytest.importorskip("ray")
     source = make_clip(tmp_path / "in.mp4", frames=48, fps=FPS)

@@ -7,11 +7,17 @@ from videostyle.jobs import run
 
 from .conftest import FAKE, calls
 
+from ..conftest import in_own_process
+
 ray = pytest.importorskip("ray")
+pytestmark = pytest.mark.own_process  # each test in a fresh process: Ray's threads outlive ray.shutdown
 
 
 @pytest.fixture(scope="module")
 def local_ray():
+    if not in_own_process():  # the parent only hands the test to its child
+        yield
+        return
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     yield
     ray.shutdown()
