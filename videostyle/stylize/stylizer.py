@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Generator, Sequence
 from dataclasses import replace
+from functools import partial
 
 import torch
 
@@ -22,7 +23,7 @@ from ..optim import ResultCarry, Step, coarse_to_fine, decay, make_optimizer, op
 from ..optim.params import ImageParam
 from ..precision import compute_dtype
 from ..resize import resize, resize_long_side
-from ..color import PALETTES, join_chroma, luminance, match_luminance
+from ..color import PALETTES, join_chroma, luminance, match_luminance, match_mixed
 from .inits import INIT_STARTS
 from .options import StyleOptions
 from .parameterizations import PARAMETERIZATION_FACTORIES
@@ -152,7 +153,9 @@ class Stylizer:
         to carry a warm start from one blend to the next (see steering.StyleTransition)."""
         if not self.options.color_init or self.options.preserve_color:
             return None
-        return torch.lerp(content, PALETTES[self.options.palette](content, self.styles, blend), self.options.palette_share)
+        opts = self.options
+        match = partial(match_mixed, tone_share=opts.tone_share) if opts.palette == "mixed" else PALETTES[opts.palette]
+        return torch.lerp(content, match(content, self.styles, blend), opts.palette_share)
 
     def parameterize(self, start: torch.Tensor, rate: torch.Tensor | None) -> ImageParam:
         """Pyramid offsets (no speckle) or plain pixels; ``rate`` (warm video frames) scales each pixel's steps.
