@@ -117,7 +117,8 @@ class StyleOptions:
         bench/bench_flicker.py at 128 px: E_warp 4.3x the input's with the term at 3000 against 3.0x
         before it). Held ``1 + structure_weight / STRUCTURE_HOLD`` times as firmly (3.3x at 3000) it is
         2.6x. Weighting the term by the flow's unreliability, taking its target from the warped previous
-        result, or applying it to first frames only all stayed at 3.8-3.9x.
+        result, or applying it to first frames only all stayed at 3.8-3.9x. (With this hold, first frames
+        only is the default: 2.65x, and later frames no longer soften; see temporal.WARM_STRUCTURE.)
         """
         return self.dial * (1 + self.structure_weight / STRUCTURE_HOLD)
 

@@ -32,6 +32,13 @@ from .inits import INIT_STARTS
 from .stylizer import Stylizer
 from .temporal_options import TemporalOptions
 
+WARM_STRUCTURE = 0.0
+"""The luminance-structure term's share on warm frames (those started from the warped previous result):
+none. They inherit the first frame's structure through the warp, and the term on every frame softened the
+later ones: bench/bench_drift.py (128 px, 24 frames, The Shipwreck) sharpness of frame 23 vs 0 0.86x at
+1 (0.0761), 0.89x at 0.1, 0.93x at 0 (before the term: 0.90x). bench/bench_subject.py's edges stay above
+builtin:arbitrary --stabilize on every clip (white horse 0.814 -> 0.749 against 0.643)."""
+
 
 def long_term_offsets(count: int) -> tuple[int, ...]:
     """How far back each of ``count`` remembered frames lies: 1, 2, 4, 8, ... (closest first)."""
@@ -307,7 +314,8 @@ class StylizeWork(OneFrame):
         self, content: torch.Tensor, init: torch.Tensor | None, start: FrameStart, steps: int | None = None
     ) -> Generator[object, None, tuple[torch.Tensor, float]]:
         """The stylizer's run from ``init``; returns the image and the style loss at its last step."""
-        run = self.stylizer.run(content, init, start.extra, steps=steps, rate=start.rate)
+        structure = 1.0 if start.init is None else WARM_STRUCTURE
+        run = self.stylizer.run(content, init, start.extra, steps=steps, rate=start.rate, structure=structure)
         last: Step | None = None
         while True:
             try:
