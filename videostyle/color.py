@@ -174,7 +174,9 @@ bench/bench_subject.py (192 px, 40 iterations, The Shipwreck): texture distance 
 1 (pure tones), 0.0261 at 0.75, 0.0251 at 0.5 (the linear start: 0.0235), its edges 0.78-0.82 throughout."""
 
 
-def match_mixed(content: torch.Tensor, styles: Sequence[torch.Tensor], weights: Sequence[float] | None = None) -> torch.Tensor:
+def match_mixed(
+    content: torch.Tensor, styles: Sequence[torch.Tensor], weights: Sequence[float] | None = None, tone_share: float = TONE_SHARE
+) -> torch.Tensor:
     """Half ``match_tones``, half ``match_color``: the subject's light-dark order, and the content's texture.
 
     The tone match keeps a pale subject on a pale ground, but where the style's luminance histogram is
@@ -182,9 +184,10 @@ def match_mixed(content: torch.Tensor, styles: Sequence[torch.Tensor], weights: 
     strong, regular contrast of its own, which the style loss then has to paint over: the result's
     texture ended further from the painting's than from the linear start (issue 25, the cat clip +21 %).
     Half of each keeps enough luminance order for the structure term to hold the subject, and the
-    linear half's even contrast lets the painting's strokes in.
+    linear half's even contrast lets the painting's strokes in. ``tone_share`` other than ``TONE_SHARE``:
+    a style strength above 1 (``StyleOptions.tone_share``) goes further towards the painting's colors.
     """
-    return torch.lerp(match_color(content, styles, weights), match_tones(content, styles, weights), TONE_SHARE)
+    return torch.lerp(match_color(content, styles, weights), match_tones(content, styles, weights), tone_share)
 
 
 Palette = Callable[[torch.Tensor, Sequence[torch.Tensor], Sequence[float] | None], torch.Tensor]

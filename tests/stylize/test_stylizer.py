@@ -9,7 +9,7 @@ from videostyle.stylize import StyleOptions, Stylizer
 from videostyle.optim import RatedPixelImage
 from videostyle.optim.pyramid import PyramidImage
 from videostyle.stylize.stylizer import scale_pyramid
-from videostyle.color import join_chroma, luminance, rgb_to_yiq, yiq_to_rgb
+from videostyle.color import TONE_SHARE, join_chroma, luminance, match_mixed, match_tones, rgb_to_yiq, yiq_to_rgb
 from videostyle.progress import drain
 from videostyle.objectives.structure import LumaStructure
 
@@ -165,6 +165,14 @@ def test_color_init_starts_in_the_styles_palette_unless_colors_are_kept(photo, s
     assert (photo.mean((2, 3)) - stripes.mean((2, 3))).abs().max() > 0.2
     kept = Stylizer([stripes], StyleOptions(preserve_color=True), cpu, backbone=lite0).initial(photo)
     assert torch.equal(kept, photo)
+
+
+def test_the_dial_above_1_starts_from_more_of_the_paintings_tones(photo, stripes, lite0):
+    cpu = torch.device("cpu")
+    start = {s: Stylizer([stripes], StyleOptions(style_strength=s), cpu, backbone=lite0).initial(photo) for s in (None, 1.0, 1.5)}
+    assert torch.equal(start[None], start[1.0]) and torch.equal(start[None], match_mixed(photo, [stripes]))
+    assert torch.allclose(start[1.5], match_tones(photo, [stripes]))
+    assert [StyleOptions(style_strength=s).tone_share for s in (0.25, 1.0, 1.25, 1.5)] == [TONE_SHARE, TONE_SHARE, 0.75, 1.0]
 
 
 @pytest.mark.parametrize(("optimizer", "rates"), [("adam", [0.02, 0.01]), ("lbfgs", [1.0, 1.0])])

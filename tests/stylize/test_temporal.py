@@ -23,7 +23,7 @@ from videostyle.stylize import (
 from videostyle.stylize.run import make_prior
 from videostyle.stylize.stylizer import Stylizer
 from videostyle.video import FrameList, FrameStart, ResumePoint
-from videostyle.stylize.temporal import StyleLevel, StylizeWork, closest_first, long_term_offsets
+from videostyle.stylize.temporal import WARM_STRUCTURE, StyleLevel, StylizeWork, closest_first, long_term_offsets
 
 H, W = 48, 64
 STEP = (2, 1)  # pan: frame t(y, x) = frame t-1(y + 1, x + 2)
@@ -354,3 +354,19 @@ def test_flow_planned_ahead_gives_the_same_video_as_flow_on_demand(moving_clip, 
         ))
         outputs.append([f.rgb for f in sink.frames])
     assert len(outputs[0]) == 5 and all(np.array_equal(a, b) for a, b in zip(*outputs, strict=True))
+
+
+def test_only_a_first_frame_is_held_to_the_contents_structure(stripes):
+    """Issue 25: warm frames inherit the structure through the warp; the term on every frame softened later
+    frames. Under a faint style they keep it: it holds the subject against the content's own texture."""
+    stylizer = Stylizer([stripes], StyleOptions(steps=2), torch.device("cpu"))
+    seen: list[float] = []
+    real = stylizer.objective
+    stylizer.objective = lambda content, structure=1.0: seen.append(structure) or real(content, structure)  # type: ignore[method-assign]
+    work = StylizeWork(stylizer, (48, 64), TemporalOptions(temporal=False))
+    content = torch.rand(1, 3, 48, 64)
+    drain(work.optimize(content, None, FrameStart(None)))
+    drain(work.optimize(content, content, FrameStart(content)))
+    assert seen == [1.0, WARM_STRUCTURE] and WARM_STRUCTURE == 0
+    faint = Stylizer([stripes], StyleOptions(style_strength=0.5), torch.device("cpu"))
+    assert StylizeWork(faint, (48, 64), TemporalOptions()).warm_structure == pytest.approx(0.99)

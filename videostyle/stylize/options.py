@@ -117,7 +117,8 @@ class StyleOptions:
         bench/bench_flicker.py at 128 px: E_warp 4.3x the input's with the term at 3000 against 3.0x
         before it). Held ``1 + structure_weight / STRUCTURE_HOLD`` times as firmly (3.3x at 3000) it is
         2.6x. Weighting the term by the flow's unreliability, taking its target from the warped previous
-        result, or applying it to first frames only all stayed at 3.8-3.9x.
+        result, or applying it to first frames only all stayed at 3.8-3.9x. (With this hold, first frames
+        only is the default: 2.65x, and later frames no longer soften; see temporal.WARM_STRUCTURE.)
         """
         return self.dial * (1 + self.structure_weight / STRUCTURE_HOLD)
 
@@ -126,6 +127,19 @@ class StyleOptions:
         """How far the color-transferred start goes towards the style's palette: all the way by default,
         and with ``style_strength`` below 1 proportionally less, so a faint style keeps the content's colors."""
         return 1.0 if self.style_strength is None else min(1.0, self.style_strength)
+
+    @property
+    def tone_share(self) -> float:
+        """The tone match's share of the ``mixed`` palette: ``color.TONE_SHARE`` up to strength 1, then rising
+        to all tones at 1.5, so the dial above 1 moves the colors further towards the painting's.
+
+        The start is the full palette from strength 1 up, and the style term alone did not move the colors
+        further (issue 25, bench/bench_subject.py, The Shipwreck: color distance 1 -> 1.5 on the white horse
+        0.065 -> 0.067, the cat 0.054 -> 0.054); the tone match's colors are the painting's own."""
+        from ..color import TONE_SHARE
+
+        above = 0.0 if self.style_strength is None else max(0.0, self.style_strength - 1) / 0.5
+        return TONE_SHARE + (1 - TONE_SHARE) * above
 
     @property
     def learning_rate(self) -> float:

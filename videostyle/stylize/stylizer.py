@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Generator, Sequence
 from dataclasses import replace
+from functools import partial
 
 import torch
 
@@ -22,7 +23,7 @@ from ..optim import ResultCarry, Step, coarse_to_fine, decay, make_optimizer, op
 from ..optim.params import ImageParam
 from ..precision import compute_dtype
 from ..resize import resize, resize_long_side
-from ..color import PALETTES, join_chroma, luminance, match_luminance
+from ..color import PALETTES, join_chroma, luminance, match_luminance, match_mixed
 from .inits import INIT_STARTS
 from .options import StyleOptions
 from .parameterizations import PARAMETERIZATION_FACTORIES
@@ -113,8 +114,9 @@ class Stylizer:
             self.options = replace(self.options, style_strength=strength)
 
     @torch.no_grad()
-    def objective(self, content: torch.Tensor) -> Objective:
-        """content + style + TV (+ chroma TV against colored speckle), each with its weight, for this content image.
+    def objective(self, content: torch.Tensor, structure: float = 1.0) -> Objective:
+        """content + style + TV (+ chroma TV against colored speckle), each with its weight, for this content image;
+        ``structure`` scales the luminance-structure term's weight (a warm video frame's: see temporal).
 
         An image larger than ``tile`` gets its content and style terms from tiles, with the style
         statistics pooled over the whole image (``TiledStyleTransfer``).
@@ -132,9 +134,9 @@ class Stylizer:
             content_loss = Sum([ContentLoss(layer, feats[layer]) * (1 / n) for layer in self.content_layers])
             terms = content_loss * opts.content_weight + style * style_weight
         terms = terms + TotalVariation() * tv_weight
-        if opts.structure_weight:
+        if opts.structure_weight and structure:
             blur = max(1.0, max(content.shape[-2:]) / STRUCTURE_SCALE)
-            terms = terms + LumaStructure(content, blur, STRUCTURE_WINDOW * blur) * opts.structure_weight
+            terms = terms + LumaStructure(content, blur, STRUCTURE_WINDOW * blur) * (opts.structure_weight * structure)
         return terms + ChromaTV() * chroma_weight if chroma_weight and not opts.preserve_color else terms
 
     def initial(self, content: torch.Tensor) -> torch.Tensor:
@@ -152,7 +154,9 @@ class Stylizer:
         to carry a warm start from one blend to the next (see steering.StyleTransition)."""
         if not self.options.color_init or self.options.preserve_color:
             return None
-        return torch.lerp(content, PALETTES[self.options.palette](content, self.styles, blend), self.options.palette_share)
+        opts = self.options
+        match = partial(match_mixed, tone_share=opts.tone_share) if opts.palette == "mixed" else PALETTES[opts.palette]
+        return torch.lerp(content, match(content, self.styles, blend), opts.palette_share)
 
     def parameterize(self, start: torch.Tensor, rate: torch.Tensor | None) -> ImageParam:
         """Pyramid offsets (no speckle) or plain pixels; ``rate`` (warm video frames) scales each pixel's steps.
@@ -170,6 +174,7 @@ class Stylizer:
         steps: int | None = None,
         lr: float | None = None,
         rate: torch.Tensor | None = None,
+        structure: float = 1.0,
     ) -> Generator[Step, None, torch.Tensor]:
         """Stylize ``content`` (1,3,H,W in [0,1] on the device); yields loop steps, returns the image.
 
@@ -177,7 +182,8 @@ class Stylizer:
         upsampled result of the previous one, with Adam at ``REFINE_RATE`` times its step size.
         ``extra`` terms (temporal losses) apply at full size only.
         ``steps`` and ``lr`` override the options' for this image; ``rate`` (1,1,H,W) in (0,1] scales
-        each pixel's steps (a warm-started video frame moves its reliably warped pixels slowly).
+        each pixel's steps (a warm-started video frame moves its reliably warped pixels slowly);
+        ``structure`` scales the structure term's weight for this image.
         """
         opts = self.options
         steps = steps or opts.steps
@@ -191,7 +197,7 @@ class Stylizer:
 
         def at_scale(previous: torch.Tensor | None, k: int, size: tuple[int, int]) -> Generator[Step, None, torch.Tensor]:
             assert previous is not None
-            objective = self.objective(resize(content, size))
+            objective = self.objective(resize(content, size), structure)
             if extra is not None and size == sizes[-1]:
                 objective = objective + extra
             start = resize(previous, size)

@@ -32,6 +32,13 @@ from .inits import INIT_STARTS
 from .stylizer import Stylizer
 from .temporal_options import TemporalOptions
 
+WARM_STRUCTURE = 0.0
+"""The luminance-structure term's share on warm frames (those started from the warped previous result):
+none. They inherit the first frame's structure through the warp, and the term on every frame softened the
+later ones: bench/bench_drift.py (128 px, 24 frames, The Shipwreck) sharpness of frame 23 vs 0 0.86x at
+1 (0.0761), 0.89x at 0.1, 0.93x at 0 (before the term: 0.90x). bench/bench_subject.py's edges stay above
+builtin:arbitrary --stabilize on every clip (white horse 0.814 -> 0.749 against 0.643)."""
+
 
 def long_term_offsets(count: int) -> tuple[int, ...]:
     """How far back each of ``count`` remembered frames lies: 1, 2, 4, 8, ... (closest first)."""
@@ -303,11 +310,22 @@ class StylizeWork(OneFrame):
         """
         return self.STYLE_TOLERANCE * min(1.0, self.stylizer.options.dial) ** -0.75
 
+    @property
+    def warm_structure(self) -> float:
+        """The structure term's share on warm frames: ``WARM_STRUCTURE`` at strength 1 and above, rising to
+        all of it under a faint style (1 - ``StyleOptions.dial``).
+
+        Under a faint style the term is what holds a warm frame's subject against the content's own
+        texture: with none, the white horse of bench/bench_subject.py kept less of itself at strength 0.25
+        than at 0.5 (edges 0.848 against 0.871; with the term, 0.902 and 0.892)."""
+        return max(WARM_STRUCTURE, 1 - min(1.0, self.stylizer.options.dial))
+
     def optimize(
         self, content: torch.Tensor, init: torch.Tensor | None, start: FrameStart, steps: int | None = None
     ) -> Generator[object, None, tuple[torch.Tensor, float]]:
         """The stylizer's run from ``init``; returns the image and the style loss at its last step."""
-        run = self.stylizer.run(content, init, start.extra, steps=steps, rate=start.rate)
+        structure = 1.0 if start.init is None else self.warm_structure
+        run = self.stylizer.run(content, init, start.extra, steps=steps, rate=start.rate, structure=structure)
         last: Step | None = None
         while True:
             try:
