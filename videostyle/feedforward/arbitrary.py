@@ -87,7 +87,7 @@ def keyed_style(engine: FrameStylizer, keys: StyleKeys) -> Steer:
     per frame. On a network that takes any style the codes are the style images' (predicted vectors, or
     AdaIN feature statistics); on a multi-style network (conditional instance norm) they are one-hot
     rows of the style numbers, so a blend mixes the norms' affine parameters as ``--style-mix`` does."""
-    encode = getattr(engine.network, "encode_style", None)
+    encode = engine.encode_style
     numbers = keys.numbers
     if numbers is not None:
         if encode is not None:
@@ -131,7 +131,7 @@ def reactive_mix(engine: FrameStylizer, offsets: Offsets, keys: StyleKeys | None
     """``--react mix=...`` on a multi-style network: the music's ``mix`` offset moves weight from the
     first of its two styles to the second (``--style-mix`` with two non-zero weights, or two
     ``--style-at`` numbers), each frame's weights kept in 0..1; it runs after any keyframe steer."""
-    if getattr(engine.network, "encode_style", None) is not None or (keys is not None and keys.numbers is None):
+    if engine.encode_style is not None or (keys is not None and keys.numbers is None):
         raise UsageError("--react mix=... moves between two styles of a multi-style model (builtin:0..25, trained models of several styles)")
     base = engine.style.detach().clone()
     poles = sorted(set(keys.numbers)) if keys is not None and keys.numbers else torch.nonzero(base[0]).flatten().tolist()

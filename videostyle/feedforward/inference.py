@@ -9,6 +9,7 @@ as uint8 (4x less traffic than float), with the conversions done on the device.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from contextlib import nullcontext
 
 import torch
@@ -38,6 +39,7 @@ class FrameStylizer:
         # an fp32 copy of the activation that the next pad and convolution cast back (2.2x the time of
         # the bf16 network, same output). Parts that need fp32 (MicroAST's AdaIN) cast for themselves.
         self.autocast = self.dtype != torch.float32 and device.type != "cpu"
+        self._style_network = network  # style images are encoded by the fp32 network (see encode_style)
         if self.dtype != torch.float32 and not self.autocast:
             network = copy.deepcopy(network).to(self.dtype)
         self.network = network.eval().requires_grad_(False).to(device, memory_format=self.memory_format)
@@ -45,6 +47,14 @@ class FrameStylizer:
         self.compiled = options.compile
         self._forward = compiling.network(self.network, options.compile, static=True)
         self._largest_batch = 0  # compiled: a short last batch is padded to this, so nothing recompiles
+
+    @property
+    def encode_style(self) -> Callable[[torch.Tensor], torch.Tensor] | None:
+        """The network's style encoder (style images -> style codes), None for a network without one.
+
+        In fp32 even when the network runs in bf16 on the CPU: style keyframes are encoded as the ``-s``
+        images are, before the cast (a bf16 network given fp32 images would refuse them)."""
+        return getattr(self._style_network, "encode_style", None)
 
     @torch.inference_mode()
     def images(self, images: torch.Tensor) -> torch.Tensor:

@@ -50,3 +50,17 @@ def test_alpha_zero_uses_each_images_own_style_vector():
     with torch.inference_mode():
         own = net.transformer(images, with_bias_term(net.encode_style(images)))
         assert torch.equal(net(images, torch.randn(1, STYLE_VECTOR) * 5), own)
+
+
+def test_a_bf16_engine_runs_in_bf16_and_encodes_style_images_in_fp32():
+    """On the CPU a bf16 engine casts a copy of the network (not the caller's) and encodes keyframe styles with fp32."""
+    from videostyle.feedforward.inference import FrameStylizer, InferenceOptions
+
+    network = ArbitraryNetwork(_randomize(StylePredictor()), _randomize(arbitrary_network()))
+    style = network.encode_style(torch.rand(1, 3, 40, 40))
+    engine = FrameStylizer(network, style, torch.device("cpu"), InferenceOptions(precision="bf16"))
+    assert next(engine.network.parameters()).dtype == torch.bfloat16 and next(network.parameters()).dtype == torch.float32
+    image = torch.rand(1, 3, 36, 36)
+    assert engine.encode_style is not None and torch.equal(engine.encode_style(image), network.encode_style(image))
+    out = engine.images(torch.rand(2, 3, 24, 28))
+    assert out.dtype == torch.float32 and out.shape == (2, 3, 24, 28) and torch.isfinite(out).all()
