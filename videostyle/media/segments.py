@@ -57,6 +57,7 @@ from safetensors.torch import load_file, save_file
 
 from ..errors import OutputError, VideostyleWarning
 from ..identity import JobIdentity, canonical, sha256_file
+from ..names import DEFAULT_X264_PRESET
 from .atomic import atomic_output, check_writable, fsync_path
 from .audio import AudioMode, AudioSource, Window, plan_audio
 from .video_reader import Frame, VideoInfo, as_fraction, check_trim
@@ -145,7 +146,7 @@ class SegmentedVideoWriter:
         start: float | None = None,
         duration: float | None = None,
         crf: int = 18,
-        preset: str = "medium",
+        preset: str = DEFAULT_X264_PRESET,
         overwrite: bool = False,
         segment_seconds: float = 2.0,
         identity: JobIdentity | None = None,

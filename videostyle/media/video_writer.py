@@ -19,6 +19,7 @@ import av
 import numpy as np
 
 from ..errors import OptionError, OutputError
+from ..names import DEFAULT_X264_PRESET
 from .atomic import atomic_output, check_writable
 from .audio import AudioMode, AudioSource, AudioTrack, Window, open_audio_track, plan_audio
 from .gif import GifSink
@@ -67,7 +68,7 @@ class VideoWriter:
         start: float | None = None,
         duration: float | None = None,
         crf: int = 18,
-        preset: str = "medium",
+        preset: str = DEFAULT_X264_PRESET,
         overwrite: bool = False,
         encoding: Encoding = Encoding(),
     ):
