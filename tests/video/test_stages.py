@@ -1,10 +1,12 @@
+import os
+import sys
 import threading
 import time
 
 import pytest
 
 from videostyle.shutdown import STOP_GRACE_S
-from videostyle.video.stages import Consumer, Producer
+from videostyle.video.stages import BACKGROUND_NICENESS, Consumer, Producer
 
 
 def _workers() -> list[str]:
@@ -111,3 +113,20 @@ def test_a_consumer_drops_queued_items_on_a_stop_and_finishes_only_the_current_o
             sink.put(item)
         raise KeyboardInterrupt
     assert len(handled) <= 2
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread priority is Linux's")
+def test_a_background_consumer_runs_below_the_callers_priority():
+    """The encoder must yield its core to the network's OpenMP workers (issue 23), not the other way round."""
+    seen: list[int] = []
+    caller = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    def handle(_: int) -> None:
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+
+    for background in (True, False):
+        with Consumer(handle, 2, "test", background=background) as consumer:
+            consumer.put(1)
+            consumer.finish()
+    assert seen == [min(19, caller + BACKGROUND_NICENESS), caller]
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == caller  # the caller's thread keeps its own

@@ -157,7 +157,7 @@ def iter_video(
     with (
         sink,
         Producer(batches, QUEUED_BATCHES, "videostyle-decode") as decoded,
-        Consumer(partial(_deliver, sink, work), QUEUED_BATCHES, "videostyle-encode") as encoder,
+        Consumer(partial(_deliver, sink, work), QUEUED_BATCHES, "videostyle-encode", background=True) as encoder,
     ):
         for stamps, packed in decoded:
             first = done
