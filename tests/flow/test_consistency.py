@@ -81,3 +81,14 @@ def test_photometric_mismatch_trusts_a_correct_translation_and_leaves_the_border
     mismatch = photometric_mismatch(flow, earlier, current)
     assert not mismatch.any()  # the first 3 columns come from outside the frame: disocclusions' business
     assert photometric_mismatch(torch.zeros_like(flow), earlier, current).any()  # the wrong flow is caught
+
+
+def test_dilate_grows_a_mask_by_its_3x3_neighbourhood_as_max_pooling_does():
+    import torch.nn.functional as F
+
+    from videostyle.flow.consistency import dilate
+
+    mask = torch.rand(2, 3, 9, 13, generator=torch.Generator().manual_seed(0)) > 0.9
+    mask[0, 0, 0, 0] = mask[1, 2, -1, -1] = True  # corners
+    expected = F.max_pool2d(mask.float(), 3, stride=1, padding=1) > 0
+    assert torch.equal(dilate(mask), expected) and dilate(mask).sum() > mask.sum()

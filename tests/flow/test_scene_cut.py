@@ -41,3 +41,14 @@ def test_histograms_count_as_histc_does() -> None:
     image[0, 1, 0, :4] = torch.tensor([0.0, 1.0, 0.5, 31 / 32])  # the ends and bin edges
     expected = torch.stack([torch.histc(image[:, c], bins=32, min=0, max=1) for c in range(3)])
     assert torch.equal(histograms(image), expected)
+
+
+def test_large_frames_are_counted_on_a_subsample_with_the_same_shares() -> None:
+    from videostyle.flow.scene_cut import HISTOGRAM_PIXELS, histograms
+
+    y, x = torch.meshgrid(torch.linspace(0, 1, 300), torch.linspace(0, 1, 400), indexing="ij")
+    image = torch.stack([x, y * x, (torch.sin(40 * x) * torch.cos(30 * y) + 1) / 2])[None]
+    counted = histograms(image)
+    full = torch.stack([torch.histc(c, 32, 0, 1) for c in image[0]])
+    assert HISTOGRAM_PIXELS <= counted.sum(1).min() < 300 * 400 / 2  # a subsample, not every pixel
+    assert (counted / counted.sum(1, keepdim=True) - full / full.sum(1, keepdim=True)).abs().sum(1).max() < 0.05

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 from types import TracebackType
 
@@ -26,8 +27,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ..flow import Carry, FlowEstimator, FlowOptions, photometric_mismatch, warp
+from ..flow import Carry, FlowEstimator, FlowOptions, warp
 from ..flow.ahead import Guide, flow_pair, guide
+from ..flow.estimator import opencv_threads
 from ..resize import fit_size
 from ..video import FrameStart
 from ..video.prior import on_cpu
@@ -55,7 +57,7 @@ def plan(estimator: FlowEstimator, earlier: Guide | None, guides: list[Guide]) -
             plans.append(Plan(current.small))
         else:
             forward, backward = flow_pair(estimator, current, earlier)
-            pair = Carry.from_flows(forward, backward, photometric_mismatch(forward, earlier.small, current.small))
+            pair = Carry.between(forward, backward, earlier.small, current.small)
             if pair.is_cut(earlier.small, current.small):
                 plans.append(Plan(current.small, cut=True))
             else:
@@ -73,6 +75,8 @@ class FlowPlanner:
 
     def __init__(self, flow: FlowOptions, size: tuple[int, int], device: torch.device) -> None:
         self.estimator = flow.estimator(device)
+        self.device = torch.device(device)
+        self.exits = ExitStack()
         self.size = fit_size(*size, min(FLOW_LONG_SIDE, max(size)))  # size: the output's (h, w)
         self.earlier: Guide | None = None
         # one intra-op thread on the flow thread: its small tensor operations then never wait at an
@@ -80,10 +84,13 @@ class FlowPlanner:
         self.pool = ThreadPoolExecutor(1, thread_name_prefix="videostyle-flow", initializer=torch.set_num_threads, initargs=(1,))
 
     def __enter__(self) -> FlowPlanner:
+        if self.device.type == "cpu":  # the flow thread shares the cores with the network: OpenCV on one thread
+            self.exits.enter_context(opencv_threads(1))
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
+        self.exits.close()
 
     def small(self, rgb: np.ndarray) -> torch.Tensor:
         """A decoded (H,W,3) uint8 frame -> (1,3,h,w) float at flow size, resampled in uint8 (fast on the CPU)."""

@@ -22,7 +22,6 @@ import torch
 import torch.nn.functional as F
 
 from .carry import Carry, carry
-from .consistency import photometric_mismatch
 from .estimator import FlowEstimator, gray_uint8
 from .guard import safe_shape
 
@@ -115,5 +114,5 @@ class FlowsAhead(ContentFlows):
     def _pair(self, current: Guide, earlier: Guide, cut: bool) -> Carry:
         """Flow thread: the pair's flows and masks (as ``carry`` makes them) and, with ``cut``, the cut test."""
         forward, backward = flow_pair(self.estimator, current, earlier)
-        pair = Carry.from_flows(forward, backward, photometric_mismatch(forward, earlier.small, current.small))
+        pair = Carry.between(forward, backward, earlier.small, current.small)
         return replace(pair, cut=pair.is_cut(earlier.small, current.small)) if cut else pair

@@ -18,7 +18,7 @@ from pathlib import Path
 import torch
 
 from ..errors import OptionError
-from .consistency import disocclusions, motion_boundaries, photometric_mismatch
+from .consistency import disocclusions, motion_boundaries, pair_checks
 from .estimator import DEFAULT_PRESET, FLOW_PRESETS, FlowEstimator
 from .methods import FLOW_FACTORIES, make_flow
 from .scene_cut import is_scene_cut
@@ -66,8 +66,16 @@ class Carry:
     @classmethod
     def from_flows(cls, forward: torch.Tensor, backward: torch.Tensor, mismatch: torch.Tensor | None = None) -> Carry:
         """From ``forward`` (current -> earlier) and ``backward`` (earlier -> current) flows, and where
-        the content frames disagree with them (``photometric_mismatch``), if known."""
-        occluded = disocclusions(forward, backward)
+        the content frames disagree with them (``photometric_mismatch``), if known (see ``between``)."""
+        return cls._from_masks(forward, disocclusions(forward, backward), mismatch)
+
+    @classmethod
+    def between(cls, forward: torch.Tensor, backward: torch.Tensor, earlier: torch.Tensor, current: torch.Tensor) -> Carry:
+        """From the flow pair and the two content frames (``from_flows`` with ``photometric_mismatch``, in fewer passes)."""
+        return cls._from_masks(forward, *pair_checks(forward, backward, earlier, current))
+
+    @classmethod
+    def _from_masks(cls, forward: torch.Tensor, occluded: torch.Tensor, mismatch: torch.Tensor | None) -> Carry:
         tracked = ~(occluded | motion_boundaries(forward))
         if mismatch is not None:
             occluded = occluded | mismatch
@@ -122,4 +130,4 @@ def upload(tensor: torch.Tensor, device: torch.device) -> torch.Tensor:
 def carry(estimator: FlowEstimator, content: torch.Tensor, earlier_content: torch.Tensor) -> Carry:
     """The flow pair between two (N,3,H,W) content frames, estimated once, and its consistency masks."""
     forward, backward = estimator.both(content, earlier_content)
-    return Carry.from_flows(forward, backward, photometric_mismatch(forward, earlier_content, content))
+    return Carry.between(forward, backward, earlier_content, content)

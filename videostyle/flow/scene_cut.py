@@ -7,6 +7,8 @@ shots may still pass the first test somewhere, a cut to a different scene rarely
 
 from __future__ import annotations
 
+import math
+
 import torch
 
 MIN_RELIABLE = 0.3
@@ -15,10 +17,16 @@ MAX_HISTOGRAM_DISTANCE = 0.25
 """A cut when the Hellinger distance of the color histograms is above this (0 same, 1 disjoint)."""
 
 
+HISTOGRAM_PIXELS = 20_000
+"""About how many pixels a histogram counts: every k-th of every k-th row beyond that. 32 bins of 20,000
+pixels are as telling as of all of them, and a stabilized 384x216 frame's cut test costs a quarter."""
+
+
 def histograms(image: torch.Tensor, bins: int = 32) -> torch.Tensor:
     """(N,3,H,W) in [0,1] -> (3, bins) pixel counts per channel, in one ``bincount`` (``histc`` per
-    channel cost 4 ms of a stabilized 384x216 frame on the CPU)."""
-    channels = image.transpose(0, 1).reshape(3, -1).float()
+    channel cost 4 ms of a stabilized 384x216 frame on the CPU), of a regular subsample (``HISTOGRAM_PIXELS``)."""
+    step = max(1, math.isqrt(image.shape[-2] * image.shape[-1] // HISTOGRAM_PIXELS))
+    channels = image[..., ::step, ::step].transpose(0, 1).reshape(3, -1).float()
     index = (channels.clamp(0, 1) * bins).long().clamp_(max=bins - 1)
     index += torch.arange(0, 3 * bins, bins, device=image.device)[:, None]
     return torch.bincount(index.flatten(), minlength=3 * bins).view(3, bins).float()

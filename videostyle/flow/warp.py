@@ -33,9 +33,16 @@ def warp(image: torch.Tensor, flow: torch.Tensor, mode: str = "bilinear") -> tor
     """
     if image.shape[-2:] != flow.shape[-2:]:
         raise ValueError(f"image {tuple(image.shape)} and flow {tuple(flow.shape)} differ in size")
-    h, w = flow.shape[-2:]
-    pos = sample_positions(flow.float())
-    grid = torch.stack((pos[:, 0] * (2 / max(w - 1, 1)) - 1, pos[:, 1] * (2 / max(h - 1, 1)) - 1), dim=-1)
+    return sample_at(image, sample_positions(flow.float()), mode)
+
+
+def sample_at(image: torch.Tensor, positions: torch.Tensor, mode: str = "bilinear") -> torch.Tensor:
+    """``image`` (N,C,H,W) sampled at absolute pixel ``positions`` (N,2,H,W), as ``warp`` does: for
+    callers that sample several images at the same positions (make them once, see ``sample_positions``)."""
+    h, w = positions.shape[-2:]
+    grid = torch.stack(
+        (positions[:, 0] * (2 / max(w - 1, 1)) - 1, positions[:, 1] * (2 / max(h - 1, 1)) - 1), dim=-1
+    )
     if grid.shape[0] != image.shape[0]:
         grid = grid.expand(image.shape[0], -1, -1, -1)
     out = F.grid_sample(image.float(), grid, mode=mode, padding_mode="border", align_corners=True)
@@ -44,7 +51,11 @@ def warp(image: torch.Tensor, flow: torch.Tensor, mode: str = "bilinear") -> tor
 
 def inside_frame(flow: torch.Tensor) -> torch.Tensor:
     """(N,1,H,W) bool: where x + flow(x) lands inside the frame (else warping only repeats the border)."""
-    h, w = flow.shape[-2:]
-    pos = sample_positions(flow)
-    x, y = pos[:, :1], pos[:, 1:]
+    return inside(sample_positions(flow))
+
+
+def inside(positions: torch.Tensor) -> torch.Tensor:
+    """(N,1,H,W) bool: which absolute pixel ``positions`` (N,2,H,W) lie inside the frame."""
+    h, w = positions.shape[-2:]
+    x, y = positions[:, :1], positions[:, 1:]
     return (x >= 0) & (x <= w - 1) & (y >= 0) & (y <= h - 1)
