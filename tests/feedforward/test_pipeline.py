@@ -162,3 +162,31 @@ def test_a_half_black_mask_on_a_still_leaves_that_half_as_the_input(tmp_path, mo
     before, after = np.asarray(Image.open(content)), np.asarray(Image.open(target))
     assert np.array_equal(after[:, :32], before[:, :32])
     assert np.abs(after[:, 32:].astype(int) - before[:, 32:]).mean() > 2
+
+
+def test_a_cpu_network_gets_its_frames_resized_once_on_the_decode_thread():
+    """pack() resizes for a CPU network (off the network's thread), as from_pixels would have; the flow gets the same."""
+    from videostyle.feedforward.johnson.network import NetworkConfig, StyleNetwork
+    from videostyle.feedforward.pipeline import NetworkWork
+    from videostyle.media import Frame
+    from videostyle.resize import resize
+
+    rng = np.random.default_rng(0)
+    frames = [Frame(rng.integers(0, 255, (48, 64, 3), dtype=np.uint8), i, 1) for i in range(2)]
+    network = StyleNetwork(NetworkConfig(width=0.25))
+    engine = FrameStylizer(network, style_weights(1), torch.device("cpu"))
+    submitted: list[np.ndarray] = []
+
+    class Planner:
+        def submit(self, rgbs):
+            submitted.extend(rgbs)
+
+    class Stabilizer:
+        planner = Planner()
+
+    packed = NetworkWork(engine, (30, 40), 2, "clip.mp4", Stabilizer()).pack(frames)  # type: ignore[arg-type]
+    whole = torch.from_numpy(np.stack([f.rgb for f in frames])).permute(0, 3, 1, 2)
+    expected = resize(whole, (30, 40)).permute(0, 2, 3, 1)
+    assert packed.pixels.shape == (2, 30, 40, 3) and torch.equal(packed.pixels, expected)
+    assert all(np.array_equal(a, b) for a, b in zip(submitted, expected.numpy()))
+    assert torch.equal(engine.from_pixels(packed.pixels, (30, 40)), engine.from_pixels(whole.permute(0, 2, 3, 1), (30, 40)))

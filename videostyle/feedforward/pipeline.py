@@ -1,8 +1,8 @@
 """Stylize a video with a trained network on the frame driver (videostyle.video): decode, GPU work
 and encode overlap on three threads.
 
-    decode thread: frames into pinned uint8 batches (and, with --stabilize, each frame's small and
-    grey images, handed to the flow thread) --> caller's thread: upload, network, stabilization,
+    decode thread: frames into pinned uint8 batches, resized there for a CPU network (and, with
+    --stabilize, each frame's small and grey images, handed to the flow thread) --> caller's thread: upload, network, stabilization,
     quantize, finite check, download into pinned memory --> encode thread: wait for the copy, encode
 
 The caller's thread only queues GPU work and moves on (copies run non_blocking from pinned memory on
@@ -29,7 +29,7 @@ from ..errors import InputError, OptionError, OutputError, UsageError
 from ..flow import FlowOptions
 from ..media import Frame, as_uint8
 from ..progress import FrameProgress, LoopClosure
-from ..resize import NETWORK_CAP
+from ..resize import NETWORK_CAP, resize
 from ..video import FramePrior, FrameSink, FrameWork, IndependentFrames, OutputOptions, ResumePoint, iter_video, open_video, video_identity
 from ..timeline import Steered, TimelineOptions, numbered
 from ..timeline.loop import WrapSink, wrap_clip
@@ -71,7 +71,8 @@ class NetworkWork(FrameWork):
         self.transfers = Transfers(engine.device)
 
     def pack(self, frames: list[Frame]) -> Packed:
-        """Decode thread: the frames straight into one (pinned, when feeding a GPU) uint8 buffer; their flow started."""
+        """Decode thread: the frames straight into one (pinned, when feeding a GPU) uint8 buffer, resized for a CPU
+        network; their flow started."""
         shape = frames[0].rgb.shape
         if any(f.rgb.shape != shape for f in frames):
             raise InputError(f"{self.source}: the frame size changes inside the video; cut it where it changes")
@@ -79,6 +80,10 @@ class NetworkWork(FrameWork):
         rgbs = [as_uint8(f.rgb) for f in frames]  # this engine works in 8 bits (deep sources are rounded)
         for row, rgb in zip(pixels, rgbs):
             row.copy_(torch.from_numpy(rgb))
+        if self.engine.device.type == "cpu":
+            # resized here, once, for the network and the flow: off the network's thread (a GPU resizes faster itself)
+            pixels = resize(pixels.permute(0, 3, 1, 2), self.size).permute(0, 2, 3, 1)
+            rgbs = list(pixels.numpy())
         plans = self.stabilizer.planner.submit(rgbs) if self.stabilizer is not None else None
         return Packed(pixels, plans)
 
