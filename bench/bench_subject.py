@@ -18,6 +18,9 @@ Settings: ``default``; ``strength=S`` (--style-strength S); ``option:NAME=VALUE[
 - **color** and **texture**: style distance (lower is closer to the style), two measures the loss does
   not optimize: the sliced Wasserstein distance between the RGB colors of the result's and the style
   image's pixels, and between their 7x7 luminance patches less each patch's mean;
+- **contrast** and **pattern**: texture's two parts (it follows the first): the result's mean 7x7 patch
+  contrast over the painting's (1: as much), and the sliced Wasserstein distance of the patches scaled to
+  unit contrast (the strokes' shapes; lower is closer);
 - **s**: wall seconds of the run, and the ratio to the first setting's.
 
 The style distances are the mean ± standard deviation over ``--seeds`` seeds of the sliced Wasserstein
@@ -56,6 +59,9 @@ sys.path.insert(0, str(ROOT / "tools"))
 sys.path.insert(0, str(ROOT / "bench"))
 from bench_drift import parse_option  # noqa: E402  (same folder)
 from subject_clips import make_clips  # noqa: E402
+
+PATTERN_FLOOR = 0.07
+"""Patches with less contrast (norm of the 49 luminance values less their mean; 0.01 RMS) have no pattern."""
 
 _SOBEL = torch.tensor([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])
 
@@ -107,11 +113,25 @@ def luma_patches(image: torch.Tensor, size: int = 7) -> torch.Tensor:
     return patches - patches.mean(dim=1, keepdim=True)
 
 
-def style_distances(result: torch.Tensor, style: torch.Tensor, seed: int = 0) -> tuple[float, float]:
-    """(color, texture) sliced Wasserstein distances of the result to the style at the result's size."""
+def style_distances(result: torch.Tensor, style: torch.Tensor, seed: int = 0) -> tuple[float, float, float, float]:
+    """(color, texture, contrast, pattern) of the result against the style at the result's size.
+
+    texture, the sliced Wasserstein distance of the 7x7 luminance patches, mostly measures how much local
+    contrast there is (issue 25: on the cat clip the unstylized input is 0.0085 from The Shipwreck and
+    every stylization 0.021-0.031, ranked as their patches' contrast), so the two parts are given apart:
+    contrast, the result's mean patch contrast (RMS about the patch's mean) over the style's (1: as much
+    as the painting), and pattern, the same distance between the patches scaled to unit contrast (those
+    with any), the shapes of the painting's strokes whatever their contrast.
+    """
     style = resize_long_side(style, max(result.shape[-2:]))
     color = sliced_wasserstein(result[0].reshape(3, -1).t(), style[0].reshape(3, -1).t(), seed=seed)
-    return color, sliced_wasserstein(luma_patches(result), luma_patches(style), seed=seed)
+    ours, theirs = luma_patches(result), luma_patches(style)
+    texture = sliced_wasserstein(ours, theirs, seed=seed)
+    ours_norm, theirs_norm = ours.norm(dim=1), theirs.norm(dim=1)
+    contrast = float(ours_norm.mean() / theirs_norm.mean())
+    ours, theirs = (p[n > PATTERN_FLOOR] / n[n > PATTERN_FLOOR, None] for p, n in ((ours, ours_norm), (theirs, theirs_norm)))
+    pattern = sliced_wasserstein(ours, theirs, seed=seed) if len(ours) else float("nan")
+    return color, texture, contrast, pattern
 
 
 def style_options(setting: str, steps: int) -> StyleOptions:
@@ -159,12 +179,13 @@ def still(name: str, size: int) -> torch.Tensor:
 
 
 def measure(results: list[torch.Tensor], frames: list[torch.Tensor], style: torch.Tensor, seeds: int) -> str:
-    """The table's edges, color and texture cells: the style distances as mean ± standard deviation over
-    ``seeds`` seeds of the sliced Wasserstein samples and directions (the measure's own noise)."""
+    """The table's edges and style cells: the sliced Wasserstein distances as mean ± standard deviation
+    over ``seeds`` seeds of their samples and directions (the measure's own noise)."""
     edges = np.mean([edge_correlation(r, c) for r, c in zip(results, frames)])
     per_seed = np.array([np.mean([style_distances(r, style, seed) for r in results], axis=0) for seed in range(seeds)])
-    (color, texture), (color_sd, texture_sd) = per_seed.mean(axis=0), per_seed.std(axis=0)
-    return f"{edges:.3f} | {color:.4f} ± {color_sd:.4f} | {texture:.4f} ± {texture_sd:.4f}"
+    (color, texture, contrast, pattern), spread = per_seed.mean(axis=0), per_seed.std(axis=0)
+    return (f"{edges:.3f} | {color:.4f} ± {spread[0]:.4f} | {texture:.4f} ± {spread[1]:.4f} | {contrast:.2f} | "
+            f"{pattern:.4f} ± {spread[3]:.4f}")
 
 
 def keep(folder: Path, name: str, setting: str, images: list[torch.Tensor]) -> None:
@@ -178,10 +199,10 @@ def kept(folder: Path, name: str, setting: str) -> list[torch.Tensor]:
 
 
 def remeasure(folder: Path, settings: list[str] | None, style: torch.Tensor, seeds: int) -> None:
-    """The table of the runs ``--keep FOLDER`` wrote (seconds are not kept)."""
+    """The table of the runs ``--keep FOLDER`` wrote (seconds are not kept), and of the unstylized input."""
     for input_folder in sorted(p for p in folder.iterdir() if p.is_dir()):
         frames = kept(folder, input_folder.name, "input")
-        names = settings or sorted(p.stem for p in input_folder.glob("*.pt") if p.stem != "input")
+        names = settings or ["input"] + sorted(p.stem for p in input_folder.glob("*.pt") if p.stem != "input")
         for setting in names:
             results = kept(folder, input_folder.name, setting)
             print(f"| {input_folder.name} | {setting} | {measure(results, frames, style, seeds)} | | |", flush=True)
@@ -204,7 +225,8 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     style = read_image(args.style)
-    header = "| input | setting | edges | color | texture | s | time vs first |\n| --- | --- | ---: | ---: | ---: | ---: | ---: |"
+    header = ("| input | setting | edges | color | texture | contrast | pattern | s | time vs first |\n"
+              "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     if args.measure:
         print(f"style {args.style.name}, kept runs of {args.measure}, {args.seeds} seeds\n\n{header}")
         remeasure(args.measure, args.setting, style, args.seeds)
