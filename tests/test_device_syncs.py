@@ -113,10 +113,12 @@ def test_an_optimization_step_copies_and_waits_for_nothing(backbone_on_meta):
     assert few.reads == 0
 
 
-STEP_LAUNCHES = 405
+STEP_LAUNCHES = 425
 """Kernel launches per step of the default stylize loop at the test's size (issue 24): 553 before Adam ran
 multi-tensor and the losses were composed (399 since, about 225 of them the backbone's forward and
-backward). An optimization step on a large GPU is launch-bound at video sizes: this must not creep back."""
+backward; 421 since Lite0 sees a size off a multiple of 32, as 40x48 is, mirrored out to one and cuts its
+feature maps back: the pad and each cut, forward and backward). An optimization step on a large GPU is
+launch-bound at video sizes: this must not creep back."""
 
 
 def test_an_optimization_step_launches_few_kernels(backbone_on_meta):

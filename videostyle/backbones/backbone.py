@@ -7,9 +7,11 @@ run in half precision (features come back fp32, so every statistic and loss stay
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Sequence
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from .. import compiling
@@ -29,6 +31,15 @@ class Normalize(nn.Module):
         return (x - self.mean) / self.std
 
 
+def _unpadded(x: torch.Tensor, size: tuple[int, int], padded: tuple[int, int]) -> torch.Tensor:
+    """A feature map of a padded input, cut back to the cells that see the image itself."""
+    if x.dim() != 4 or tuple(size) == tuple(padded):
+        return x
+    rows = math.ceil(size[0] * x.shape[-2] / padded[0])
+    cols = math.ceil(size[1] * x.shape[-1] / padded[1])
+    return x[..., :rows, :cols]
+
+
 class Backbone(nn.Module):
     """Named stages plus input normalization; input is RGB in [0,1], NCHW."""
 
@@ -38,9 +49,13 @@ class Backbone(nn.Module):
         stages: Sequence[tuple[str, nn.Module]],
         normalize: Normalize,
         class_names: Sequence[str] | None = None,
+        multiple: int = 1,
     ) -> None:
+        """``multiple``: the network's total stride where its padding depends on the size's parity
+        (TensorFlow's "same"); inputs are then padded to a multiple of it (see ``_run_stages``)."""
         super().__init__()
         self.name = name
+        self.multiple = multiple
         self.normalize = normalize
         self.stages = nn.ModuleDict(stages)
         self.class_names = list(class_names) if class_names is not None else None
@@ -118,13 +133,18 @@ class Backbone(nn.Module):
     def _run_stages(self, image: torch.Tensor, layers: tuple[str, ...]) -> dict[str, torch.Tensor]:
         wanted = set(layers)
         feats: dict[str, torch.Tensor] = {}
+        h, w = image.shape[-2:]
+        pad_h, pad_w = -h % self.multiple, -w % self.multiple
+        if pad_h or pad_w:  # mirrored, so the padding looks like more of the picture (too small to mirror: repeated)
+            mode = "reflect" if pad_h < h and pad_w < w else "replicate"
+            image = F.pad(image, (0, pad_w, 0, pad_h), mode=mode)
         x = self.normalize(image)
         for name, stage in self.stages.items():
             if not wanted:
                 break
             x = stage(x)
             if name in wanted:
-                feats[name] = x
+                feats[name] = _unpadded(x, (h, w), (h + pad_h, w + pad_w))
                 wanted.discard(name)
         return feats
 
@@ -133,7 +153,7 @@ class Backbone(nn.Module):
         layers = self.check_layers(layers, feature_maps)
         deepest = max(self.layer_names.index(layer) for layer in layers)
         kept = list(self.stages.items())[: deepest + 1]
-        return Backbone(self.name, kept, self.normalize, self.class_names).configure(self.dtype, self.compiled)
+        return Backbone(self.name, kept, self.normalize, self.class_names, multiple=self.multiple).configure(self.dtype, self.compiled)
 
     @torch.no_grad()
     def layer_shapes(self, size: int = 224) -> dict[str, tuple[int, ...]]:

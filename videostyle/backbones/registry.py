@@ -57,7 +57,10 @@ def _load_lite0(weights: str | os.PathLike | None, download: bool) -> Backbone:
     net = EfficientNetLite()
     load_into(net, load_state_dict(path), "efficientnet-lite0")
     # TF-trained: inputs in [-1, 1].
-    return Backbone("efficientnet-lite0", net.named_stages(), Normalize((0.5,) * 3, (0.5,) * 3), IMAGENET_CLASSES)
+    # TF "same" padding pads one side or both by the size's parity: at sizes that are not a multiple of the
+    # total stride (32) the style term painted a saturated band along the top rows (256x170: saturation 220 there
+    # against 108 inside; at multiples of 32, as the network was trained, 112)
+    return Backbone("efficientnet-lite0", net.named_stages(), Normalize((0.5,) * 3, (0.5,) * 3), IMAGENET_CLASSES, multiple=32)
 
 
 def _vgg_loader(name: str, config: str, weights_enum: object) -> Callable[..., Backbone]:
