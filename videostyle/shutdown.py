@@ -5,7 +5,8 @@ process at once and leaves temporary files behind. Inside :func:`stop_on_signals
 raise :class:`Stopped` (a KeyboardInterrupt) in the main thread instead, so every ``with`` block on
 the way out removes its temporary files and joins its threads, exactly as for Ctrl-C. A second
 signal while that cleanup runs ends the process at once, quietly, with the first signal's exit code
-(anything it could not remove carries the owner's pid and is removed by the next run).
+(anything it could not remove carries the owner's pid and is removed by the next run); one after it
+is ignored.
 """
 
 from __future__ import annotations
@@ -61,9 +62,12 @@ def stop_on_signals() -> Iterator[Shutdown]:
     try:
         yield shutdown
     finally:
-        if shutdown.first is None:  # after a stop the handler stays: a late second signal exits with the same code
+        if shutdown.first is None:
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
+        else:  # the cleanup is done and the process leaves with the first signal's code: a late second one
+            for signum in SIGNALS:  # changes nothing (Python's exit would put back the default action, which kills)
+                signal.signal(signum, signal.SIG_IGN)
 
 
 PARENT_ENV = "VIDEOSTYLE_PARENT_PID"
