@@ -130,3 +130,17 @@ def test_a_background_consumer_runs_below_the_callers_priority():
             consumer.finish()
     assert seen == [min(19, caller + BACKGROUND_NICENESS), caller]
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == caller  # the caller's thread keeps its own
+
+
+def test_a_producer_can_keep_its_tensor_work_to_one_thread_and_leaves_the_callers_alone():
+    import torch
+
+    torch.set_num_threads(2)  # the conftest's fixture puts it back
+
+    def counts():
+        yield torch.get_num_threads()
+
+    for threads in (1, 3):
+        with Producer(counts(), 1, "test-producer", threads=threads) as items:
+            assert list(items) == [threads]
+    assert torch.get_num_threads() == 2

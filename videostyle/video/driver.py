@@ -156,7 +156,7 @@ def iter_video(
     batches = _batches(frames, done, work)
     with (
         sink,
-        Producer(batches, QUEUED_BATCHES, "videostyle-decode") as decoded,
+        Producer(batches, QUEUED_BATCHES, "videostyle-decode", threads=1) as decoded,
         Consumer(partial(_deliver, sink, work), QUEUED_BATCHES, "videostyle-encode", background=True) as encoder,
     ):
         for stamps, packed in decoded:
