@@ -2,8 +2,9 @@
 and encode overlap on three threads.
 
     decode thread: frames into pinned uint8 batches, resized there for a CPU network (and, with
-    --stabilize, each frame's small and grey images, handed to the flow thread) --> caller's thread: upload, network, stabilization,
-    quantize, finite check, download into pinned memory --> encode thread: wait for the copy, encode
+    --stabilize, each frame's small and grey images, handed to the flow thread) --> caller's thread:
+    upload, network, stabilization, quantize, finite check, download into pinned memory --> encode
+    thread: wait for the copy, encode
 
 The caller's thread only queues GPU work and moves on (copies run non_blocking from pinned memory on
 side streams of the job's device, see ``transfers``; an event tells the encoder when a batch's pixels
