@@ -45,7 +45,7 @@ def test_the_soundtrack_moves_alpha_on_its_clicks_and_is_muxed(tmp_path, monkeyp
 
 def test_the_soundtrack_moves_a_multistyle_blend_on_its_clicks(tmp_path, monkeypatch):
     """builtin:3 between styles 3 and 7 (--style-mix): the weight of style 7 = 0.2 + onset / 2 at the clicks, 0.2 elsewhere."""
-    from videostyle.feedforward.builtin.magenta import MagentaTransformer
+    from videostyle.feedforward.inference import FrameStylizer
 
     pcm = decode_mono(write_clicks(tmp_path / "clicks.wav", [f / 30 for f in CLICKS]))
     source = tmp_path / "clip.mp4"
@@ -53,8 +53,8 @@ def test_the_soundtrack_moves_a_multistyle_blend_on_its_clicks(tmp_path, monkeyp
         for i in range(45):
             writer.write(np.full((32, 32, 3), 60 + 3 * i, np.uint8))
     rows = []
-    forward = MagentaTransformer.forward
-    monkeypatch.setattr(MagentaTransformer, "forward", lambda self, x, s: (rows.extend(s.tolist()), forward(self, x, s))[1])
+    images = FrameStylizer.images  # the style rows each batch is stylized with (a traced network calls no Python forward)
+    monkeypatch.setattr(FrameStylizer, "images", lambda self, x: (rows.extend(self.style.tolist()), images(self, x))[1])
     mix = tuple(0.8 if i == 3 else 0.2 if i == 7 else 0.0 for i in range(26))
     options = InferenceOptions(style_mix=mix, batch_size=4)
     drain(iter_apply_model_video(source, tmp_path / "o.mp4", "builtin:3", options, OutputOptions(size=32), react=ReactOptions(("mix=onset:0.5",))))

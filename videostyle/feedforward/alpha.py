@@ -14,6 +14,11 @@ import torch
 Alpha = float | torch.Tensor
 
 
+def alpha_trace_key(alpha: Alpha) -> float | None:
+    """What a traced forward bakes in of ``alpha``: the number, or None for one per image (run eagerly, see feedforward.traced)."""
+    return None if isinstance(alpha, torch.Tensor) else float(alpha)
+
+
 def with_alpha(alpha: Alpha, given: torch.Tensor, own: Callable[[], torch.Tensor], lerp: bool = False) -> torch.Tensor:
     """``given`` moved a share ``1 - alpha`` towards ``own()`` (computed only when needed), per image.
 

@@ -2,8 +2,8 @@
 
 On CUDA the network runs under autocast (bf16 by default where the GPU has it, else fp16), on the CPU in
 bf16 (weights cast once) where the CPU has bf16 matrix units and in fp32 elsewhere, all in channels_last memory
-format, optionally compiled with torch.compile; frames cross to the device as uint8 and come back
-as uint8 (4x less traffic than float), with the conversions done on the device.
+format, optionally compiled with torch.compile (on the CPU otherwise traced, see ``traced``); frames cross to
+the device as uint8 and come back as uint8 (4x less traffic than float), with the conversions done on the device.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from .. import compiling
 from ..resize import resize
 from ..color import join_chroma
 from .inference_options import InferenceOptions
+from .traced import TracedForward, traceable
 
 
 class FrameStylizer:
@@ -46,6 +47,8 @@ class FrameStylizer:
         self.style = style.to(device)
         self.compiled = options.compile
         self._forward = compiling.network(self.network, options.compile, static=True)
+        if device.type == "cpu" and not options.compile and traceable(self.network):
+            self._forward = TracedForward(self.network)  # the same output, fewer Python calls a frame (see traced)
         self._largest_batch = 0  # compiled: a short last batch is padded to this, so nothing recompiles
 
     @property

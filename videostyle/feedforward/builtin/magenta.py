@@ -22,7 +22,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ...errors import WeightsError
-from ..alpha import Alpha, with_alpha
+from ..alpha import Alpha, alpha_trace_key, with_alpha
 from ..johnson.network import ConvLayer, ResidualBlock
 from .names import STYLES_26
 from .onnx_weights import ConvParams
@@ -72,6 +72,10 @@ class MagentaTransformer(nn.Module):
                 ConvLayer(e2, 3, 9, styles, relu=False),
             ]
         )
+
+    def trace_key(self) -> tuple[()]:
+        """Nothing beyond the inputs' shapes decides the forward (see feedforward.traced)."""
+        return ()
 
     def forward(self, image: torch.Tensor, style: torch.Tensor) -> torch.Tensor:
         h, w = image.shape[-2:]
@@ -234,6 +238,9 @@ class ArbitraryNetwork(nn.Module):
         antialias = side > STYLE_SIZE
         square = F.interpolate(square, size=(STYLE_SIZE, STYLE_SIZE), mode="bilinear", align_corners=False, antialias=antialias)
         return self.predictor(square.clamp(0, 1))
+
+    def trace_key(self) -> float | None:
+        return alpha_trace_key(self.alpha)
 
     def forward(self, images: torch.Tensor, style: torch.Tensor) -> torch.Tensor:
         style = with_alpha(self.alpha, style, lambda: self.encode_style(images))

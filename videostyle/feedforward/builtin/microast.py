@@ -24,7 +24,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ...errors import WeightsError
-from ..alpha import Alpha, with_alpha
+from ..alpha import Alpha, alpha_trace_key, with_alpha
 
 CHANNELS = 64
 CODE = 8 * CHANNELS  # per decoder stage: style mean, style std, filter weight, filter bias
@@ -149,6 +149,9 @@ class MicroASTNetwork(nn.Module):
         image = F.interpolate(image, size=size, mode="bilinear", align_corners=False, antialias=scale < 1)
         shallow, deep = self.style(image.clamp(0, 1))
         return torch.cat([mean_std(shallow), mean_std(deep), self.modulator(shallow, deep)], dim=1)
+
+    def trace_key(self) -> float | None:
+        return alpha_trace_key(self.alpha)
 
     def forward(self, images: torch.Tensor, code: torch.Tensor) -> torch.Tensor:
         h, w = images.shape[-2:]
