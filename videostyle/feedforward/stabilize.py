@@ -30,7 +30,7 @@ import torch.nn.functional as F
 from ..flow import Carry, FlowEstimator, FlowOptions, warp
 from ..flow.ahead import Guide, flow_pair, guide
 from ..flow.estimator import opencv_threads
-from ..resize import fit_size
+from ..resize import fit_size, resize
 from ..video import FrameStart
 from ..video.prior import on_cpu
 
@@ -136,7 +136,7 @@ class Stabilizer:
             return FrameStart(cut=planned.cut)
         h, w = content.shape[-2:]
         self.output = self.output.to(content.device)  # a restored state's output, once
-        weight = self.strength * F.interpolate(motion[:, 2:], size=(h, w), mode="bilinear", align_corners=False)
+        weight = self.strength * resize(motion[:, 2:], (h, w))  # (none at the flow's size: the CPU at <= 640 px)
         carried = warp(self.output, resize_flow(motion[:, :2], (h, w)), mode=WARP_MODE).clamp_(0, 1)
         return FrameStart(carried, rate=1 - weight)
 

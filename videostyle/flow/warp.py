@@ -40,9 +40,12 @@ def sample_at(image: torch.Tensor, positions: torch.Tensor, mode: str = "bilinea
     """``image`` (N,C,H,W) sampled at absolute pixel ``positions`` (N,2,H,W), as ``warp`` does: for
     callers that sample several images at the same positions (make them once, see ``sample_positions``)."""
     h, w = positions.shape[-2:]
-    grid = torch.stack(
-        (positions[:, 0] * (2 / max(w - 1, 1)) - 1, positions[:, 1] * (2 / max(h - 1, 1)) - 1), dim=-1
-    )
+    # the (N,H,W,2) grid kept in the positions' planar layout: stacking x and y interleaved cost 8x as much
+    # (0.46 ms at 384x216 on the CPU); grid_sample reads either layout
+    grid = torch.empty_like(positions.permute(0, 2, 3, 1))
+    torch.mul(positions[:, 0], 2 / max(w - 1, 1), out=grid[..., 0])
+    torch.mul(positions[:, 1], 2 / max(h - 1, 1), out=grid[..., 1])
+    grid.sub_(1)
     if grid.shape[0] != image.shape[0]:
         grid = grid.expand(image.shape[0], -1, -1, -1)
     out = F.grid_sample(image.float(), grid, mode=mode, padding_mode="border", align_corners=True)
