@@ -22,3 +22,22 @@ def test_help_imports_no_torch(command):
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "HEAVY [] 0" in done.stdout, done.stdout[-300:]
+
+
+@pytest.mark.parametrize("preset", [None, "4"])
+def test_the_command_keeps_numpys_blas_on_one_thread_unless_told(preset):
+    """OpenBLAS's pool spins at start-up on a core the render needs; only the command's process is set, and a
+    user's own setting wins. A Python user who imports the library keeps numpy's threads."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"} | ({"OPENBLAS_NUM_THREADS": preset} if preset else {})
+    script = (
+        "import os, sys\n"
+        "from videostyle.media import read_image\n"
+        "print('LIBRARY', os.environ.get('OPENBLAS_NUM_THREADS'), 'numpy' in sys.modules)\n"
+        "import videostyle.cli\n"
+        "print('COMMAND', os.environ.get('OPENBLAS_NUM_THREADS'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    assert f"LIBRARY {preset} True" in done.stdout and f"COMMAND {preset or 1}" in done.stdout, done.stdout

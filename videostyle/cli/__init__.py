@@ -6,6 +6,13 @@
 
 from __future__ import annotations
 
+import os
+
+# Before numpy loads OpenBLAS: its pool's threads spin for a while at start-up (0.15 s of CPU here, a
+# core of a 2-core laptop), and no command runs numpy's BLAS on anything large. The command's process
+# only: a Python user's numpy keeps its threads. A user's own OPENBLAS_NUM_THREADS wins.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import signal
 import warnings
 from collections.abc import Callable, Sequence
