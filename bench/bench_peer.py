@@ -135,6 +135,7 @@ def networks_alone(size: tuple[int, int], seconds: float) -> None:
 
     from videostyle.feedforward.arbitrary import ANY_STYLE_LOADERS, blended_style
     from videostyle.feedforward.inference import FrameStylizer, InferenceOptions
+    from videostyle.feedforward.traced import TRACE_AFTER
 
     device = torch.device("cpu")
     options = InferenceOptions(style_images=(STYLE_IMAGE,))
@@ -147,7 +148,8 @@ def networks_alone(size: tuple[int, int], seconds: float) -> None:
     spent = {name: 0.0 for name in engines}
     calls = {name: 0 for name in engines}
     for engine in engines.values():
-        engine.images(images)  # warm-up
+        for _ in range(TRACE_AFTER):
+            engine.images(images)  # warm-up, and the CPU's trace of the network (at its third call)
     deadline = time.perf_counter() + seconds
     while time.perf_counter() < deadline or min(calls.values()) < 3:
         for name, engine in engines.items():
