@@ -11,15 +11,9 @@ from videostyle.feedforward.inference import FrameStylizer, InferenceOptions
 from videostyle.feedforward.johnson.network import NetworkConfig, StyleNetwork
 from videostyle.feedforward.traced import TRACE_AFTER, TracedForward
 
+from .builtin.test_magenta import _randomize
+
 CPU = torch.device("cpu")
-
-
-def _randomize(module: torch.nn.Module) -> torch.nn.Module:
-    torch.manual_seed(0)
-    with torch.no_grad():
-        for p in module.parameters():
-            p.uniform_(-0.2, 0.2)
-    return module.eval()
 
 
 def _stylizer(name: str, precision: str, alpha: float = 1.0) -> FrameStylizer:
