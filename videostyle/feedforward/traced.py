@@ -10,8 +10,8 @@ the norm's branch on the batch's style rows, a strength (``alpha``) given as a n
 serves one key (input shapes, strides and dtypes, and the network's own ``trace_key()``), and a
 network takes part only by declaring ``trace_key``: what else its forward reads, or None when it
 cannot be traced now (a strength per frame, from ``--alpha-at``), which runs it eagerly.
-Tracing a shape costs about 0.2 s, so a shape is traced only once it comes again
-(``TRACE_AFTER`` calls: the frames of a video, the tiles of a 4K picture), never for one photo.
+Tracing a shape costs about 0.2 s, so a shape is traced only once it comes again (``TRACE_AFTER``
+calls: the frames of a video, the 26 styles of a sheet), never for one photo.
 """
 
 from __future__ import annotations
@@ -48,21 +48,21 @@ class TracedForward:
 
     def __call__(self, images: torch.Tensor, style: torch.Tensor) -> torch.Tensor:
         extra = self.network.trace_key()  # type: ignore[operator]
-        if extra is None:
-            return self.network(images, style)
-        key = (_signature(images), _signature(style), extra)
-        if key in self.graphs:
-            self.graphs.move_to_end(key)
-            graph = self.graphs[key]
-            return graph(images, style) if graph is not None else self.network(images, style)
-        self.seen[key] = self.seen.get(key, 0) + 1
-        if self.seen[key] < TRACE_AFTER:
-            return self.network(images, style)
-        del self.seen[key]
-        self.graphs[key] = graph = _trace(self.network, images, style)
-        while len(self.graphs) > KEEP_GRAPHS:
-            self.graphs.popitem(last=False)
+        graph = None if extra is None else self._graph((_signature(images), _signature(style), extra), images, style)
         return graph(images, style) if graph is not None else self.network(images, style)
+
+    def _graph(self, key: Hashable, images: torch.Tensor, style: torch.Tensor) -> Callable[..., torch.Tensor] | None:
+        """The key's graph, traced at its ``TRACE_AFTER``-th call; None before, and where tracing failed."""
+        if key not in self.graphs:
+            self.seen[key] = self.seen.get(key, 0) + 1
+            if self.seen[key] < TRACE_AFTER:
+                return None
+            del self.seen[key]
+            self.graphs[key] = _trace(self.network, images, style)
+            while len(self.graphs) > KEEP_GRAPHS:
+                self.graphs.popitem(last=False)
+        self.graphs.move_to_end(key)
+        return self.graphs[key]
 
 
 def _signature(tensor: torch.Tensor) -> tuple[object, ...]:
