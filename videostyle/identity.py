@@ -126,12 +126,14 @@ class JobIdentity:
 def job_identity(kind: str, *options: Any, files: Iterable[str | os.PathLike | Any] = ()) -> JobIdentity:
     """The identity of a ``kind`` job with these option objects, reading ``files`` (and every path
     named inside the options). Items of ``files`` that are not paths (images given as tensors) count
-    by content, as options do."""
+    by content, as options do; names of no file (``builtin:3``) count by their text: ``record`` keeps
+    only the files that exist, so such a name would otherwise count for nothing (builtin:5 resumed
+    builtin:3's segments)."""
     paths, extra = [], []
     for item in files:
-        if isinstance(item, (str, os.PathLike)):
+        if isinstance(item, (str, os.PathLike)) and canonical(item).is_file():
             paths.append(str(canonical(item)))
         else:
-            extra.append(item)
+            extra.append(os.fspath(item) if isinstance(item, os.PathLike) else item)
     described = describe([*options, *extra])
     return JobIdentity(kind, described, tuple(sorted({*paths, *_paths(described)})))

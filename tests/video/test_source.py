@@ -141,3 +141,19 @@ def test_a_chunk_job_starts_at_any_frame_with_the_frames_and_mattes_of_a_whole_r
     for skip in (5, 12, 29):
         frames = job.frames().from_index(skip)
         assert [(f.pts, f.rgb.tobytes(), f.matte.tobytes()) for f in frames] == whole[skip:]
+
+
+def test_a_job_that_names_no_file_is_identified_by_the_name(tmp_path, monkeypatch):
+    """A built-in model is a name, not a file: two names are two jobs, the same name in another folder one."""
+    model = tmp_path / "model.pt"
+    model.write_bytes(b"weights")
+    source = tmp_path / "in.png"
+    Image.fromarray(np.zeros((4, 6, 3), np.uint8)).save(source)
+    recorded = video_identity("copy", source, OutputOptions(), files=["builtin:3"]).record()
+    assert not video_identity("copy", source, OutputOptions(), files=["builtin:5"]).matches(recorded)
+    monkeypatch.chdir(tmp_path)
+    assert video_identity("copy", source, OutputOptions(), files=["builtin:3"]).matches(recorded)
+    recorded = video_identity("copy", source, OutputOptions(), files=[model]).record()  # a file counts by content
+    assert video_identity("copy", source, OutputOptions(), files=["model.pt"]).matches(recorded)
+    model.write_bytes(b"retrained")
+    assert not video_identity("copy", source, OutputOptions(), files=[model]).matches(recorded)
