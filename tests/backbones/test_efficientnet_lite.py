@@ -98,6 +98,17 @@ def test_sizes_off_the_total_stride_are_seen_mirrored_to_a_multiple_of_it_and_cu
         torch.testing.assert_close(got[name], mirrored[name][..., :rows, :cols])
 
 
+def test_no_gradient_flows_back_through_the_mirrored_padding(lite0):
+    """The padding is context: the image's gradient is the padded picture's, cut (not its mirror folded back
+    onto the rows next to the edge, which took about 1.35x the inside's gradient: a band along the bottom)."""
+    image = torch.rand(1, 3, 53, 80, generator=torch.Generator().manual_seed(0), requires_grad=True)
+    lite0(image, ["block7"])["block7"].square().sum().backward()
+    padded = F.pad(image.detach(), (0, 16, 0, 11), mode="reflect").requires_grad_()
+    rows, cols = -(-53 // 16), -(-80 // 16)
+    lite0(padded, ["block7"])["block7"][..., :rows, :cols].square().sum().backward()
+    torch.testing.assert_close(image.grad, padded.grad[..., :53, :80])
+
+
 def test_a_stylized_picture_off_the_total_stride_has_no_band_along_its_top():
     """At 53 rows (odd after one stride) the style term painted the top rows in saturated colors (their chroma
     1.6-1.9x the inside's at 42-170 rows before the padding); now they are like the rest."""

@@ -31,6 +31,20 @@ class Normalize(nn.Module):
         return (x - self.mean) / self.std
 
 
+def _padded(image: torch.Tensor, pad_h: int, pad_w: int) -> torch.Tensor:
+    """``image`` padded at the bottom and right, mirrored so the padding looks like more of the picture (too
+    small to mirror: repeated). The padding is context, not more pixels: no gradient flows back through it,
+    as none did through the zeros the network was trained with. Through a mirror, the rows next to the
+    edge took their own gradient and their reflection's (about 1.35x the inside's), a band along the
+    bottom of optimized pictures and of deconvnet and saliency maps."""
+    mode = "reflect" if pad_h < image.shape[-2] and pad_w < image.shape[-1] else "replicate"
+    if not (image.requires_grad and torch.is_grad_enabled()):
+        return F.pad(image, (0, pad_w, 0, pad_h), mode=mode)
+    padded = F.pad(image.detach(), (0, pad_w, 0, pad_h), mode=mode)
+    padded[..., : image.shape[-2], : image.shape[-1]] = image  # the same values; the gradient reaches the image alone
+    return padded
+
+
 def _unpadded(x: torch.Tensor, size: tuple[int, int], padded: tuple[int, int]) -> torch.Tensor:
     """A feature map of a padded input, cut back to the cells that see the image itself."""
     if x.dim() != 4 or tuple(size) == tuple(padded):
@@ -135,9 +149,8 @@ class Backbone(nn.Module):
         feats: dict[str, torch.Tensor] = {}
         h, w = image.shape[-2:]
         pad_h, pad_w = -h % self.multiple, -w % self.multiple
-        if pad_h or pad_w:  # mirrored, so the padding looks like more of the picture (too small to mirror: repeated)
-            mode = "reflect" if pad_h < h and pad_w < w else "replicate"
-            image = F.pad(image, (0, pad_w, 0, pad_h), mode=mode)
+        if pad_h or pad_w:
+            image = _padded(image, pad_h, pad_w)
         x = self.normalize(image)
         for name, stage in self.stages.items():
             if not wanted:
