@@ -92,3 +92,4 @@ def test_dilate_grows_a_mask_by_its_3x3_neighbourhood_as_max_pooling_does():
     mask[0, 0, 0, 0] = mask[1, 2, -1, -1] = True  # corners
     expected = F.max_pool2d(mask.float(), 3, stride=1, padding=1) > 0
     assert torch.equal(dilate(mask), expected) and dilate(mask).sum() > mask.sum()
+    assert torch.equal(dilate(mask.float()), expected.float())  # the checks' float masks (0/1) grow alike

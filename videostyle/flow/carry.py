@@ -67,7 +67,8 @@ class Carry:
     def from_flows(cls, forward: torch.Tensor, backward: torch.Tensor, mismatch: torch.Tensor | None = None) -> Carry:
         """From ``forward`` (current -> earlier) and ``backward`` (earlier -> current) flows, and where
         the content frames disagree with them (``photometric_mismatch``), if known (see ``between``)."""
-        return cls._from_masks(forward, disocclusions(forward, backward), mismatch)
+        masks = disocclusions(forward, backward), motion_boundaries(forward), mismatch
+        return cls._from_masks(forward, *(m if m is None else m.to(forward.dtype) for m in masks))
 
     @classmethod
     def between(cls, forward: torch.Tensor, backward: torch.Tensor, earlier: torch.Tensor, current: torch.Tensor) -> Carry:
@@ -75,12 +76,12 @@ class Carry:
         return cls._from_masks(forward, *pair_checks(forward, backward, earlier, current))
 
     @classmethod
-    def _from_masks(cls, forward: torch.Tensor, occluded: torch.Tensor, mismatch: torch.Tensor | None) -> Carry:
-        tracked = ~(occluded | motion_boundaries(forward))
+    def _from_masks(cls, forward: torch.Tensor, occluded: torch.Tensor, boundaries: torch.Tensor, mismatch: torch.Tensor | None) -> Carry:
+        """From float masks (0/1) of disocclusions, motion boundaries and photometric mismatch."""
+        tracked = 1 - torch.maximum(occluded, boundaries)
         if mismatch is not None:
-            occluded = occluded | mismatch
-        reliable = tracked & ~occluded
-        pair = cls(forward, occluded, reliable.to(forward.dtype), tracked.to(forward.dtype))
+            occluded = torch.maximum(occluded, mismatch)
+        pair = cls(forward, occluded.bool(), tracked * (1 - occluded), tracked)
         if forward.device.type == "cpu" and torch.cuda.is_available():  # made where the flows are (the flow thread)
             return replace(pair, packed=pair.pack().pin_memory())
         return pair
