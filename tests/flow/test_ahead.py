@@ -67,3 +67,24 @@ def test_a_pair_moves_to_the_device_in_one_copy():
     moved = pair.to(torch.device("meta"))
     assert moved.flow.shape == pair.flow.shape and moved.occluded.dtype == torch.bool
     assert moved.reliable.device.type == "meta" and pair.to(torch.device("cpu")) is pair
+
+
+def test_each_frames_histograms_are_made_once_though_it_is_in_two_pairs(monkeypatch):
+    """The cut test compares colour histograms of a pair's two frames; a frame is the later of one pair and the
+    earlier of the next, so planning a clip makes its histograms once per frame, and decides as from the images."""
+    import videostyle.flow.ahead as ahead_module
+    from videostyle.flow.scene_cut import histograms
+
+    made = []
+    monkeypatch.setattr(ahead_module, "histograms", lambda image: made.append(image) or histograms(image))
+    contents = frames(6)
+    estimator = make_flow("dis")
+    with FlowsAhead(make_flow("dis")) as ahead:
+        for content in contents:
+            ahead.submit(content)
+        for t, content in enumerate(contents):
+            ahead.begin()
+            if t:
+                planned = ahead.carry(content, contents[t - 1])
+                assert planned.cut is False and planned.cut == carry(estimator, content, contents[t - 1]).is_cut(contents[t - 1], content)
+    assert len(made) == len(contents)  # not 2 per pair

@@ -58,7 +58,7 @@ def plan(estimator: FlowEstimator, earlier: Guide | None, guides: list[Guide]) -
         else:
             forward, backward = flow_pair(estimator, current, earlier)
             pair = Carry.between(forward, backward, earlier.small, current.small)
-            if pair.is_cut(earlier.small, current.small):
+            if pair.is_cut(earlier.histogram, current.histogram):
                 plans.append(Plan(current.small, cut=True))
             else:
                 plans.append(Plan(current.small, torch.cat([pair.flow, pair.reliable], dim=1)))

@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from functools import cached_property
 from types import TracebackType
 
 import numpy as np
@@ -24,6 +25,7 @@ import torch.nn.functional as F
 from .carry import Carry, carry
 from .estimator import FlowEstimator, gray_uint8
 from .guard import safe_shape
+from .scene_cut import histograms
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,11 @@ class Guide:
 
     small: torch.Tensor
     gray: np.ndarray | None
+
+    @cached_property
+    def histogram(self) -> torch.Tensor:
+        """Its colour histograms for the scene-cut test, made once though the frame is in two pairs."""
+        return histograms(self.small)
 
 
 def guide(small: torch.Tensor, estimator: FlowEstimator) -> Guide:
@@ -115,4 +122,4 @@ class FlowsAhead(ContentFlows):
         """Flow thread: the pair's flows and masks (as ``carry`` makes them) and, with ``cut``, the cut test."""
         forward, backward = flow_pair(self.estimator, current, earlier)
         pair = Carry.between(forward, backward, earlier.small, current.small)
-        return replace(pair, cut=pair.is_cut(earlier.small, current.small)) if cut else pair
+        return replace(pair, cut=pair.is_cut(earlier.histogram, current.histogram)) if cut else pair

@@ -91,7 +91,7 @@ class Carry:
         return warp(earlier, self.flow, mode)
 
     def is_cut(self, earlier_content: torch.Tensor, content: torch.Tensor) -> bool:
-        """Whether the two content frames belong to different shots (then nothing should be carried)."""
+        """Whether the two content frames (or their ``histograms``) belong to different shots (then nothing should be carried)."""
         if self.cut is not None:
             return self.cut
         return is_scene_cut(earlier_content, content, self.tracked)

@@ -33,8 +33,12 @@ def histograms(image: torch.Tensor, bins: int = 32) -> torch.Tensor:
 
 
 def histogram_distance(a: torch.Tensor, b: torch.Tensor, bins: int = 32) -> float:
-    """Mean over R, G, B of the Hellinger distance between the two images' histograms, in [0, 1]."""
-    ha, hb = histograms(a, bins), histograms(b, bins)
+    """Mean over R, G, B of the Hellinger distance between the two images' histograms, in [0, 1].
+
+    ``a`` and ``b``: (N,3,H,W) images, or their (3, bins) ``histograms`` when the caller keeps them
+    (a video's frame takes part in two pairs: see flow.ahead's ``Guide``)."""
+    ha = a if a.dim() == 2 else histograms(a, bins)
+    hb = b if b.dim() == 2 else histograms(b, bins)
     overlap = (ha / ha.sum(1, keepdim=True).clamp_min(1) * hb / hb.sum(1, keepdim=True).clamp_min(1)).sqrt().sum(1)
     return float((1 - overlap).clamp_min(0).sqrt().mean())
 
@@ -46,7 +50,7 @@ def is_scene_cut(
     min_reliable: float = MIN_RELIABLE,
     max_histogram_distance: float = MAX_HISTOGRAM_DISTANCE,
 ) -> bool:
-    """Whether ``current`` (1,3,H,W) starts a new shot after ``previous``.
+    """Whether ``current`` (1,3,H,W) starts a new shot after ``previous`` (or, for both, their ``histograms``).
 
     ``weights`` are the consistency weights of the flow between them (``consistency_weights``), when
     the caller has them; without them only the histogram test runs.
