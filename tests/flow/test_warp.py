@@ -43,3 +43,18 @@ def test_batches_warp_each_image_with_its_own_flow():
     out = warp(image, flow)
     assert torch.allclose(out[0, :, :, :-1], image[0, :, :, 1:], atol=1e-5)
     assert torch.allclose(out[1, :, :-2], image[1, :, 2:], atol=1e-5)
+
+
+def test_the_shared_pixel_grid_made_under_inference_mode_serves_autograd_and_stays_unchanged():
+    """``sample_positions`` reuses one grid per size; made first under ``inference_mode``, it still serves a warp
+    that gradients flow through (the optimizing engines), and nothing writes into it."""
+    from videostyle.flow.warp import pixel_grid, sample_positions
+
+    h, w = 7, 11
+    flow = torch.full((1, 2, h, w), 0.5)
+    with torch.inference_mode():
+        assert torch.equal(sample_positions(flow), pixel_grid(h, w, flow.device) + 0.5)
+    image = torch.rand(1, 3, h, w, requires_grad=True)
+    warp(image, flow).sum().backward()
+    assert image.grad is not None and image.grad.abs().sum() > 0
+    assert torch.equal(sample_positions(torch.zeros_like(flow)), pixel_grid(h, w, flow.device))

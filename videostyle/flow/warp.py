@@ -7,6 +7,8 @@ i maps to 2i/(size-1) - 1 and an integer flow moves whole pixels exactly.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import torch
 import torch.nn.functional as F
 
@@ -22,7 +24,15 @@ def pixel_grid(height: int, width: int, device: torch.device, dtype: torch.dtype
 def sample_positions(flow: torch.Tensor) -> torch.Tensor:
     """(N,2,H,W) absolute positions x + flow(x) in pixels."""
     h, w = flow.shape[-2:]
-    return pixel_grid(h, w, flow.device, flow.dtype) + flow
+    return _shared_grid(h, w, flow.device, flow.dtype) + flow
+
+
+@lru_cache(maxsize=8)
+def _shared_grid(height: int, width: int, device: torch.device, dtype: torch.dtype) -> torch.Tensor:
+    """``pixel_grid`` made once per size (a video's frames all ask for the same one, twice a frame with
+    --stabilize); read only. A plain tensor even when first asked for under ``torch.inference_mode``."""
+    with torch.inference_mode(False):
+        return pixel_grid(height, width, device, dtype)
 
 
 def warp(image: torch.Tensor, flow: torch.Tensor, mode: str = "bilinear") -> torch.Tensor:
