@@ -13,6 +13,10 @@ import os
 # only: a Python user's numpy keeps its threads. A user's own OPENBLAS_NUM_THREADS wins.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
+from ..allocator import keep_freed_memory  # noqa: E402 - after the environment above
+
+keep_freed_memory()  # a render's buffers are reused, not faulted in again every frame (see allocator)
+
 import gc
 import signal
 import sys
