@@ -71,6 +71,33 @@ class FailingStylizer(FrameStylizer):
         return super().images(images)
 
 
+def test_a_cpu_video_runs_the_network_on_half_the_threads_and_gives_them_back(tmp_path, clip, model_file, monkeypatch):
+    """The decode, flow and encode threads need cores too, and a team of sleeping OpenMP workers costs a wake-up per
+    operator: on the CPU a video's network runs on half of torch's threads (at least one); a photo keeps them all."""
+    seen: list[int] = []
+    real = FrameStylizer.images
+    monkeypatch.setattr(FrameStylizer, "images", lambda self, images: seen.append(torch.get_num_threads()) or real(self, images))
+    before = torch.get_num_threads()
+    torch.set_num_threads(4)
+    try:
+        source = clip("in.mp4", size=(64, 48), frames=3)
+        apply_model_file(source, tmp_path / "out.mp4", model_file, InferenceOptions(stabilize=True), device="cpu")
+        assert seen == [2, 2, 2] and torch.get_num_threads() == 4
+        apply_model_file(_photo(tmp_path), tmp_path / "out.png", model_file, device="cpu")
+        assert seen[-1] == 4
+        torch.set_num_threads(1)
+        apply_model_file(source, tmp_path / "one.mp4", model_file, device="cpu")
+        assert seen[-1] == 1 and torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(before)
+
+
+def _photo(folder):
+    path = folder / "photo.png"
+    Image.fromarray(np.random.default_rng(0).integers(0, 255, (40, 56, 3), dtype=np.uint8)).save(path)
+    return path
+
+
 def test_an_error_mid_video_leaves_no_output_and_no_threads(tmp_path, clip, model_file):
     source = clip("in.mp4", size=(64, 48), frames=10)
     network, _ = load_model(model_file)

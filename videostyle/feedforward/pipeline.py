@@ -17,9 +17,9 @@ that is not finite stops the job before it is written. On the CPU the same path 
 from __future__ import annotations
 
 import os
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
 from concurrent.futures import Future
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -51,6 +51,27 @@ class Packed:
 
     pixels: torch.Tensor
     plans: Future[list[Plan]] | None = None
+
+
+@contextmanager
+def network_threads(device: torch.device) -> Iterator[None]:
+    """On the CPU, the network on half of torch's threads (at least one) while a video renders, on the caller's thread.
+
+    The decode, flow and encode threads need cores too, and with OpenMP's passive wait (see
+    videostyle/__init__) each operator wakes the team's sleeping workers: on 2 cores the 26-style
+    network at 384x216 took 16 ms of wall time a frame on two threads and 13 on one (in isolation),
+    and the 280-frame clip of bench/bench_peer.py 7.1 -> 5.9 s, with --stabilize 9.1 -> 8.3 s
+    (issue 23; measured on 2 cores only). A photo, alone on the machine, keeps every thread.
+    """
+    if device.type != "cpu":
+        yield
+        return
+    before = torch.get_num_threads()
+    torch.set_num_threads(max(1, before // 2))
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 class NetworkWork(FrameWork):
@@ -163,7 +184,7 @@ def iter_apply_model_video(
     planner = None
     if options.stabilize:
         planner = FlowPlanner(FlowOptions(options.flow, options.flow_preset, options.flow_weights), job.size, device)
-    with planner or nullcontext():
+    with planner or nullcontext(), network_threads(device):
         stabilizer = Stabilizer(planner, options.stabilize_strength, device) if planner is not None else None
         prior: FramePrior = stabilizer or IndependentFrames()
         work: FrameWork = NetworkWork(engine, job.size, options.frames_per_batch(device, job.size), source, stabilizer)
