@@ -60,3 +60,19 @@ def test_raft_rejects_a_file_for_another_model(tmp_path):
     torch.save({"conv.weight": torch.zeros(1)}, bad)
     with pytest.raises(WeightsError, match="do not fit"):
         make_flow("raft", "cpu", "fast", bad)
+
+
+def test_the_grey_of_a_channels_last_frame_is_its_contiguous_copys_and_the_luma():
+    """``gray_uint8`` mixes the planes itself (a channel sum over decoded pixels' channels-last layout cost twice as
+    much): the same bytes whatever the layout, the NTSC luma within one level."""
+    import numpy as np
+
+    from videostyle.flow.estimator import gray_uint8
+
+    pixels = torch.randint(0, 256, (1, 45, 61, 3), dtype=torch.uint8, generator=torch.Generator().manual_seed(0))
+    image = pixels.permute(0, 3, 1, 2).float() / 255  # channels-last strides, as the decode thread makes them
+    assert not image.is_contiguous()
+    gray = gray_uint8(image)
+    assert np.array_equal(gray, gray_uint8(image.contiguous()))
+    expected = (pixels[0].double() @ torch.tensor([0.299, 0.587, 0.114], dtype=torch.float64)).round()
+    assert gray.shape == (45, 61) and np.abs(gray.astype(int) - expected.numpy()).max() <= 1
