@@ -60,8 +60,8 @@ def network_threads(device: torch.device) -> Iterator[None]:
     The decode, flow and encode threads need cores too, and with OpenMP's passive wait (see
     videostyle/__init__) each operator wakes the team's sleeping workers: on 2 cores the 26-style
     network at 384x216 took 16 ms of wall time a frame on two threads and 13 on one (in isolation),
-    and the 280-frame clip of bench/bench_peer.py 7.1 -> 5.9 s, with --stabilize 9.1 -> 8.3 s
-    (issue 23; measured on 2 cores only). A photo, alone on the machine, keeps every thread.
+    and the 280-frame clip of bench/bench_peer.py 7.7 -> 6.3 s, with --stabilize 9.2 -> 8.6 s
+    (issue 23, alternated runs; measured on 2 cores only). A photo, alone on the machine, keeps every thread.
     """
     if device.type != "cpu":
         yield
