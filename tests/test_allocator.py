@@ -27,5 +27,8 @@ def _reused(setup: str) -> bool:
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt")
 def test_a_freed_buffer_is_reused_instead_of_mapped_afresh():
     assert not _reused("")  # glibc's own thresholds: a 12 MB buffer is unmapped when freed (and faulted in again)
-    assert _reused("from videostyle.allocator import keep_freed_memory\nassert keep_freed_memory()\n")
-    assert _reused("import videostyle.cli\n")  # the command sets it as it loads
+    assert _reused(
+        "from videostyle.allocator import freed_memory_kept, keep_freed_memory\n"
+        "assert not freed_memory_kept() and keep_freed_memory() and freed_memory_kept()\n"
+    )
+    assert _reused("import videostyle.cli\nfrom videostyle.allocator import freed_memory_kept\nassert freed_memory_kept()\n")

@@ -7,7 +7,8 @@ clip with --stabilize took 250,000-1,100,000 minor faults (the most with the net
 convolutions' scratch buffers); with both thresholds raised, 115,000, and a second of system time less
 (issue 23). The cost: memory freed during a run stays with the process (its peak, not more) until it
 exits. A process-wide setting, so the command makes it (``videostyle.cli``), not the library; a Python
-user can call ``keep_freed_memory`` or set ``MALLOC_MMAP_THRESHOLD_`` and ``MALLOC_TRIM_THRESHOLD_``.
+user can call ``keep_freed_memory``, which also lets a video's network run on fewer threads (see
+``feedforward.pipeline.network_threads``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ TRIM_THRESHOLD = 512 << 20
 """Free memory at the top of the heap kept up to this much, not handed back after every frame."""
 
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's malloc.h
+_kept = False
 
 
 def keep_freed_memory() -> bool:
@@ -32,10 +34,17 @@ def keep_freed_memory() -> bool:
     Setting them also stops glibc from adjusting them itself, which is why both are set: the trim
     threshold alone left every block over 128 KB to mmap (6 million faults for the clip above).
     """
+    global _kept
     if not sys.platform.startswith("linux"):
         return False
     try:
         mallopt = ctypes.CDLL(None).mallopt  # the C library the interpreter runs on
     except (OSError, AttributeError):  # musl and others: no mallopt
         return False
-    return bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD))
+    _kept = bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD))
+    return _kept
+
+
+def freed_memory_kept() -> bool:
+    """Whether ``keep_freed_memory`` took effect in this process (what makes a network on one thread pay off)."""
+    return _kept

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from ..allocator import freed_memory_kept
 from ..errors import InputError, OptionError, OutputError, UsageError
 from ..flow import FlowOptions
 from ..media import Frame, as_uint8
@@ -55,15 +56,19 @@ class Packed:
 
 @contextmanager
 def network_threads(device: torch.device) -> Iterator[None]:
-    """On the CPU, the network on half of torch's threads (at least one) while a video renders, on the caller's thread.
+    """On the CPU, the network on half of torch's threads (at least one) while a video renders, on the caller's
+    thread, where freed memory is kept for reuse (``videostyle.allocator``: the command sets it).
 
     The decode, flow and encode threads need cores too, and with OpenMP's passive wait (see
     videostyle/__init__) each operator wakes the team's sleeping workers: on 2 cores the 26-style
     network at 384x216 took 16 ms of wall time a frame on two threads and 13 on one (in isolation),
     and the 280-frame clip of bench/bench_peer.py 7.7 -> 6.3 s, with --stabilize 9.2 -> 8.6 s
-    (issue 23, alternated runs; measured on 2 cores only). A photo, alone on the machine, keeps every thread.
+    (issue 23, alternated runs; measured on 2 cores only). But on one thread the convolutions' scratch
+    buffers are freed and faulted in again every frame unless glibc keeps them: without that, one
+    thread was 4-5 % slower than two, so a Python caller who has not called ``keep_freed_memory``
+    keeps torch's threads. A photo, alone on the machine, keeps every thread.
     """
-    if device.type != "cpu":
+    if device.type != "cpu" or not freed_memory_kept():
         yield
         return
     before = torch.get_num_threads()
