@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import torch
 
-from .warp import sample_at, sample_positions
+from .warp import sample_at, sample_positions, within
 
 
 def squared_norm(flow: torch.Tensor) -> torch.Tensor:
@@ -32,12 +32,8 @@ def _above(value: torch.Tensor, threshold: torch.Tensor | float) -> torch.Tensor
 
 
 def _outside(positions: torch.Tensor) -> torch.Tensor:
-    """Float mask of the absolute pixel ``positions`` (N,2,H,W) that lie outside the frame (``inside``'s complement)."""
-    h, w = positions.shape[-2:]
-    x, y = positions[:, :1], positions[:, 1:]
-    within = torch.eq(x.clamp(0, w - 1), x, out=torch.empty_like(x))
-    within.mul_(torch.eq(y.clamp(0, h - 1), y, out=torch.empty_like(y)))
-    return within.neg_().add_(1)
+    """Float mask of the absolute pixel ``positions`` (N,2,H,W) that lie outside the frame."""
+    return within(positions).neg_().add_(1)
 
 
 def disocclusions(forward: torch.Tensor, backward: torch.Tensor) -> torch.Tensor:
