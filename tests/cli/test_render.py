@@ -53,3 +53,33 @@ def test_a_log_file_gets_plain_lines_with_rate_and_eta(monkeypatch):
         "stylize clip.mp4: 1/4 frames, 0.08 frames/s, elapsed 0:12, ETA 0:36",
         "stylize clip.mp4: 4/4 frames, 0.13 frames/s, elapsed 0:30",
     ]
+
+
+def test_a_run_stopped_while_the_view_draws_closes_the_generator_at_once(monkeypatch):
+    """A signal can land while the view draws, outside the library's generator: the generator is closed there
+    and then (its temporaries removed), not when the exception's reference cycle is collected, which the console
+    script's exit skips (``gc.freeze``)."""
+    import gc
+
+    import pytest
+
+    cleaned: list[str] = []
+
+    def job():
+        try:
+            yield FrameProgress(1, 3)
+            yield FrameProgress(2, 3)
+        finally:
+            cleaned.append("temporaries removed")
+
+    def interrupted(self, event):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(render.ProgressView, "update", interrupted)
+    gc.disable()
+    try:
+        with pytest.raises(KeyboardInterrupt) as stopped:  # kept, as the CLI's exception cycle keeps it
+            render.run_with_progress(job(), "stylize", quiet=True)
+        assert cleaned == ["temporaries removed"] and stopped.value is not None
+    finally:
+        gc.enable()

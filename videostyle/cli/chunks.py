@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Generator, Iterable
+from contextlib import closing
 from pathlib import Path
 
 import typer
@@ -53,31 +54,32 @@ def render_chunked(context: typer.Context, command: str, source: Path, target: P
 def _show(events: Generator[object, None, Path], label: str, quiet: bool) -> Path:
     """On a terminal a bar per chunk (frames, fps, ETA, worker) under one for the whole job; in a log the
     whole job's plain lines; under a batch (JSON progress) the whole job's lines. A chunk's end is a line."""
-    if os.environ.get(PROGRESS_ENV) == "json":
-        return _show_json(events, label)
-    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), RateColumn(),
-               TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
-    plain = PlainProgress(label, ProgressView.PLAIN_EVERY_S) if not quiet and not stderr.is_terminal else None
-    with Progress(*columns, console=stderr, disable=quiet or not stderr.is_terminal) as bars:
-        whole, rows = bars.add_task(label, total=None, unit="fps"), {}
-        while True:
-            try:
-                event = next(events)
-            except StopIteration as stop:
-                return stop.value
-            if isinstance(event, ChunkProgress):
-                end = "end" if event.end is None else event.end
-                name = f"  chunk {event.number + 1} ({event.first}-{end}, {event.worker})"
-                if event.number not in rows:
-                    rows[event.number] = bars.add_task(name, total=event.total, unit="fps")
-                bars.update(rows[event.number], completed=event.done, description=name)
-            elif isinstance(event, FrameProgress) and event.step is None:
-                bars.update(whole, completed=event.done, total=event.total)
-                if plain is not None:
-                    plain.show(event.done, event.total, "frames")
-            elif isinstance(event, ChunkFinished) and not quiet:
-                how = "done" if event.error is None else f"failed ({escape(event.error)})" + ("; retrying" if event.retry else "")
-                bars.console.print(f"chunk {event.number + 1}: {how} after {event.seconds:.1f} s", highlight=False, soft_wrap=True)
+    with closing(events):  # stopped early, closed here, not left to the collector (see render.run_with_progress)
+        if os.environ.get(PROGRESS_ENV) == "json":
+            return _show_json(events, label)
+        columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), RateColumn(),
+                   TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
+        plain = PlainProgress(label, ProgressView.PLAIN_EVERY_S) if not quiet and not stderr.is_terminal else None
+        with Progress(*columns, console=stderr, disable=quiet or not stderr.is_terminal) as bars:
+            whole, rows = bars.add_task(label, total=None, unit="fps"), {}
+            while True:
+                try:
+                    event = next(events)
+                except StopIteration as stop:
+                    return stop.value
+                if isinstance(event, ChunkProgress):
+                    end = "end" if event.end is None else event.end
+                    name = f"  chunk {event.number + 1} ({event.first}-{end}, {event.worker})"
+                    if event.number not in rows:
+                        rows[event.number] = bars.add_task(name, total=event.total, unit="fps")
+                    bars.update(rows[event.number], completed=event.done, description=name)
+                elif isinstance(event, FrameProgress) and event.step is None:
+                    bars.update(whole, completed=event.done, total=event.total)
+                    if plain is not None:
+                        plain.show(event.done, event.total, "frames")
+                elif isinstance(event, ChunkFinished) and not quiet:
+                    how = "done" if event.error is None else f"failed ({escape(event.error)})" + ("; retrying" if event.retry else "")
+                    bars.console.print(f"chunk {event.number + 1}: {how} after {event.seconds:.1f} s", highlight=False, soft_wrap=True)
 
 
 class ChunkedJsonProgress(JsonProgress):

@@ -12,6 +12,7 @@ import os
 import sys
 import time
 from collections.abc import Generator
+from contextlib import closing
 from types import TracebackType
 from typing import TypeVar
 
@@ -264,9 +265,13 @@ class JsonProgress:
 
 
 def run_with_progress(events: Generator[object, None, T], label: str, quiet: bool) -> T:
-    """Drive a library generator to its end, showing its events; returns its result."""
+    """Drive a library generator to its end, showing its events; returns its result.
+
+    Stopped early (a signal while the view draws, an error there), the generator is closed here, so
+    its cleanup (temporaries removed, threads joined) runs before the command exits, not whenever the
+    exception's reference cycle is collected: the console script skips that last collection."""
     json_mode = os.environ.get(PROGRESS_ENV) == "json"
-    with JsonProgress(label) if json_mode else ProgressView(label, quiet) as view:
+    with JsonProgress(label) if json_mode else ProgressView(label, quiet) as view, closing(events):
         while True:
             try:
                 view.update(next(events))
